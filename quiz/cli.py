@@ -1,0 +1,152 @@
+"""The command line. Imports the UI only when it opens the app.
+
+Every command takes `--questions DIR` and `--db PATH`, before or after its name.
+Exit codes: 0 success, 1 a problem with a course or the score store (the message
+says which and what to do), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from quiz import __version__
+
+# name -> module under quiz.commands; each has configure(parser) and run(args) -> int
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("check", "check course folders and bank files for problems"),
+    "scores": ("scores", "list saved attempts (table, csv or json)"),
+    "import": ("import_", "merge attempts exported from other computers"),
+    "report": ("report", "staff, question and section reports for a manager"),
+    "learners": ("learners", "list, rename (merge) or forget learners"),
+}
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+
+
+def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--questions",
+        metavar="DIR",
+        default=default,
+        help="a folder of course folders, or one course folder (default: $QUIZ_QUESTIONS, "
+        "else the bundled course)",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=default,
+        help="the score store file (default: $QUIZ_DB, else the user data folder)",
+    )
+
+
+def _command_module(name: str) -> ModuleType:
+    return importlib.import_module(f"quiz.commands.{COMMANDS[name][0]}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quiz",
+        description="A terminal training quiz for aesthetic clinics. With no command, "
+        "opens the app on its home screen.",
+    )
+    parser.add_argument("--version", action="version", version=f"quiz {__version__}")
+    _add_common(parser, suppress=False)
+    app = parser.add_argument_group("opening straight into a quiz")
+    app.add_argument("--mode", choices=["practice", "exam"], help="practice or exam")
+    app.add_argument("--exam", metavar="PRESET", help="an exam preset of the course")
+    app.add_argument("--learner", metavar="NAME", help="the learner's name")
+    app.add_argument("--sections", metavar="ID,...", help="section ids, comma-separated")
+    app.add_argument("--count", metavar="N", type=_positive_int, help="number of questions")
+    app.add_argument("--time-limit", metavar="90s|10m|1h", help="time limit for the attempt")
+    app.add_argument("--seed", metavar="N", type=int, help="seed for question and choice order")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_module, help_text) in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        _add_common(sub, suppress=True)
+        _command_module(name).configure(sub)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+_APP_FLAGS = ("mode", "exam", "learner", "sections", "count", "time_limit", "seed")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is not None:
+        given = [f"--{f.replace('_', '-')}" for f in _APP_FLAGS if getattr(args, f) is not None]
+        if given:
+            parser.error(
+                f"{', '.join(given)} opens the app; it cannot be used with '{args.command}'"
+            )
+        module = _command_module(args.command)
+        try:
+            return int(module.run(args))
+        except KeyboardInterrupt:
+            return 130
+        except BrokenPipeError:
+            return EXIT_OK
+    return _open_app(parser, args)
+
+
+def _open_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from quiz import paths
+    from quiz.domain.durations import DurationError, parse_duration
+    from quiz.launch import AppOptions
+
+    if args.mode == "practice" and args.exam:
+        parser.error("--exam PRESET is an exam: it cannot be used with --mode practice")
+    time_limit = None
+    if args.time_limit is not None:
+        try:
+            time_limit = parse_duration(args.time_limit)
+        except DurationError as error:
+            parser.error(f"--time-limit: {error}")
+    quiz_flags = [args.sections, args.count, time_limit, args.seed]
+    if args.mode is None and args.exam is None and any(f is not None for f in quiz_flags):
+        parser.error("--sections, --count, --time-limit and --seed need --mode or --exam")
+    sections = None
+    if args.sections is not None:
+        sections = tuple(s.strip() for s in args.sections.split(",") if s.strip())
+        if not sections:
+            parser.error("--sections: give at least one section id")
+    learner = args.learner
+    if learner is not None:
+        learner = learner.strip()
+        if not learner:
+            parser.error("--learner: the name is empty")
+    options = AppOptions(
+        questions_dir=paths.questions_dir(args.questions),
+        db_path=paths.db_path(args.db),
+        mode="exam" if args.exam else args.mode,
+        exam=args.exam,
+        learner=learner,
+        sections=sections,
+        count=args.count,
+        time_limit_seconds=time_limit,
+        seed=args.seed,
+    )
+    from quiz.ui.run import run_app
+
+    return int(run_app(options))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,240 @@
+"""Course folders -> checked `Course` objects, with every problem found, line-numbered.
+
+A course folder holds `course.yaml`, the course text it names (`source.md`), and
+bank files: the other `*.yaml` files, each drawn from one section of the text.
+Bank files are written by hand and shared between clinics, so they are treated
+as untrusted input (see `yamlsafe`). Every problem in every file is reported in
+one run as `path:line:col: message`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quiz.domain import yamlsafe
+from quiz.domain.model import Bank, Course, Problem, SourceText
+from quiz.domain.source import QuoteIndex, parse_source
+from quiz.domain.validate import (
+    BankDraft,
+    CourseDraft,
+    check_bank,
+    check_course_file,
+    check_cross_file,
+)
+
+COURSE_FILE = "course.yaml"
+
+
+@dataclass(frozen=True)
+class CourseLoad:
+    """The result of loading one course folder: the course if it is usable, and its problems."""
+
+    path: Path
+    course: Course | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.course is not None and not self.problems
+
+
+@dataclass
+class _Reader:
+    """Reads files once, keeping their bytes for the course's version hash."""
+
+    problems: list[Problem] = field(default_factory=list)
+    digest: hashlib._Hash = field(default_factory=hashlib.sha256)
+
+    def read_text(self, path: Path, *, what: str) -> str | None:
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            self.problems.append(
+                Problem(path, 1, 1, f"{what} not found: create it or fix the path")
+            )
+            return None
+        except OSError as error:
+            self.problems.append(Problem(path, 1, 1, f"cannot read {what}: {error.strerror}"))
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or a device would block or never end: never open one.
+            self.problems.append(
+                Problem(path, 1, 1, f"{what} is not a regular file: point it at a text file")
+            )
+            return None
+        if info.st_size > yamlsafe.MAX_BYTES:
+            self.problems.append(
+                Problem(
+                    path,
+                    1,
+                    1,
+                    f"{what} is {info.st_size / 1048576:.1f} MiB; the limit is 4 MiB: "
+                    "split it into several files",
+                )
+            )
+            return None
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(yamlsafe.MAX_BYTES + 1)
+        except OSError as error:
+            self.problems.append(Problem(path, 1, 1, f"cannot read {what}: {error.strerror}"))
+            return None
+        if len(data) > yamlsafe.MAX_BYTES:
+            self.problems.append(
+                Problem(path, 1, 1, f"{what} is over the 4 MiB limit: split it into several files")
+            )
+            return None
+        self.digest.update(path.name.encode() + b"\0" + data + b"\0")
+        try:
+            return yamlsafe.decode(data)
+        except yamlsafe.YamlRefused as refused:
+            self._add(path, refused)
+            return None
+
+    def read_yaml(self, path: Path, *, what: str) -> yamlsafe.Node | None:
+        text = self.read_text(path, what=what)
+        if text is None:
+            return None
+        try:
+            node = yamlsafe.parse(text)
+        except yamlsafe.YamlRefused as refused:
+            self._add(path, refused)
+            return None
+        if node is None:
+            self.problems.append(Problem(path, 1, 1, f"{what} is empty"))
+        return node
+
+    def _add(self, path: Path, refused: yamlsafe.YamlRefused) -> None:
+        for issue in refused.issues:
+            self.problems.append(Problem(path, issue.line, issue.column, issue.message))
+
+
+def is_course_folder(path: Path) -> bool:
+    return (path / COURSE_FILE).is_file()
+
+
+def find_course_folders(questions_dir: Path) -> list[Path]:
+    """The course folders in `questions_dir`: itself if it is one, else its subfolders that are."""
+    if is_course_folder(questions_dir):
+        return [questions_dir]
+    try:
+        children = sorted(p for p in questions_dir.iterdir() if p.is_dir())
+    except OSError:
+        return []
+    return [child for child in children if is_course_folder(child)]
+
+
+def load_courses(questions_dir: Path) -> list[CourseLoad]:
+    """Every course in `questions_dir`. A broken course does not stop the others."""
+    folders = find_course_folders(questions_dir)
+    if not folders:
+        if not questions_dir.exists():
+            message = "this folder does not exist: give --questions a folder of courses"
+        else:
+            message = (
+                f"no course here: a course folder holds {COURSE_FILE}; give --questions "
+                "a course folder or a folder of course folders"
+            )
+        return [CourseLoad(questions_dir, None, (Problem(questions_dir, 1, 1, message),))]
+    return [load_course(folder) for folder in folders]
+
+
+def load_course(folder: Path) -> CourseLoad:
+    """Load and check one course folder."""
+    with yamlsafe.gc_paused():
+        return _load_course(folder)
+
+
+def _load_course(folder: Path) -> CourseLoad:
+    reader = _Reader()
+    course_path = folder / COURSE_FILE
+    course_node = reader.read_yaml(course_path, what=COURSE_FILE)
+    draft: CourseDraft | None = None
+    if course_node is not None:
+        draft = check_course_file(course_path, course_node, reader.problems)
+
+    source: SourceText | None = None
+    if draft is not None and draft.source is not None:
+        source = _load_source(folder, draft, reader)
+
+    quotes = QuoteIndex(source) if source is not None else None
+    banks: list[BankDraft] = []
+    for bank_path in _bank_files(folder, reader):
+        node = reader.read_yaml(bank_path, what="this bank file")
+        if node is None:
+            continue
+        bank = check_bank(bank_path, node, source, quotes, reader.problems)
+        if bank is not None:
+            banks.append(bank)
+    if draft is not None and not banks and not reader.problems:
+        reader.problems.append(
+            Problem(
+                folder / COURSE_FILE,
+                1,
+                1,
+                "this course has no bank files: add a `.yaml` bank beside course.yaml",
+            )
+        )
+    check_cross_file(banks, source, reader.problems)
+
+    course = None
+    if draft is not None and source is not None and draft.id is not None:
+        course = Course(
+            id=draft.id,
+            title=draft.title or draft.id,
+            description=draft.description or "",
+            path=folder,
+            source=source,
+            banks=tuple(
+                Bank(b.path, b.section, b.title, tuple(b.questions)) for b in banks if b.section
+            ),
+            exams=draft.exams,
+            version="sha256:" + reader.digest.hexdigest(),
+        )
+    return CourseLoad(folder, course, tuple(reader.problems))
+
+
+def _load_source(folder: Path, draft: CourseDraft, reader: _Reader) -> SourceText | None:
+    assert draft.source is not None
+    name, line, column = draft.source
+    course_path = folder / COURSE_FILE
+    candidate = folder / name
+    try:
+        resolved = candidate.resolve()
+        inside = resolved.is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside or Path(name).is_absolute():
+        reader.problems.append(
+            Problem(
+                course_path,
+                line,
+                column,
+                f"source {name!r} is outside the course folder: keep the course text "
+                "inside it (e.g. source.md)",
+            )
+        )
+        return None
+    text = reader.read_text(candidate, what=f"the course text {name!r} named by course.yaml")
+    if text is None:
+        return None
+    source, problems = parse_source(candidate, text)
+    reader.problems.extend(problems)
+    return source
+
+
+def _bank_files(folder: Path, reader: _Reader) -> list[Path]:
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as error:
+        reader.problems.append(Problem(folder, 1, 1, f"cannot list the folder: {error.strerror}"))
+        return []
+    return [
+        p
+        for p in entries
+        if p.suffix in (".yaml", ".yml") and p.name != COURSE_FILE and not p.name.startswith(".")
+    ]

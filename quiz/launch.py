@@ -1,0 +1,24 @@
+"""What the command line hands to the app: checked options, nothing Textual."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    """Options for opening the app, already checked by the CLI.
+
+    With `mode` and `exam` both None, the app opens on its home screen.
+    """
+
+    questions_dir: Path
+    db_path: Path
+    mode: str | None = None  # "practice" | "exam"
+    exam: str | None = None  # preset id; implies exam mode
+    learner: str | None = None
+    sections: tuple[str, ...] | None = None
+    count: int | None = None
+    time_limit_seconds: int | None = None
+    seed: int | None = None

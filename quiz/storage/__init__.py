@@ -1,0 +1,1 @@
+"""The SQLite score store. stdlib sqlite3 only; no Textual."""
