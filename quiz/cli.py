@@ -103,7 +103,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 130
         except BrokenPipeError:
             return EXIT_OK
+        except Exception as error:  # a bug of ours: a short message, the details in the log
+            return report_internal_error(error)
     return _open_app(parser, args)
+
+
+def report_internal_error(error: BaseException) -> int:
+    """Write the traceback to the log file, print one line naming it, return exit code 1."""
+    import traceback
+
+    from quiz import paths
+
+    log = paths.log_path()
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write("".join(traceback.format_exception(error)))
+        where = f"details are in {log}"
+    except OSError:
+        where = "the details could not be written to a log file"
+    print(f"quiz: internal error ({type(error).__name__}): {where}", file=sys.stderr)
+    return EXIT_PROBLEM
 
 
 def _open_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:

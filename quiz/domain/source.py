@@ -156,14 +156,17 @@ class QuoteIndex:
         if section is None or not section.paragraphs:
             return None
         wanted = fold(quote)
+        size = max(1, len(wanted.split(" ")))
         best: tuple[float, Paragraph, str] | None = None
-        for paragraph, (folded, _) in zip(section.paragraphs, self._section(section), strict=True):
-            words = folded.split(" ")
-            size = max(1, len(wanted.split(" ")))
-            for start in range(0, max(1, len(words) - size + 1)):
-                window = " ".join(words[start : start + size])
-                ratio = difflib.SequenceMatcher(None, wanted, window).ratio()
-                if best is None or ratio > best[0]:
-                    best = (ratio, paragraph, window)
+        for paragraph in section.paragraphs:
+            words = paragraph.text.split()
+            folded_words = [fold(word) for word in words]
+            for width in {max(1, size - 1), size, size + 1}:
+                for start in range(0, max(1, len(words) - width + 1)):
+                    window = " ".join(folded_words[start : start + width])
+                    ratio = difflib.SequenceMatcher(None, wanted, window).ratio()
+                    if best is None or ratio > best[0]:
+                        shown = " ".join(words[start : start + width]).rstrip(".,;:")
+                        best = (ratio, paragraph, shown)
         assert best is not None
         return best[1], best[2]

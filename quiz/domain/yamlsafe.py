@@ -114,6 +114,11 @@ def _syntax_issue(error: yaml.YAMLError) -> YamlIssue:
     context = getattr(error, "context", None)
     if "cannot start any token" in problem or "found character '\\t'" in problem:
         message = "a tab character here: YAML indents with spaces only; replace the tab with spaces"
+    elif "maximum nesting depth" in problem:
+        message = (
+            f"nested more than {MAX_DEPTH} levels deep: a bank needs only a few levels; "
+            "check the brackets and indentation"
+        )
     elif "control characters are not allowed" in problem:
         message = "a control character in the file: remove it (only text, tabs and newlines)"
     else:

@@ -1,0 +1,66 @@
+"""The layers stay apart: checked by importing each headless module in a fresh interpreter."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "quiz"
+
+
+def _modules(subpackage: str) -> list[str]:
+    folder = PACKAGE / subpackage
+    return sorted(
+        "quiz." + ".".join(p.relative_to(PACKAGE).with_suffix("").parts).removesuffix(".__init__")
+        for p in folder.rglob("*.py")
+    )
+
+
+def _imported_in_fresh_python(module: str) -> set[str]:
+    code = f"import sys, {module}; print('\\n'.join(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    return set(result.stdout.split())
+
+
+@pytest.mark.parametrize("module", _modules("domain"))
+def test_domain_imports_no_ui_and_no_sqlite(module: str) -> None:
+    loaded = _imported_in_fresh_python(module)
+    assert not {"textual", "rich", "sqlite3", "quiz.ui", "quiz.storage"} & loaded
+
+
+@pytest.mark.parametrize("module", _modules("storage"))
+def test_storage_imports_no_ui(module: str) -> None:
+    loaded = _imported_in_fresh_python(module)
+    assert not {"textual", "rich", "quiz.ui"} & loaded
+
+
+def test_the_cli_does_not_import_textual_until_it_opens_the_app() -> None:
+    loaded = _imported_in_fresh_python("quiz.cli")
+    assert "textual" not in loaded and "quiz.ui" not in loaded
+
+
+def test_only_the_ui_package_mentions_textual_or_rich() -> None:
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if "ui" in path.relative_to(PACKAGE).parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                if top in {"textual", "rich"}:
+                    offenders.append(f"{path}: {name}")
+                if top == "sqlite3" and "storage" not in path.relative_to(PACKAGE).parts:
+                    offenders.append(f"{path}: {name}")
+    assert offenders == []

@@ -1,0 +1,58 @@
+"""A plain, non-editable install finds the bundled course from any directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_installed_wheel_runs_quiz_check_from_another_directory(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (wheel,) = dist.glob("quiz-*.whl")
+    env_dir = tmp_path / "venv"
+    # The test venv sees this interpreter's packages (textual, pyyaml...), so the
+    # install needs no network; the wheel itself is installed without dependencies.
+    venv.create(env_dir, system_site_packages=True, with_pip=False)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q",
+         str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("QUIZ_QUESTIONS", "PYTHONPATH")}
+    result = subprocess.run(
+        [str(env_dir / "bin" / "quiz"), "check"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "_bundled_questions" in result.stdout
+    assert "drugs-pregnancy" in result.stdout
+    tcss = subprocess.run(
+        [str(python), "-c", "import quiz, pathlib; "
+         "print(*pathlib.Path(quiz.__file__).parent.rglob('*.tcss'))"],
+        cwd=elsewhere, capture_output=True, text=True, env=env, check=True,
+    )
+    assert "quiz.tcss" in tcss.stdout
