@@ -182,3 +182,25 @@ def test_quotes_are_located_exactly(course_dir: Path) -> None:
         assert section is not None
         quoted = section.paragraphs[ref.paragraph_index].text[ref.start : ref.end]
         assert quoted.casefold() == question.source.casefold()
+
+
+def test_without_libyaml_the_pure_parser_gives_the_same_results(
+    course_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    from quiz.domain import yamlsafe
+
+    with_c = load_course(course_dir)
+    monkeypatch.setattr(yamlsafe, "_Parser", yaml.SafeLoader)
+    pure = load_course(course_dir)
+    assert pure.problems == () and pure.course == with_c.course
+    for name in ("duplicate-key.yaml", "alias.yaml", "tab.yaml", "deep.yaml"):
+        shutil.copy(FIXTURES / "bad" / name, course_dir / name)
+    problems = load_course(course_dir).problems
+    assert {p.path.name for p in problems} == {
+        "duplicate-key.yaml",
+        "alias.yaml",
+        "tab.yaml",
+        "deep.yaml",
+    }
