@@ -1,0 +1,473 @@
+"""The passage view and the source reader: what they show, where they scroll, what keys do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.widget import Widget
+from textual.widgets import Static
+
+import quiz.ui
+from quiz.domain.loader import load_course
+from quiz.domain.model import (
+    Bank,
+    Course,
+    Paragraph,
+    Question,
+    QuestionType,
+    Section,
+    SourceRef,
+    SourceText,
+)
+from quiz.domain.text import fold
+from quiz.ui.screens.source import SourceReaderScreen
+from quiz.ui.widgets.passage import PassageText, PassageView, highlight_spans, passage_content
+
+BLOCK_MARKER = "/* --- passage view and source reader --- */"
+MARKUP_TEXT = "Write [bold]this[/] or [@click=app.quit]quit[/] and nothing happens."
+LONG_TEXT = (
+    "Swelling usually eases within one to three days, and the treated area may be "
+    "tender to the touch while it does. "
+) * 3
+
+
+def reader_css() -> str:
+    """This module's block of the app stylesheet (the rest belongs to other screens)."""
+    stylesheet = (Path(quiz.ui.__file__).parent / "quiz.tcss").read_text(encoding="utf-8")
+    return stylesheet.split(BLOCK_MARKER)[1]
+
+
+def question(number: int, section: str, ref: SourceRef, quote: str) -> Question:
+    return Question(
+        id=f"{section}-{number:02}",
+        section=section,
+        type=QuestionType.TRUE_FALSE,
+        prompt="Is it so?",
+        choices=(),
+        answer=("true",),
+        explanation="Because the text says so.",
+        source=quote,
+        source_ref=ref,
+    )
+
+
+QUOTE = SourceRef("swelling", 3, 0, 23)
+"""A quote far enough down that the reader must scroll to show it."""
+
+
+def sample_course() -> Course:
+    paragraphs = {
+        "procedure": [
+            "Laser skin tightening heats the skin beneath its surface.",
+            "The heat makes the skin cells there draw together.",
+        ],
+        "markup": [MARKUP_TEXT, "A bell\x07 and an escape\x1b[2J stay out of the terminal."],
+        "swelling": [LONG_TEXT, LONG_TEXT, LONG_TEXT, "Swelling eases in days. " + LONG_TEXT],
+        "bruising": [LONG_TEXT, LONG_TEXT, LONG_TEXT, LONG_TEXT],
+    }
+    titles = {
+        "procedure": "The procedure",
+        "markup": "Odd text [b]",
+        "swelling": "Swelling",
+        "bruising": "Bruising",
+    }
+    sections = tuple(
+        Section(
+            section_id,
+            titles[section_id],
+            1,
+            tuple(Paragraph(i, text, 1) for i, text in enumerate(texts)),
+        )
+        for section_id, texts in paragraphs.items()
+    )
+    questions = (
+        question(1, "procedure", SourceRef("procedure", 0, 0, 21), "Laser skin tightening"),
+        question(2, "procedure", SourceRef("procedure", 1, 9, 19), "makes the skin"),
+        question(1, "markup", SourceRef("markup", 0, 6, 12), "[bold]"),
+        question(1, "swelling", QUOTE, "Swelling eases in days."),
+    )
+    return Course(
+        id="sample",
+        title="Sample [i]course[/i]",
+        description="",
+        path=Path("."),
+        source=SourceText(Path("source.md"), sections),
+        banks=(Bank(Path("bank.yaml"), "all", "All", questions),),
+        exams={},
+        version="sha256:0",
+    )
+
+
+class ReaderApp(App[None]):
+    """A bare app that opens the reader over a blank screen (so Esc has somewhere to go)."""
+
+    CSS = reader_css()
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, reader: SourceReaderScreen) -> None:
+        super().__init__()
+        self.reader = reader
+
+    def on_mount(self) -> None:
+        self.push_screen(self.reader)
+
+
+class PassageApp(App[None]):
+    CSS = reader_css()
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, course: Course, ref: SourceRef) -> None:
+        super().__init__()
+        self.course = course
+        self.ref = ref
+
+    def compose(self) -> ComposeResult:
+        yield PassageView(self.course, self.ref, id="passage")
+
+
+def shown_text(widget: Widget) -> str:
+    """The text a widget draws, its lines joined with spaces (so wrapping does not matter)."""
+    strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return " ".join(" ".join(strip.text for strip in strips).split())
+
+
+def focused(app: App[None]) -> Widget | None:
+    """The focused widget (a call, so mypy does not narrow it between key presses)."""
+    return app.focused
+
+
+def quote_rows(reader: SourceReaderScreen) -> Region:
+    """The screen rows where the highlighted quote is drawn."""
+    assert reader.quote is not None
+    rows = reader.quote.highlight_rows()
+    assert rows is not None
+    region = reader.quote.content_region
+    return Region(region.x, region.y + rows[0], region.width, rows[1])
+
+
+def heading_at_top(reader: SourceReaderScreen, index: int) -> bool:
+    document = reader.document
+    return reader.headings[index].region.y == document.scrollable_content_region.y
+
+
+# --- pure helpers ---
+
+
+def test_highlight_spans_mark_the_span() -> None:
+    text, spans = highlight_spans("one two three", 4, 7)
+    assert text == "one two three"
+    assert {(span.start, span.end) for span in spans} == {(4, 7)}
+
+
+def test_highlight_spans_follow_removed_control_characters() -> None:
+    text, spans = highlight_spans("a\x1b[2Jb quote\x07d end", 7, 14)
+    assert text == "a[2Jb quoted end"
+    assert {text[span.start : span.end] for span in spans} == {"quoted"}
+
+
+@pytest.mark.parametrize(("start", "end"), [(5, 5), (9, 3), (50, 60)])
+def test_highlight_spans_without_a_span(start: int, end: int) -> None:
+    assert highlight_spans("one two", start, end) == ("one two", [])
+
+
+def test_highlight_spans_clip_to_the_text() -> None:
+    text, spans = highlight_spans("one two", 4, 99)
+    assert {text[span.start : span.end] for span in spans} == {"two"}
+
+
+def test_passage_content_is_literal() -> None:
+    content = passage_content(MARKUP_TEXT, (6, 12))
+    assert content.plain == MARKUP_TEXT
+    assert content.plain[6:12] == "[bold]"
+
+
+# --- PassageView ---
+
+
+async def test_passage_view_shows_title_and_highlighted_quote() -> None:
+    course = sample_course()
+    app = PassageApp(course, SourceRef("procedure", 1, 9, 23))
+    async with app.run_test(size=(60, 12)) as pilot:
+        await pilot.pause()
+        view = app.query_one(PassageView)
+        assert shown_text(view.query_one(".passage--title", Static)) == "The procedure"
+        passage = view.passage_text
+        assert passage is not None
+        assert passage.highlighted_text == "makes the skin"
+        # The quote stands out without colour (NO_COLOR, monochrome): bold and underlined.
+        strips = passage.render_lines(Region(0, 0, *passage.size))
+        quoted = [seg for strip in strips for seg in strip if seg.text.strip() == "makes the skin"]
+        assert quoted
+        assert all(seg.style is not None and seg.style.bold for seg in quoted)
+        assert all(seg.style is not None and seg.style.underline for seg in quoted)
+        assert shown_text(passage) == "The heat makes the skin cells there draw together."
+
+
+async def test_passage_view_shows_markup_literally_and_runs_nothing() -> None:
+    app = PassageApp(sample_course(), SourceRef("markup", 0, 6, 12))
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        passage = app.query_one(PassageText)
+        assert passage.highlighted_text == "[bold]"
+        assert MARKUP_TEXT in shown_text(passage)
+        strips = passage.render_lines(Region(0, 0, *passage.size))
+        styles = [segment.style for strip in strips for segment in strip]
+        assert not any(style is not None and "@click" in style.meta for style in styles)
+        await pilot.click(passage, offset=(30, 0))
+        await pilot.pause()
+        assert app.is_running
+        assert app.return_code is None
+
+
+async def test_passage_view_wraps_at_any_width() -> None:
+    for width in (1, 5, 20, 200):
+        app = PassageApp(sample_course(), SourceRef("swelling", 0, 0, 8))
+        async with app.run_test(size=(width, 30)) as pilot:
+            await pilot.pause()
+            passage = app.query_one(PassageText)
+            assert passage.highlighted_text == "Swelling"
+            assert passage.size.width <= width
+            assert shown_text(passage).replace(" ", "") == LONG_TEXT.replace(" ", "")
+
+
+async def test_passage_view_without_the_paragraph_says_so() -> None:
+    app = PassageApp(sample_course(), SourceRef("swelling", 9, 0, 8))
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        view = app.query_one(PassageView)
+        assert view.passage_text is None
+        assert "no paragraph 10" in shown_text(view.query_one(".passage--missing", Static))
+
+
+async def test_control_characters_are_not_shown() -> None:
+    app = PassageApp(sample_course(), SourceRef("markup", 1, 22, 25))
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        passage = app.query_one(PassageText)
+        assert "\x1b" not in passage.passage.plain
+        assert "\x07" not in passage.passage.plain
+        assert passage.highlighted_text == "[2J"
+
+
+# --- the reader ---
+
+
+async def test_reader_opened_at_a_quote_highlights_it_in_view() -> None:
+    app = ReaderApp(SourceReaderScreen(sample_course(), ref=QUOTE))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        reader = app.reader
+        assert reader.quote is not None
+        assert reader.quote.highlighted_text == "Swelling eases in days."
+        assert reader.document.scroll_y > 0
+        viewport = reader.document.scrollable_content_region
+        assert viewport.contains_region(quote_rows(reader))
+        assert reader.section_list.highlighted == 2
+        assert shown_text(reader.query_one("#source-title", Static)).startswith(
+            "Course text — Sample [i]course[/i]"
+        )
+        assert "Esc to go back" in shown_text(reader.query_one("#source-hint", Static))
+
+
+async def test_reader_keeps_the_quote_in_view_when_resized() -> None:
+    app = ReaderApp(SourceReaderScreen(sample_course(), ref=QUOTE))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for size in ((50, 16), (120, 30), (40, 12)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            viewport = app.reader.document.scrollable_content_region
+            assert viewport.contains_region(quote_rows(app.reader)), size
+
+
+async def test_reader_leaves_a_hand_scrolled_view_alone_when_resized() -> None:
+    app = ReaderApp(SourceReaderScreen(sample_course(), ref=QUOTE))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        document = app.reader.document
+        await pilot.press("home")
+        await pilot.pause()
+        assert document.scroll_y == 0
+        await pilot.resize_terminal(70, 20)
+        await pilot.pause()
+        await pilot.pause()
+        assert document.scroll_y == 0
+        assert heading_at_top(app.reader, 0)
+
+
+async def test_reader_shows_markup_literally() -> None:
+    app = ReaderApp(SourceReaderScreen(sample_course(), section_id="markup"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        reader = app.reader
+        assert heading_at_top(reader, 1)
+        assert shown_text(reader.headings[1]) == "Odd text [b]"
+        markup_paragraph = reader.document.query(PassageText)[2]
+        assert MARKUP_TEXT in shown_text(markup_paragraph)
+        await pilot.click(markup_paragraph, offset=(30, 0))
+        await pilot.pause()
+        assert app.is_running
+        assert app.screen is reader
+
+
+async def test_section_list_gives_titles_and_question_counts() -> None:
+    app = ReaderApp(SourceReaderScreen(sample_course()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        options = app.reader.section_list.options
+        labels = [str(option.prompt) for option in options]
+        assert labels == [
+            "The procedure\n2 questions",
+            "Odd text [b]\n1 question",
+            "Swelling\n1 question",
+            "Bruising\n0 questions",
+        ]
+
+
+async def test_choosing_a_section_in_the_list_scrolls_there() -> None:
+    app = ReaderApp(SourceReaderScreen(sample_course()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        reader = app.reader
+        assert reader.document.scroll_y == 0
+        await pilot.press("tab")
+        assert focused(app) is reader.section_list
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert heading_at_top(reader, 2)
+        assert reader.document.scroll_y > 0
+
+
+async def test_clicking_a_section_scrolls_there() -> None:
+    app = ReaderApp(SourceReaderScreen(sample_course()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        reader = app.reader
+        section_list = reader.section_list
+        # Each entry is two rows (title, count) inside the list's border.
+        await pilot.click(section_list, offset=(3, 1 + 2 * 3))
+        await pilot.pause()
+        assert heading_at_top(reader, 3)
+
+
+async def test_next_and_previous_section_keys() -> None:
+    app = ReaderApp(SourceReaderScreen(sample_course()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        reader = app.reader
+        assert focused(app) is reader.document
+        await pilot.press("n")
+        assert heading_at_top(reader, 1)
+        await pilot.press("n")
+        assert heading_at_top(reader, 2)
+        assert reader.section_list.highlighted == 2
+        await pilot.press("p")
+        assert heading_at_top(reader, 1)
+        await pilot.press("p", "p")
+        assert reader.document.scroll_y == 0
+
+
+async def test_next_section_after_scrolling_by_hand() -> None:
+    app = ReaderApp(SourceReaderScreen(sample_course()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        reader = app.reader
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        in_view = reader.section_in_view()
+        assert in_view > 0
+        await pilot.press("n")
+        assert heading_at_top(reader, in_view + 1)
+
+
+async def test_opened_at_a_section_shows_its_heading_at_the_top() -> None:
+    app = ReaderApp(SourceReaderScreen(sample_course(), section_id="swelling"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert heading_at_top(app.reader, 2)
+        assert app.reader.quote is None
+
+
+async def test_tab_switches_between_list_and_text() -> None:
+    app = ReaderApp(SourceReaderScreen(sample_course()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        reader = app.reader
+        assert focused(app) is reader.document
+        await pilot.press("tab")
+        assert focused(app) is reader.section_list
+        await pilot.press("tab")
+        assert focused(app) is reader.document
+
+
+@pytest.mark.parametrize("key", ["escape", "q"])
+async def test_back_key_closes_the_reader(key: str) -> None:
+    app = ReaderApp(SourceReaderScreen(sample_course(), ref=QUOTE))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen is app.reader
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.screen is not app.reader
+        assert len(app.screen_stack) == 1
+        assert app.is_running
+
+
+async def test_narrow_terminal_hides_the_list() -> None:
+    app = ReaderApp(SourceReaderScreen(sample_course(), ref=QUOTE))
+    async with app.run_test(size=(59, 20)) as pilot:
+        await pilot.pause()
+        reader = app.reader
+        assert reader.section_list.region.area == 0
+        assert reader.document.scrollable_content_region.contains_region(quote_rows(reader))
+        await pilot.press("tab")
+        assert focused(app) is reader.document
+
+
+@pytest.mark.parametrize("size", [(1, 1), (6, 3), (7, 5), (30, 8), (60, 24), (200, 60)])
+async def test_any_size_works(size: tuple[int, int]) -> None:
+    app = ReaderApp(SourceReaderScreen(sample_course(), ref=QUOTE))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "p", "tab", "down", "enter", "pagedown")
+        await pilot.pause()
+        assert app.screen is app.reader
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not app.reader
+
+
+# --- the bundled course ---
+
+BUNDLED = Path(__file__).parents[2] / "questions" / "laser-skin-tightening"
+
+
+async def test_every_bundled_question_quote_is_highlighted_in_view() -> None:
+    load = load_course(BUNDLED)
+    course = load.course
+    assert course is not None, load.problems
+    assert course.questions
+
+    class Blank(App[None]):
+        CSS = reader_css()
+
+    app = Blank()
+    shown: set[tuple[str, int]] = set()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for item in course.questions:
+            ref = item.source_ref
+            reader = SourceReaderScreen(course, ref=ref)
+            await app.push_screen(reader)
+            assert reader.quote is not None, item.id
+            assert fold(reader.quote.highlighted_text) == fold(item.source), item.id
+            # Placing the view needs a layout, the slow part: once for each paragraph.
+            if (ref.section_id, ref.paragraph_index) not in shown:
+                shown.add((ref.section_id, ref.paragraph_index))
+                await pilot.pause()
+                viewport = reader.document.scrollable_content_region
+                assert viewport.contains_region(quote_rows(reader)), item.id
+            await app.pop_screen()

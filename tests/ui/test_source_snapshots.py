@@ -1,0 +1,144 @@
+"""SVG snapshots of the source reader and the passage view (80x24 unless said)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+
+import quiz.ui
+from quiz.domain.model import (
+    Bank,
+    Course,
+    Paragraph,
+    Question,
+    QuestionType,
+    Section,
+    SourceRef,
+    SourceText,
+)
+from quiz.ui.screens.source import SourceReaderScreen
+from quiz.ui.widgets.passage import PassageView
+
+SnapCompare = Callable[..., bool]
+
+BLOCK_MARKER = "/* --- passage view and source reader --- */"
+
+TEXT = {
+    ("procedure", "What the procedure does"): [
+        "Laser skin tightening is a newer treatment for clients who want firmer, "
+        "younger-looking skin.",
+        "The treatment uses laser light to heat the skin beneath its surface. "
+        "Literal text: [bold]not bold[/] and [@click=app.quit]not a link[/].",
+    ],
+    ("swelling", "Swelling"): [
+        "Laser skin tightening disturbs tissue beneath the skin. Damage to tissue can cause "
+        "inflammation, and inflammation brings swelling.",
+        "Any treatment that disturbs tissue beneath the skin can bring puffiness or swelling "
+        "as a reaction to that disturbance.",
+        "Swelling usually eases within one to three days. The treated area may also be "
+        "tender to the touch.",
+    ],
+    ("bruising", "Bruising"): [
+        "Disturbing tissue can damage the skin so that capillaries, the small blood vessels "
+        "beneath the top layer of skin, break. Broken capillaries cause bruising.",
+        "Like swelling, bruising usually fades within a few days.",
+    ],
+}
+QUOTE = SourceRef("swelling", 2, 0, 48)  # "Swelling usually eases within one to three days."
+MARKUP_QUOTE = SourceRef("procedure", 1, 83, 100)  # "[bold]not bold[/]"
+
+
+def reader_css() -> str:
+    stylesheet = (Path(quiz.ui.__file__).parent / "quiz.tcss").read_text(encoding="utf-8")
+    return stylesheet.split(BLOCK_MARKER)[1]
+
+
+def snapshot_course() -> Course:
+    sections = tuple(
+        Section(section_id, title, 1, tuple(Paragraph(i, t, 1) for i, t in enumerate(texts)))
+        for (section_id, title), texts in TEXT.items()
+    )
+    questions = tuple(
+        Question(
+            id=f"{section_id}-{n}",
+            section=section_id,
+            type=QuestionType.TRUE_FALSE,
+            prompt="Is it so?",
+            choices=(),
+            answer=("true",),
+            explanation="",
+            source="",
+            source_ref=SourceRef(section_id, 0, 0, 5),
+        )
+        for section_id, count in (("procedure", 3), ("swelling", 9), ("bruising", 1))
+        for n in range(count)
+    )
+    return Course(
+        id="laser",
+        title="Laser skin tightening",
+        description="",
+        path=Path("."),
+        source=SourceText(Path("source.md"), sections),
+        banks=(Bank(Path("bank.yaml"), "all", "All", questions),),
+        exams={},
+        version="sha256:0",
+    )
+
+
+class ReaderApp(App[None]):
+    CSS = reader_css()
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, **reader_args: Any) -> None:
+        super().__init__()
+        self.reader_args = reader_args
+
+    def on_mount(self) -> None:
+        self.push_screen(SourceReaderScreen(snapshot_course(), **self.reader_args))
+
+
+class PassageApp(App[None]):
+    CSS = reader_css()
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, ref: SourceRef) -> None:
+        super().__init__()
+        self.ref = ref
+
+    def compose(self) -> ComposeResult:
+        yield PassageView(snapshot_course(), self.ref)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let the reader place its view (it does so after layout)."""
+    await pilot.pause()
+    await pilot.pause()
+
+
+def test_reader_at_a_quote(snap_compare: SnapCompare) -> None:
+    app = ReaderApp(ref=QUOTE)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+def test_reader_at_a_quote_narrow(snap_compare: SnapCompare) -> None:
+    app = ReaderApp(ref=QUOTE)
+    assert snap_compare(app, terminal_size=(50, 16), run_before=settle)
+
+
+def test_reader_with_the_list_focused(snap_compare: SnapCompare) -> None:
+    app = ReaderApp(section_id="bruising")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle, press=["tab"])
+
+
+def test_passage_view(snap_compare: SnapCompare) -> None:
+    app = PassageApp(QUOTE)
+    assert snap_compare(app, terminal_size=(80, 24))
+
+
+def test_passage_view_with_markup_text(snap_compare: SnapCompare) -> None:
+    app = PassageApp(MARKUP_QUOTE)
+    assert snap_compare(app, terminal_size=(40, 12))
