@@ -1,0 +1,467 @@
+"""Opening the score store file, and its schema (versioned with `PRAGMA user_version`).
+
+The store is one SQLite file, in WAL mode with `synchronous=FULL`: a commit is on disk
+when `COMMIT` returns. Every write is one `BEGIN IMMEDIATE` transaction on a connection
+with a busy timeout, so two terminals on one file wait for each other instead of failing
+with "database is locked". A new file is built under a temporary name and linked into
+place, so a crash never leaves a half-made store behind; it is owner-only (0600).
+
+Schema, version 2. Times are integer milliseconds since the Unix epoch, UTC, unless
+said otherwise. Ids are integer rowids, used only inside the file.
+
+learner(id, key UNIQUE, name)
+    key is `learner_key(name)` (casefold of the NFC, trimmed name): the matching rule.
+    name is the name as it was last typed.
+learner_name(id, learner, name)               each spelling typed; UNIQUE(learner, name)
+course(id, code UNIQUE)                       code is the course id (laser-skin-tightening)
+course_version(id, course, hash)              hash is Course.version; UNIQUE(course, hash)
+section(id, course, code)                     UNIQUE(course, code)
+question(id, course, code)                    code is the question id; UNIQUE(course, code)
+asked_question(id, digest UNIQUE, question, section, type, critical, prompt, choices, answer)
+    A version of a question as it was put to a learner: prompt, choices in the order
+    shown (a JSON array; each shuffle is its own version), the right answer (JSON
+    array, as Question.answer), type and critical. digest is the SHA-256 of all of it
+    (codec.asked_digest), so identical versions share one row.
+host(id, name UNIQUE)                         the computers that ran attempts
+attempt(id, uuid UNIQUE, learner, learner_name, course_version, mode, exam, sections,
+        seed, started_at, time_limit, deadline_at, pass_mark, items, status, finished_at,
+        correct, total, percent, passed, pid, host, heartbeat_at)
+    uuid is the attempt id everyone else sees (text). learner_name is the spelling typed
+    for this attempt. mode is 'practice' | 'exam'; exam the preset id or NULL.
+    sections and items are codec.pack_ints lists (varints): the section ids chosen,
+    and the asked_question ids in the order asked (so unanswered ones are known; an
+    answer's `item` is an index into this list). time_limit is in seconds. status is
+    'in_progress' | 'completed' | 'timed_out' | 'abandoned'. correct, percent (0..100)
+    and passed (0/1; NULL for practice and unfinished attempts) are written when the
+    attempt ends; total is the number of questions asked. pid and host name the process
+    that ran it; heartbeat_at is its last sign of life, cleared when the attempt ends.
+    Index attempt_live: only the rows in progress (crash recovery reads them).
+answer(attempt, item, rev, response, correct, ms, at_ds)  WITHOUT ROWID, PK (attempt, item, rev)
+    Every answer as it was given, one row per commit, never updated. item is the
+    question's position in the attempt; rev counts the answers to it from 0, so the
+    row with the highest rev is the answer that counts (an exam answer that was changed
+    has several). The asked_question of an answer is item's entry in attempt.items: in
+    SQL, asked_at(attempt.items, answer.item) on connections from `connect` (or after
+    `register_functions`). response has no column affinity: single/multiple: an integer with
+    bit i set for shown choice i; true_false: 1 or 0; short: the typed text; NULL: no
+    answer. correct is 0/1; ms the time spent on the question (milliseconds); at_ds
+    when it was given, in tenths of a second after the attempt's started_at.
+
+Report summaries (version 2), kept by `quiz.storage.summaries` in the transaction that
+ends an attempt, for attempts that end 'completed' or 'timed_out' (not those in
+progress or abandoned). month is YYYYMM of the local date the attempt started (on the
+computer that wrote it); exam is 1 for exam attempts, 0 for practice. Months keep the
+tables small whatever the number of learners; for a period that starts mid-month,
+add `summaries.compute()` over the attempts of the part month. Rebuild both with
+`summaries.rebuild(connection)` after changing attempts (merging or forgetting learners).
+
+question_stats(question, month, exam, asked, answered, right, ms, r_n, r_x, r_sum, r_sq, r_xr)
+    WITHOUT ROWID, PK (question, month, exam). asked: attempts that asked the question;
+    answered/right: of those, answered and right (the answer that counts); ms: time on
+    those answers. r_*: quiz.domain.stats.ItemSums over the attempts with more than one
+    question: n, sum of x (right), of r, of r*r and of x*r, where r is the attempt's
+    score on its other questions as a fraction.
+learner_section_stats(learner, section, month, exam, attempts, asked, answered, right, ms)
+    WITHOUT ROWID, PK (learner, section, month, exam): per learner and section, the
+    attempts that asked questions of the section, and those questions.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from quiz.storage import summaries
+from quiz.storage.codec import unpack_ints
+from quiz.storage.errors import (
+    BUSY_TIMEOUT_SECONDS,
+    StoreError,
+    newer_format,
+    not_a_database,
+    translate,
+)
+
+QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024
+"""Opening runs SQLite's quick_check (a read of every page) on stores up to this size
+(about a million answers; ~0.2 s). Bigger ones get the light probe only, and damage
+is reported when a statement meets it."""
+
+APPLICATION_ID = 0x5155495A  # "QUIZ", so a file of another program is not mistaken for ours
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+_V1 = """
+CREATE TABLE learner (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL
+);
+CREATE TABLE learner_name (
+    id INTEGER PRIMARY KEY,
+    learner INTEGER NOT NULL REFERENCES learner(id),
+    name TEXT NOT NULL,
+    UNIQUE (learner, name)
+);
+CREATE TABLE course (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE
+);
+CREATE TABLE course_version (
+    id INTEGER PRIMARY KEY,
+    course INTEGER NOT NULL REFERENCES course(id),
+    hash TEXT NOT NULL,
+    UNIQUE (course, hash)
+);
+CREATE TABLE section (
+    id INTEGER PRIMARY KEY,
+    course INTEGER NOT NULL REFERENCES course(id),
+    code TEXT NOT NULL,
+    UNIQUE (course, code)
+);
+CREATE TABLE question (
+    id INTEGER PRIMARY KEY,
+    course INTEGER NOT NULL REFERENCES course(id),
+    code TEXT NOT NULL,
+    UNIQUE (course, code)
+);
+CREATE TABLE asked_question (
+    id INTEGER PRIMARY KEY,
+    digest BLOB NOT NULL UNIQUE,
+    question INTEGER NOT NULL REFERENCES question(id),
+    section INTEGER NOT NULL REFERENCES section(id),
+    type TEXT NOT NULL CHECK (type IN ('single', 'multiple', 'true_false', 'short')),
+    critical INTEGER NOT NULL CHECK (critical IN (0, 1)),
+    prompt TEXT NOT NULL,
+    choices TEXT NOT NULL,
+    answer TEXT NOT NULL
+);
+CREATE TABLE host (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE attempt (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    learner INTEGER NOT NULL REFERENCES learner(id),
+    learner_name INTEGER NOT NULL REFERENCES learner_name(id),
+    course_version INTEGER NOT NULL REFERENCES course_version(id),
+    mode TEXT NOT NULL CHECK (mode IN ('practice', 'exam')),
+    exam TEXT,
+    sections BLOB NOT NULL,
+    seed INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,
+    time_limit INTEGER,
+    deadline_at INTEGER,
+    pass_mark INTEGER,
+    items BLOB NOT NULL,
+    status TEXT NOT NULL
+        CHECK (status IN ('in_progress', 'completed', 'timed_out', 'abandoned')),
+    finished_at INTEGER,
+    correct INTEGER,
+    total INTEGER NOT NULL,
+    percent REAL,
+    passed INTEGER CHECK (passed IN (0, 1)),
+    pid INTEGER,
+    host INTEGER REFERENCES host(id),
+    heartbeat_at INTEGER
+);
+CREATE INDEX attempt_live ON attempt(status) WHERE status = 'in_progress';
+CREATE TABLE answer (
+    attempt INTEGER NOT NULL REFERENCES attempt(id),
+    item INTEGER NOT NULL,
+    rev INTEGER NOT NULL,
+    response,
+    correct INTEGER NOT NULL CHECK (correct IN (0, 1)),
+    ms INTEGER NOT NULL,
+    at_ds INTEGER NOT NULL,
+    PRIMARY KEY (attempt, item, rev)
+) WITHOUT ROWID;
+"""
+
+_V2 = """
+CREATE TABLE question_stats (
+    question INTEGER NOT NULL REFERENCES question(id),
+    month INTEGER NOT NULL,
+    exam INTEGER NOT NULL CHECK (exam IN (0, 1)),
+    asked INTEGER NOT NULL,
+    answered INTEGER NOT NULL,
+    right INTEGER NOT NULL,
+    ms INTEGER NOT NULL,
+    r_n INTEGER NOT NULL,
+    r_x INTEGER NOT NULL,
+    r_sum REAL NOT NULL,
+    r_sq REAL NOT NULL,
+    r_xr REAL NOT NULL,
+    PRIMARY KEY (question, month, exam)
+) WITHOUT ROWID;
+CREATE TABLE learner_section_stats (
+    learner INTEGER NOT NULL REFERENCES learner(id),
+    section INTEGER NOT NULL REFERENCES section(id),
+    month INTEGER NOT NULL,
+    exam INTEGER NOT NULL CHECK (exam IN (0, 1)),
+    attempts INTEGER NOT NULL,
+    asked INTEGER NOT NULL,
+    answered INTEGER NOT NULL,
+    right INTEGER NOT NULL,
+    ms INTEGER NOT NULL,
+    PRIMARY KEY (learner, section, month, exam)
+) WITHOUT ROWID;
+"""
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    def apply(connection: sqlite3.Connection) -> None:
+        # executescript() would COMMIT first; run the statements inside our transaction.
+        for statement in sql.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+
+    return apply
+
+
+def _to_v2(connection: sqlite3.Connection) -> None:
+    _script(_V2)(connection)
+    summaries.rebuild(connection)
+
+
+# MIGRATIONS[n] takes a store of version n to version n + 1.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_script(_V1), _to_v2]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@contextmanager
+def write_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """`BEGIN IMMEDIATE` ... `COMMIT`, rolled back if anything in it fails."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        try:
+            connection.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # the transaction is gone already (SQLite rolled it back itself)
+        raise
+    try:
+        connection.execute("COMMIT")
+    except BaseException:
+        try:
+            connection.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+        raise
+
+
+def connect(path: Path, *, create: bool = True, upto: int = SCHEMA_VERSION) -> sqlite3.Connection:
+    """A configured connection to the store at `path`, probed and migrated to `upto`.
+
+    Creates the file (and its folder) when it is missing and `create` is true. Never
+    changes a file that is not a quiz store, or is damaged. Raises StoreError.
+    """
+    try:
+        exists = _exists(path)
+        if not exists:
+            if not create:
+                raise StoreError(
+                    "other",
+                    path,
+                    f"{path} does not exist. Nothing has been saved there yet; check the "
+                    "path given with --db or QUIZ_DB.",
+                )
+            _create(path, upto)
+        else:
+            _check_header(path)
+        connection = _open(path)
+    except (OSError, sqlite3.Error) as error:
+        raise translate(error, path, "opening the score store") from error
+    try:
+        _probe(connection, path)  # before anything that could write to the file
+        _use_wal(connection)
+        _migrate(connection, path, upto)
+    except BaseException as error:
+        connection.close()
+        if isinstance(error, OSError | sqlite3.Error):
+            raise translate(error, path, "opening the score store") from error
+        raise
+    return connection
+
+
+def _exists(path: Path) -> bool:
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _check_header(path: Path) -> None:
+    if path.is_dir():
+        raise not_a_database(path, "it is a folder")
+    with open(path, "rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if not header:
+        raise not_a_database(path, "it is empty: 0 bytes")
+    if header != SQLITE_HEADER:
+        raise not_a_database(path)
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    # mode=rw: SQLite must never create (or re-create) the file; _create does that.
+    uri = path.absolute().as_uri() + "?mode=rw"
+    connection = sqlite3.connect(
+        uri,
+        uri=True,
+        timeout=BUSY_TIMEOUT_SECONDS,
+        isolation_level=None,  # transactions are explicit: BEGIN IMMEDIATE ... COMMIT
+        check_same_thread=False,  # ScoreStore serialises use with a lock
+    )
+    try:
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("PRAGMA synchronous = FULL")
+        register_functions(connection)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def register_functions(connection: sqlite3.Connection) -> None:
+    """SQL functions for queries over the store: asked_at(items, item) is the
+    asked_question id of an attempt's item (NULL if there is no such item)."""
+
+    def asked_at(items: bytes | None, item: int | None) -> int | None:
+        if items is None or item is None:
+            return None
+        ids = unpack_ints(items)
+        return ids[item] if 0 <= item < len(ids) else None
+
+    connection.create_function("asked_at", 2, asked_at, deterministic=True)
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """WAL mode (kept in the file), once the file is known to be a quiz store."""
+    try:
+        connection.execute("PRAGMA journal_mode = WAL").fetchone()
+    except sqlite3.OperationalError as error:
+        if "readonly" not in str(error) and "read-only" not in str(error):
+            raise
+        # A read-only file can still be read; writes will say why they fail.
+
+
+def _probe(connection: sqlite3.Connection, path: Path) -> None:
+    """Read the header and the schema now: SQLite only notices a bad file at first use."""
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_schema")}
+    application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+    if application_id != APPLICATION_ID and (application_id or tables):
+        raise not_a_database(path, "it is a database of another program")
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise newer_format(path, version, SCHEMA_VERSION)
+    if path.stat().st_size > QUICK_CHECK_MAX_BYTES:
+        return
+    check = connection.execute("PRAGMA quick_check(1)").fetchone()[0]
+    if check != "ok":
+        raise StoreError(
+            "corrupt",
+            path,
+            f"{path} is damaged ({check}). The file was not changed. Keep it: its answers "
+            "may still be rescued (sqlite3's .recover command). Open the quiz app to set it "
+            "aside and start a new store, or choose another file with --db PATH.",
+        )
+
+
+def _migrate(connection: sqlite3.Connection, path: Path, upto: int) -> None:
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version >= upto:
+        return
+    if version > 0:
+        _backup_before_upgrade(connection, path, version)
+    with write_transaction(connection):
+        # Read again under the write lock: another process may have upgraded meanwhile.
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        for step in range(version, upto):
+            MIGRATIONS[step](connection)
+        connection.execute(f"PRAGMA user_version = {upto}")
+
+
+def _backup_before_upgrade(connection: sqlite3.Connection, path: Path, version: int) -> None:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+    if _exists(target):
+        return
+    backup_connection(connection, target)
+
+
+def backup_connection(source: sqlite3.Connection, target: Path) -> None:
+    """Copy a store with SQLite's backup API into a new file (never over an existing one)."""
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(descriptor)
+    destination = sqlite3.connect(target)
+    try:
+        source.backup(destination)
+    finally:
+        destination.close()
+
+
+def _create(path: Path, upto: int) -> None:
+    """Build a new store under a temporary name, then link it into place."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as error:  # name the folder, not the temporary file
+        raise OSError(error.errno, error.strerror, str(path.parent)) from error
+    os.close(descriptor)
+    try:
+        connection = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            connection.execute("PRAGMA synchronous = FULL")
+            connection.execute("PRAGMA journal_mode = WAL")
+            _migrate(connection, temporary, upto)
+        finally:
+            connection.close()  # checkpoints and removes the -wal: one complete file
+        _fsync(temporary)
+        try:
+            os.link(temporary, path)  # fails if another process created it meanwhile
+        except FileExistsError:
+            pass
+        except OSError:
+            # No hard links here (some network or FAT file systems): rename, unless a
+            # store appeared meanwhile.
+            if not _exists(path):
+                os.replace(temporary, path)
+        _fsync_folder(path.parent)
+    finally:
+        for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
+            try:
+                os.unlink(leftover)
+            except FileNotFoundError:
+                pass
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,386 @@
+"""The score store: what goes in comes back, answers are appended, recovery, the schema."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest_store import QUESTIONS, T0, WRONG, answer, completed, fill_store, make_start
+
+from quiz.domain.records import AttemptResult, AttemptStatus, Mode
+from quiz.storage import codec, db, liveness, summaries
+from quiz.storage.scores import ScoreStore
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[ScoreStore]:
+    with ScoreStore.open(tmp_path / "scores.sqlite3") as opened:
+        yield opened
+
+
+def test_an_attempt_comes_back_as_it_was_saved(store: ScoreStore) -> None:
+    start = make_start()
+    attempt_id = store.start_attempt(start)
+    for position in (0, 1, 2, 3):
+        store.record_answer(attempt_id, answer(position))
+    store.finish_attempt(attempt_id, completed(4))
+    detail = store.get_attempt(attempt_id)
+    assert detail is not None
+    summary = detail.summary
+    assert (summary.learner, summary.learner_key) == ("Ana Ruiz", "ana ruiz")
+    assert (summary.course, summary.course_version) == (start.course_id, start.course_version)
+    assert (summary.mode, summary.exam, summary.seed) == (Mode.EXAM, "staff-check", 1234)
+    assert summary.sections == ("swelling", "bruising", "drugs-pregnancy")
+    assert summary.started_at == T0 and summary.deadline_at == start.deadline_at
+    assert summary.time_limit_seconds == 900 and summary.pass_mark == 75
+    assert summary.status is AttemptStatus.COMPLETED
+    assert (summary.correct, summary.total, summary.percent, summary.passed) == (4, 4, 100.0, True)
+    assert detail.questions == QUESTIONS
+    assert [item.response for item in detail.items] == [
+        "One to three days",
+        ["It may be tender", "It eases in days"],  # in the order shown
+        True,
+        "accutane",
+    ]
+    assert all(item.correct for item in detail.items)
+    assert detail.history[0].seconds == 7.4
+    assert detail.history[0].answered_at == T0 + timedelta(seconds=10)
+    assert [(s.section, s.correct, s.total) for s in detail.section_results()] == [
+        ("swelling", 2, 2),
+        ("bruising", 1, 1),
+        ("drugs-pregnancy", 1, 1),
+    ]
+
+
+def test_a_changed_answer_is_appended_and_the_latest_counts(store: ScoreStore) -> None:
+    attempt_id = store.start_attempt(make_start())
+    store.record_answer(attempt_id, answer(0, right=False))
+    store.record_answer(attempt_id, answer(1))
+    store.record_answer(attempt_id, answer(0, at=T0 + timedelta(seconds=60)))
+    detail = store.get_attempt(attempt_id)
+    assert detail is not None
+    assert [(h.question_id, h.correct) for h in detail.history] == [
+        ("swelling-01", False),
+        ("swelling-04", True),
+        ("swelling-01", True),
+    ]
+    assert detail.items[0].response == "One to three days" and detail.items[0].correct
+    assert detail.items[2].answer is None and detail.items[3].response is None
+    exported = detail.to_export_dict()
+    assert exported["correct"] == 2 and exported["status"] == "in_progress"
+    first = exported["answers"][0]
+    assert first["history"] == [
+        {
+            "response": "A few hours",
+            "correct": False,
+            "seconds": 7.4,
+            "answered_at": "2026-11-23T10:00:10Z",
+        }
+    ]
+    assert exported["answers"][2]["response"] is None
+    assert exported["answers"][2]["correct"] is False
+
+
+def test_an_answer_is_one_insert_in_one_immediate_transaction(store: ScoreStore) -> None:
+    attempt_id = store.start_attempt(make_start())
+    statements: list[str] = []
+    store._connection.set_trace_callback(statements.append)
+    store.record_answer(attempt_id, answer(0))
+    store.record_answer(attempt_id, answer(1))
+    store._connection.set_trace_callback(None)
+    assert [s.split()[0] for s in statements] == ["BEGIN", "INSERT", "COMMIT"] * 2
+    assert statements[0] == "BEGIN IMMEDIATE"
+
+
+def test_the_store_is_durable_and_versioned(store: ScoreStore, tmp_path: Path) -> None:
+    pragma = store._connection.execute
+    assert pragma("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert pragma("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert pragma("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
+    assert pragma("PRAGMA application_id").fetchone()[0] == db.APPLICATION_ID
+    assert pragma("PRAGMA busy_timeout").fetchone()[0] >= 1000
+
+
+def test_answers_can_be_saved_from_another_thread(store: ScoreStore) -> None:
+    attempt_id = store.start_attempt(make_start())
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for position in range(4):
+                store.record_answer(attempt_id, answer(position))
+        except BaseException as error:
+            errors.append(error)
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join(timeout=30)
+    assert not errors and not worker.is_alive()
+    detail = store.get_attempt(attempt_id)
+    assert detail is not None and len(detail.history) == 4
+
+
+def test_answers_to_an_attempt_started_by_another_store(tmp_path: Path) -> None:
+    path = tmp_path / "scores.sqlite3"
+    with ScoreStore.open(path) as first:
+        attempt_id = first.start_attempt(make_start())
+        first.record_answer(attempt_id, answer(0, right=False))
+        with ScoreStore.open(path) as second:  # same process: the attempt is alive
+            second.record_answer(attempt_id, answer(0))
+            second.heartbeat(attempt_id)
+            second.finish_attempt(attempt_id, completed(1, passed=False))
+        detail = first.get_attempt(attempt_id)
+    assert detail is not None
+    assert [h.correct for h in detail.history] == [False, True]
+    assert detail.summary.status is AttemptStatus.COMPLETED
+
+
+def test_unknown_attempts_and_questions_are_programming_errors(store: ScoreStore) -> None:
+    assert store.get_attempt("no-such-attempt") is None
+    with pytest.raises(ValueError):
+        store.record_answer("no-such-attempt", answer(0))
+    attempt_id = store.start_attempt(make_start(questions=QUESTIONS[:1]))
+    with pytest.raises(ValueError):
+        store.record_answer(attempt_id, answer(1))
+    with pytest.raises(ValueError):
+        store.start_attempt(make_start(questions=(QUESTIONS[0], QUESTIONS[0])))
+    with pytest.raises(ValueError):
+        store.start_attempt(make_start(learner="   "))
+
+
+def test_list_attempts_newest_first_with_filters(tmp_path: Path) -> None:
+    path = tmp_path / "scores.sqlite3"
+    exam_id, practice_id = fill_store(path)
+    with ScoreStore.open(path) as store:
+        assert [a.id for a in store.list_attempts()] == [practice_id, exam_id]
+        # The learner key: trimmed, NFC, case folded.
+        assert [a.id for a in store.list_attempts(learner="  ANA RUIZ ")] == [exam_id]
+        assert store.list_attempts(learner="Nobody") == []
+        assert store.list_attempts(course="other-course") == []
+        day = T0.astimezone().date()
+        assert len(store.list_attempts(since=day)) == 2
+        assert store.list_attempts(since=day + timedelta(days=1)) == []
+
+
+def test_since_is_a_local_date(tmp_path: Path) -> None:
+    path = tmp_path / "scores.sqlite3"
+    with ScoreStore.open(path) as store:
+        late = datetime(2026, 3, 1, 23, 30).astimezone()  # 23:30 local time
+        store.start_attempt(make_start(started_at=late.astimezone(UTC)))
+        assert len(store.list_attempts(since=date(2026, 3, 1))) == 1
+        assert store.list_attempts(since=date(2026, 3, 2)) == []
+
+
+def test_the_learner_name_is_kept_as_typed(store: ScoreStore) -> None:
+    first = store.start_attempt(make_start("Zoë Ng"))
+    second = store.start_attempt(make_start("ZOË NG", started_at=T0 + timedelta(hours=1)))
+    names = {a.id: a.learner for a in store.list_attempts(learner="zoë ng")}
+    assert names == {first: "Zoë Ng", second: "ZOË NG"}
+
+
+# --- recovery ---------------------------------------------------------------------------
+
+
+def _ended_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def _set(path: Path, attempt_id: str, **columns: object) -> None:
+    connection = sqlite3.connect(path)
+    for column, value in columns.items():
+        if column == "host":
+            connection.execute("INSERT OR IGNORE INTO host (name) VALUES (?)", (value,))
+            value = connection.execute("SELECT id FROM host WHERE name = ?", (value,)).fetchone()[0]
+        connection.execute(f"UPDATE attempt SET {column} = ? WHERE uuid = ?", (value, attempt_id))
+    connection.commit()
+    connection.close()
+
+
+def test_recovery_closes_attempts_whose_process_is_gone(tmp_path: Path) -> None:
+    path = tmp_path / "scores.sqlite3"
+    now = datetime.now(UTC)
+    with ScoreStore.open(path) as store:
+        abandoned = store.start_attempt(make_start(started_at=now))
+        store.record_answer(abandoned, answer(0, at=now + timedelta(seconds=5)))
+        timed_out = store.start_attempt(make_start(started_at=now - timedelta(hours=1)))
+        store.record_answer(timed_out, answer(3, at=now - timedelta(minutes=55)))
+        alive = store.start_attempt(make_start(started_at=now))
+        far_fresh = store.start_attempt(make_start(started_at=now))
+        far_stale = store.start_attempt(make_start(started_at=now - timedelta(hours=2)))
+    gone = _ended_pid()
+    _set(path, abandoned, pid=gone)
+    _set(path, timed_out, pid=gone)
+    _set(path, far_fresh, host="another-computer", heartbeat_at=codec.to_ms(now))
+    stale = now - timedelta(seconds=liveness.STALE_AFTER_SECONDS + 60)
+    _set(path, far_stale, host="another-computer", heartbeat_at=codec.to_ms(stale))
+    _set(path, far_stale, deadline_at=None)
+
+    with ScoreStore.open(path) as store:
+        status = {a.id: a for a in store.list_attempts()}
+        detail = store.get_attempt(timed_out)
+    assert status[abandoned].status is AttemptStatus.ABANDONED
+    assert status[abandoned].correct == 1 and status[abandoned].passed is None
+    finished = status[abandoned].finished_at
+    assert finished is not None and finished >= now + timedelta(seconds=4.9)  # its last answer
+    assert status[timed_out].status is AttemptStatus.TIMED_OUT
+    assert status[timed_out].finished_at == status[timed_out].deadline_at
+    # 1 of 4 right, and the critical question right: below the pass mark of 75.
+    assert status[timed_out].passed is False and status[timed_out].percent == 25.0
+    assert detail is not None and detail.items[3].correct
+    assert status[alive].status is AttemptStatus.IN_PROGRESS  # this process: alive
+    assert status[far_fresh].status is AttemptStatus.IN_PROGRESS
+    assert status[far_stale].status is AttemptStatus.ABANDONED
+
+
+@pytest.mark.skipif(not Path("/proc/stat").exists(), reason="process start times need /proc")
+def test_a_reused_pid_or_a_restart_does_not_keep_an_attempt_alive() -> None:
+    here = liveness.this_host()
+    parent = os.getppid()  # a live process
+    boot = liveness._boot_time_ms()
+    parent_start = liveness._process_start_ms(parent, boot)
+    assert boot is not None and parent_start is not None
+    now = liveness.now_ms()
+    # The attempt began after the process did: that process may be running it.
+    assert not liveness.is_gone(
+        pid=parent, host=here, started_at_ms=parent_start + 5000, heartbeat_at_ms=now, now_ms=now
+    )
+    # The attempt began before the process: the pid was reused, its own process is gone.
+    if parent_start - boot > 20_000:
+        before = parent_start - 10_000
+        assert liveness.is_gone(
+            pid=parent, host=here, started_at_ms=before, heartbeat_at_ms=before, now_ms=now
+        )
+    # Its last heartbeat came before the computer started: gone, whatever runs now.
+    assert liveness.is_gone(
+        pid=parent, host=here, started_at_ms=boot - 5000, heartbeat_at_ms=boot - 4000, now_ms=now
+    )
+    assert not liveness.is_gone(
+        pid=os.getpid(), host=here, started_at_ms=now, heartbeat_at_ms=now, now_ms=now
+    )
+
+
+# --- summaries and migrations -----------------------------------------------------------
+
+
+def test_summaries_match_a_computation_from_the_answers(tmp_path: Path) -> None:
+    path = tmp_path / "scores.sqlite3"
+    exam_id, _practice = fill_store(path)
+    with ScoreStore.open(path) as store:
+        # Finishing twice (the app retrying) must not count the attempt twice.
+        store.finish_attempt(exam_id, completed(4))
+        connection = store._connection
+        kept = connection.execute("SELECT * FROM question_stats ORDER BY 1, 2, 3").fetchall()
+        sections = connection.execute(
+            "SELECT * FROM learner_section_stats ORDER BY 1, 2, 3, 4"
+        ).fetchall()
+        with db.write_transaction(connection):
+            summaries.rebuild(connection)
+        assert (
+            connection.execute("SELECT * FROM question_stats ORDER BY 1, 2, 3").fetchall() == kept
+        )
+        assert (
+            connection.execute("SELECT * FROM learner_section_stats ORDER BY 1, 2, 3, 4").fetchall()
+            == sections
+        )
+    with ScoreStore.open(path) as store:  # the same figures straight from the answers
+        raw = store._connection.execute(
+            """SELECT q.question, t.mode = 'exam', count(*), sum(a.correct)
+               FROM answer a JOIN attempt t ON t.id = a.attempt
+               JOIN asked_question q ON q.id = asked_at(t.items, a.item)
+               GROUP BY 1, 2"""
+        ).fetchall()
+    assert sorted(raw) == sorted((r[0], r[2], r[4], r[5]) for r in kept if r[4])
+    by_exam = {row[2]: row for row in kept if row[0] == 1}  # swelling-01, in both attempts
+    assert by_exam[1][3:6] == (1, 1, 1)  # exam: asked, answered, right
+    assert by_exam[0][3:6] == (1, 1, 0)  # practice: answered wrongly
+    month = codec.local_month_number(codec.to_ms(T0))
+    assert all(row[1] == month for row in kept)
+    assert {(row[1], row[4:8]) for row in sections if row[3] == 1} == {
+        (1, (1, 2, 2, 2)),  # Ana, swelling: 1 attempt, 2 asked, 2 answered, 2 right
+        (2, (1, 1, 1, 1)),
+        (3, (1, 1, 1, 1)),
+    }
+
+
+def test_a_store_of_the_first_version_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "scores.sqlite3"
+    db.connect(path, upto=1).close()
+    connection = sqlite3.connect(path)
+    connection.executescript(
+        """
+        INSERT INTO learner VALUES (1, 'ana ruiz', 'Ana Ruiz');
+        INSERT INTO learner_name VALUES (1, 1, 'Ana Ruiz');
+        INSERT INTO course VALUES (1, 'laser-skin-tightening');
+        INSERT INTO course_version VALUES (1, 1, 'sha256:ab');
+        INSERT INTO section VALUES (1, 1, 'swelling');
+        INSERT INTO question VALUES (1, 1, 'swelling-02');
+        INSERT INTO asked_question VALUES (1, x'01', 1, 1, 'true_false', 0,
+            'The treated area may be tender.', '[]', '["true"]');
+        INSERT INTO attempt (id, uuid, learner, learner_name, course_version, mode, exam,
+            sections, seed, started_at, items, status, finished_at, correct, total, percent,
+            passed)
+            VALUES (1, 'a1', 1, 1, 1, 'practice', NULL, x'01', 5, 1795428000000, x'01',
+            'completed', 1795428060000, 1, 1, 100.0, NULL);
+        INSERT INTO answer VALUES (1, 0, 0, 1, 1, 4200, 42);
+        """
+    )
+    connection.commit()
+    connection.close()
+
+    with ScoreStore.open(path) as store:
+        version = store._connection.execute("PRAGMA user_version").fetchone()[0]
+        stats = store._connection.execute(
+            "SELECT question, exam, asked, right, ms FROM question_stats"
+        ).fetchall()
+        detail = store.get_attempt("a1")
+    assert version == db.SCHEMA_VERSION
+    assert stats == [(1, 0, 1, 1, 4200)]
+    assert detail is not None and detail.items[0].response is True
+    assert detail.history[0].seconds == 4.2
+    backups = list(tmp_path.glob("scores.sqlite3.v1-*.bak"))
+    assert len(backups) == 1  # made with the backup API before upgrading
+
+
+def test_finish_then_recover_keeps_the_result(tmp_path: Path) -> None:
+    path = tmp_path / "scores.sqlite3"
+    with ScoreStore.open(path) as store:
+        attempt_id = store.start_attempt(make_start())
+        store.finish_attempt(
+            attempt_id,
+            dataclasses.replace(completed(0, passed=False), status=AttemptStatus.ABANDONED),
+        )
+    _set(path, attempt_id, pid=_ended_pid())
+    with ScoreStore.open(path) as store:
+        summary = store.list_attempts()[0]
+    assert summary.status is AttemptStatus.ABANDONED and summary.passed is False
+
+
+def test_result_in_progress_is_refused(store: ScoreStore) -> None:
+    attempt_id = store.start_attempt(make_start())
+    with pytest.raises(ValueError):
+        store.finish_attempt(
+            attempt_id,
+            AttemptResult(AttemptStatus.IN_PROGRESS, T0, 0, 4, 0.0, None),
+        )
+
+
+def test_codec_round_trips() -> None:
+    values = [0, 1, 127, 128, 16383, 16384, 2**40]
+    assert codec.unpack_ints(codec.pack_ints(values)) == values
+    for question, response in zip(QUESTIONS, WRONG, strict=True):
+        stored = codec.encode_response(question, response)
+        assert codec.decode_response(question, stored) == response
+    with pytest.raises(ValueError):
+        codec.encode_response(QUESTIONS[0], "not a choice")
+    with pytest.raises(ValueError):
+        codec.encode_response(QUESTIONS[2], "true")
