@@ -30,8 +30,17 @@ def test_installed_wheel_runs_quiz_check_from_another_directory(tmp_path: Path) 
     venv.create(env_dir, system_site_packages=True, with_pip=False)
     python = env_dir / "bin" / "python"
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q",
-         str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "-q",
+            str(wheel),
+        ],
         check=True,
         capture_output=True,
         timeout=300,
@@ -51,8 +60,15 @@ def test_installed_wheel_runs_quiz_check_from_another_directory(tmp_path: Path) 
     assert "_bundled_questions" in result.stdout
     assert "drugs-pregnancy" in result.stdout
     tcss = subprocess.run(
-        [str(python), "-c", "import quiz, pathlib; "
-         "print(*pathlib.Path(quiz.__file__).parent.rglob('*.tcss'))"],
-        cwd=elsewhere, capture_output=True, text=True, env=env, check=True,
+        [
+            str(python),
+            "-c",
+            "import quiz, pathlib; print(*pathlib.Path(quiz.__file__).parent.rglob('*.tcss'))",
+        ],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     )
     assert "quiz.tcss" in tcss.stdout

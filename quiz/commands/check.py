@@ -121,11 +121,11 @@ def _print_course(loaded: CourseLoad, only: Path | None, coverage: bool) -> None
         f"{totals['tf']:>10} {totals['sh']:>6} {totals['c']:>8}\n"
     )
     for preset in course.exams.values():
-        critical = ", every critical question in" if preset.include_critical else ""
+        every_critical = ", every critical question in" if preset.include_critical else ""
         out.write(
             f"  exam {preset.id}: {strip_control(preset.title)}\n"
             f"    {preset.questions} questions, {format_duration(preset.time_limit_seconds)}, "
-            f"pass mark {preset.pass_mark}%{critical}\n"
+            f"pass mark {preset.pass_mark}%{every_critical}\n"
         )
     if coverage:
         _print_coverage(course)

@@ -142,7 +142,9 @@ def test_a_newer_course_file_says_so(course_dir: Path) -> None:
 
 def test_source_heading_problems_are_line_numbered(course_dir: Path) -> None:
     source = course_dir / "source.md"
-    source.write_text(source.read_text() + "\n### Not a section\n\n## Medicines {#medicines}\n\nx\n")
+    source.write_text(
+        source.read_text() + "\n### Not a section\n\n## Medicines {#medicines}\n\nx\n"
+    )
     loaded = load_course(course_dir)
     messages = {(p.line, p.message.split(":")[0]) for p in loaded.problems}
     assert (13, "a heading that is not a section") in messages
