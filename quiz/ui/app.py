@@ -1,0 +1,647 @@
+"""The quiz app: loads the course off the event loop, runs attempts, saves through the store.
+
+Screens are thin: they call the session through `Attempt` and the app's methods here.
+Screen modules are imported when first needed, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Static
+
+from quiz.launch import AppOptions
+from quiz.settings import load_settings, remember_learner
+from quiz.ui.attempt import Attempt
+from quiz.ui.peek import peek_title
+from quiz.ui.saving import AttemptSaver, ScoreStoreLike, StoreThread
+
+if TYPE_CHECKING:
+    # Imported where used: the loader (YAML) loads in a thread after the first paint,
+    # and the session is needed only once an attempt starts.
+    from quiz.domain.loader import CourseLoad
+    from quiz.domain.model import Course, ExamPreset
+    from quiz.domain.records import AttemptStatus, Mode
+    from quiz.domain.session import Clock, QuizSession
+    from quiz.ui.screens.home import HomeScreen
+
+DAMAGED_KINDS = {"corrupt", "not_a_database"}
+"""Store errors the learner may answer by setting the file aside (other kinds stop the app)."""
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+MIN_WIDTH = 50
+MIN_HEIGHT = 14
+SAVE_WAIT_SECONDS = 10.0
+"""How long quitting waits for answers to reach the store."""
+EXIT_WATCHDOG_SECONDS = 2.0
+"""After a signal, how long a normal exit may take before the process just ends."""
+
+
+def attempt_is_exam(mode: Mode) -> bool:
+    return mode == "exam"  # Mode is a StrEnum (compared as text: records load lazily)
+
+
+class TooSmall(Static):
+    """Shown instead of a screen's content while the window is below the minimum size."""
+
+    def render(self) -> str:
+        width, height = self.app.size
+        return (
+            f"Make the window larger: the quiz needs at least {MIN_WIDTH}×{MIN_HEIGHT} "
+            f"characters (now {width}×{height})."
+        )
+
+
+class SavingProblem(Message):
+    """From the store thread: saving failed (a message) or recovered (None)."""
+
+    def __init__(self, message: str | None) -> None:
+        super().__init__()
+        self.message = message
+
+
+class QuizApp(App[None]):
+    """Trainees study with it; managers test staff with it."""
+
+    CSS_PATH = "quiz.tcss"
+    TITLE = "quiz"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", key_display="^q", priority=True),
+    ]
+
+    def __init__(
+        self,
+        options: AppOptions,
+        *,
+        clock: Clock,
+        store: ScoreStoreLike | None,
+        store_thread: StoreThread,
+        course_loads: Sequence[CourseLoad] | None = None,
+        loader: Callable[[Path], list[CourseLoad]] | None = None,
+        damaged_store: Any = None,
+        open_store: Callable[[], ScoreStoreLike] | None = None,
+        reopen_store: Callable[[], ScoreStoreLike] | None = None,
+        set_aside: Callable[[Path], list[Path]] | None = None,
+        settings_path: Path | None = None,
+        handle_signals: bool = False,
+        heartbeat_seconds: float = 30.0,
+    ) -> None:
+        super().__init__()
+        self.options = options
+        """What the command line asked for."""
+        self.clock = clock
+        """Where sessions read the time (a fixed clock in tests)."""
+        self.store = store
+        """The score store; None until a damaged one has been set aside."""
+        self.store_thread = store_thread
+        """The one thread that calls the store."""
+        self.damaged_store = damaged_store
+        """The `StoreError` of a damaged store the learner may set aside, if any."""
+        self._open_store = open_store
+        self._reopen_store = reopen_store
+        self._set_aside = set_aside
+        self._course_loads = course_loads
+        self._loader = loader
+        self.settings_path = settings_path
+        self.handle_signals = handle_signals
+        self.heartbeat_seconds = heartbeat_seconds
+        self.courses: list[Course] = []
+        """The usable courses, once loaded."""
+        self.course: Course | None = None
+        """The course in use."""
+        self.remembered_learner = load_settings(settings_path).last_learner
+        self.peeked_title = peek_title(options.questions_dir) if course_loads is None else None
+        """The course title as read before loading (shown on the first frame)."""
+        self._started = time.monotonic()
+        """The name used last time on this computer account."""
+        self.attempt: Attempt | None = None
+        """The attempt being taken or last taken."""
+        self.saving_problem: str | None = None
+        """Why answers are not reaching the store, while that lasts."""
+        self.exit_lines: list[str] = []
+        """Printed by `run_app` after the terminal is restored (why the app could not start)."""
+        self.internal_error: str | None = None
+        """The traceback of an unexpected error, for the log."""
+        self.exit_signal: int | None = None
+        self._heartbeat: Any = None
+        self._expiry: Any = None
+        self._signal_task: asyncio.Task[None] | None = None
+        self._exit_watchdog: threading.Timer | None = None
+
+    # --- start-up ----------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        from quiz.ui.screens.home import HomeScreen
+
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._add_too_small_notice)
+        self._add_too_small_notice(self.screen)
+        self._check_size()
+        if self.handle_signals:
+            self._install_signal_handlers()
+        if self.damaged_store is not None:
+            self._offer_set_aside()
+        if self._course_loads is not None:
+            self.courses_loaded(list(self._course_loads))
+        # Slow work (opening the store, loading the course) starts once the home
+        # screen is painted, in threads, so the first frame does not wait for it.
+        self.call_after_refresh(self._start_background_work)
+
+    def _start_background_work(self) -> None:
+        if self._course_loads is None:
+            self._load_courses()  # the store is opened once the course is shown
+        else:
+            self._open_store_if_needed()
+
+    def _open_store_if_needed(self) -> None:
+        if self.store is None and self.damaged_store is None and self._open_store is not None:
+            self._open_store_in_thread()
+
+    @work(thread=True, group="store")
+    def _open_store_in_thread(self) -> None:
+        assert self._open_store is not None
+        try:
+            store = self.store_thread.call(self._open_store)
+        except Exception as error:
+            self.call_from_thread(self._store_failed, error)
+        else:
+            self.call_from_thread(self._store_opened, store)
+
+    def _store_opened(self, store: ScoreStoreLike) -> None:
+        self.store = store
+        self._start_from_options()
+
+    def _store_failed(self, error: Exception) -> None:
+        if getattr(error, "kind", None) in DAMAGED_KINDS:
+            self.damaged_store = error
+            self._offer_set_aside()
+            return
+        message = getattr(error, "message", None) or str(error)
+        self.fail_start(EXIT_PROBLEM, [f"quiz: {message}"])
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load_courses(self) -> None:
+        loader = self._loader
+        if loader is None:
+            from quiz.domain.loader import load_courses
+
+            loader = load_courses
+        loads = loader(self.options.questions_dir)
+        self.call_from_thread(self.courses_loaded, loads)
+
+    @property
+    def home(self) -> HomeScreen:
+        from quiz.ui.screens.home import HomeScreen
+
+        screen = self.screen_stack[0]
+        assert isinstance(screen, HomeScreen)
+        return screen
+
+    @property
+    def loading(self) -> bool:
+        return self.course is None
+
+    def loading_seconds(self) -> float:
+        return time.monotonic() - self._started
+
+    def courses_loaded(self, loads: list[CourseLoad]) -> None:
+        usable = [load.course for load in loads if load.course is not None]
+        problems = [str(problem) for load in loads for problem in load.problems]
+        if not usable:
+            self.fail_start(
+                EXIT_PROBLEM,
+                [
+                    f"quiz: no usable course in {self.options.questions_dir}",
+                    *problems,
+                    "Fix these problems (`quiz check` lists them), or give --questions "
+                    "a folder of courses.",
+                ],
+            )
+            return
+        self.courses = usable
+        self.course = self._course_for_options(usable)
+        if problems:
+            self.notify(
+                f"{len(problems)} problem(s) in the course files; some questions may be "
+                "missing. Run `quiz check` to see them.",
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
+        if self.home.mounted:
+            self.home.course_ready()
+        self.call_after_refresh(self._open_store_if_needed)
+        # After the home screen is up: a quiz opens over it, or a usage error closes it.
+        self.call_after_refresh(self._start_from_options)
+
+    def _course_for_options(self, courses: list[Course]) -> Course:
+        if self.options.exam:
+            for course in courses:
+                if self.options.exam in course.exams:
+                    return course
+        return courses[0]
+
+    def fail_start(self, code: int, lines: list[str]) -> None:
+        """Close the app; `run_app` prints `lines` and exits with `code`."""
+        self.exit_lines = lines
+        self.exit(return_code=code)
+
+    def choose_course(self, course: Course) -> None:
+        self.course = course
+
+    # --- the damaged store ---------------------------------------------------------------
+
+    def _offer_set_aside(self) -> None:
+        from quiz.ui.screens.dialogs import ConfirmDialog
+
+        error = self.damaged_store
+        path = getattr(error, "path", self.options.db_path)
+        detail = (
+            f"{getattr(error, 'message', error)}\n\nSet it aside? The file (and its -wal and "
+            f"-shm files) will be renamed, not deleted, and a new, empty score store "
+            f"started at {path}. Answer No to quit and leave it as it is."
+        )
+        self.push_screen(
+            ConfirmDialog("The score store cannot be read", detail, yes="Set aside", no="Quit"),
+            self._set_aside_answered,
+        )
+
+    def _set_aside_answered(self, yes: bool | None) -> None:
+        if not yes:
+            message = getattr(self.damaged_store, "message", str(self.damaged_store))
+            self.fail_start(EXIT_PROBLEM, [f"quiz: {message}", "The file was left as it is."])
+            return
+        self._do_set_aside()
+
+    @work(thread=True, group="store")
+    def _do_set_aside(self) -> None:
+        assert self._set_aside is not None and self._reopen_store is not None
+        path = Path(getattr(self.damaged_store, "path", self.options.db_path))
+        try:
+            moved = self.store_thread.call(self._set_aside, path)
+            store = self.store_thread.call(self._reopen_store)
+        except Exception as error:
+            message = getattr(error, "message", str(error))
+            self.call_from_thread(self.fail_start, EXIT_PROBLEM, [f"quiz: {message}"])
+            return
+        self.call_from_thread(self._store_ready, store, moved)
+
+    def _store_ready(self, store: ScoreStoreLike, moved: list[Path]) -> None:
+        self.store = store
+        self.damaged_store = None
+        where = ", ".join(str(p) for p in moved) or "(nothing to move)"
+        self.notify(f"The damaged score store was moved to: {where}", markup=False, timeout=15)
+        self._start_from_options()
+
+    # --- starting an attempt -------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        return self.course is not None and self.store is not None
+
+    def new_session(
+        self,
+        *,
+        mode: Mode,
+        sections: Sequence[str] | None = None,
+        count: int | None = None,
+        time_limit_seconds: int | None = None,
+        seed: int | None = None,
+        preset: ExamPreset | None = None,
+        tell: bool = True,
+    ) -> QuizSession:
+        """A new session on the current course (raises SelectionError)."""
+        from quiz.domain.model import DEFAULT_PASS_MARK
+        from quiz.domain.session import QuizSession, new_seed, pick_questions
+
+        assert self.course is not None
+        seed = seed if seed is not None else new_seed()
+        selection = pick_questions(
+            self.course, seed=seed, sections=sections, count=count, preset=preset
+        )
+        if selection.note and tell:
+            self.notify(selection.note[0].upper() + selection.note[1:] + ".", markup=False)
+        if time_limit_seconds is None and preset is not None:
+            time_limit_seconds = preset.time_limit_seconds
+        return QuizSession(
+            self.course,
+            selection,
+            mode=mode,
+            seed=seed,
+            clock=self.clock,
+            time_limit_seconds=time_limit_seconds,
+            pass_mark=preset.pass_mark if preset is not None else DEFAULT_PASS_MARK,
+            exam=preset.id if preset is not None else None,
+        )
+
+    def _start_from_options(self) -> None:
+        options = self.options
+        if not self.ready or (options.mode is None and options.exam is None):
+            return
+        if self.attempt is not None:
+            return
+        assert self.course is not None
+        preset = None
+        if options.exam is not None:
+            preset = self.course.exams.get(options.exam)
+            if preset is None:
+                known = ", ".join(self.course.exams) or "none"
+                self.fail_start(
+                    EXIT_USAGE,
+                    [f"quiz: no exam preset {options.exam!r}; this course's presets: {known}"],
+                )
+                return
+        from quiz.domain.records import Mode
+        from quiz.domain.session import SelectionError, new_seed
+
+        mode = Mode.EXAM if options.exam or options.mode == "exam" else Mode.PRACTICE
+        seed = options.seed if options.seed is not None else new_seed()
+
+        def session(tell: bool = True) -> QuizSession:
+            return self.new_session(
+                mode=mode,
+                sections=options.sections,
+                count=options.count,
+                time_limit_seconds=options.time_limit_seconds,
+                seed=seed,
+                preset=preset,
+                tell=tell,
+            )
+
+        try:
+            first = session()
+        except SelectionError as error:
+            self.fail_start(EXIT_USAGE, [f"quiz: {error.message}"])
+            return
+        if options.learner:
+            self.begin_attempt(first, options.learner, preset)
+            return
+        from quiz.ui.screens.dialogs import NameDialog
+
+        def named(name: str | None) -> None:
+            # The clock starts once the learner is named: a new session, same seed.
+            if name:
+                self.begin_attempt(session(tell=False), name, preset)
+
+        self.push_screen(NameDialog(self.remembered_learner), named)
+
+    def begin_attempt(
+        self, session: QuizSession, learner: str, preset: ExamPreset | None = None
+    ) -> None:
+        """Start saving the attempt and show its first question."""
+        assert self.store is not None
+        saver = AttemptSaver(
+            self.store,
+            self.store_thread,
+            session.attempt_start(learner),
+            self._saving_problem_from_thread,
+        )
+        self.attempt = Attempt(session, learner, saver, preset.title if preset else None)
+        self.saving_problem = None
+        saver.begin()
+        self.remembered_learner = learner
+        self.store_thread.submit(remember_learner, learner, self.settings_path)
+        self._stop_heartbeat()
+        self._heartbeat = self.set_interval(self.heartbeat_seconds, saver.retry)
+        if session.deadline is not None:
+            # Also checked here, not only by the countdown: a dialog or the course text
+            # may be in front of the question screen when time runs out.
+            self._expiry = self.set_interval(0.5, self._check_expiry)
+        if attempt_is_exam(session.mode):
+            from quiz.ui.screens.exam import ExamScreen
+
+            self.push_screen(ExamScreen(self.attempt))
+        else:
+            from quiz.ui.screens.practice import PracticeScreen
+
+            self.push_screen(PracticeScreen(self.attempt))
+
+    def _saving_problem_from_thread(self, message: str | None) -> None:
+        self.post_message(SavingProblem(message))
+
+    def on_saving_problem(self, event: SavingProblem) -> None:
+        self.saving_problem = event.message
+        if event.message is None:
+            self.notify("Your answers are saved again.", markup=False)
+        else:
+            self.notify(
+                f"Could not save your answer: {event.message}. It is kept and will be "
+                "saved again; carry on.",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+        refresh = getattr(self.screen, "saving_changed", None)
+        if callable(refresh):
+            refresh()
+
+    # --- ending an attempt ---------------------------------------------------------------
+
+    def end_attempt(self, status: AttemptStatus | None = None) -> None:
+        """Finish the attempt; show the results, or go home if it was abandoned."""
+        attempt = self.attempt
+        if attempt is None or not attempt.active:
+            return
+        result = attempt.finish(status)
+        self._stop_heartbeat()
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if result.status == "abandoned":
+            self.pop_screen()
+            self.notify(
+                f"Attempt left. Your {attempt.session.answered_count} answer(s) are kept "
+                "and it is recorded as abandoned.",
+                markup=False,
+            )
+            return
+        from quiz.ui.screens.results import ResultsScreen
+
+        self.switch_screen(ResultsScreen(attempt))
+
+    def _stop_heartbeat(self) -> None:
+        for timer in (self._heartbeat, self._expiry):
+            if timer is not None:
+                timer.stop()
+        self._heartbeat = self._expiry = None
+
+    def _check_expiry(self) -> None:
+        attempt = self.attempt
+        if attempt is not None and attempt.active and attempt.session.is_expired():
+            self.end_attempt()
+
+    async def wait_saved(self, future: Future[str | None] | None) -> str | None:
+        """Wait (at most SAVE_WAIT_SECONDS) for a result to be written; its error or None."""
+        if future is None:
+            return None
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), SAVE_WAIT_SECONDS)
+        except TimeoutError:
+            return "the score store did not answer in time"
+
+    async def action_quit(self) -> None:
+        attempt = self.attempt
+        if attempt is not None and attempt.active and attempt.is_exam:
+            from quiz.ui.screens.dialogs import ConfirmDialog
+
+            detail = (
+                f"{len(attempt.session.unanswered())} question(s) are unanswered. Your "
+                "answers so far are saved and the exam is recorded as abandoned."
+            )
+
+            async def answered(yes: bool | None) -> None:
+                if yes:
+                    await self._abandon_and_exit(0)
+
+            self.push_screen(
+                ConfirmDialog("Quit and leave the exam?", detail, yes="Quit", no="Stay"), answered
+            )
+            return
+        await self._abandon_and_exit(0)
+
+    async def _abandon_and_exit(self, code: int) -> None:
+        attempt = self.attempt
+        if attempt is not None and attempt.active:
+            from quiz.domain.records import AttemptStatus
+
+            attempt.finish(AttemptStatus.ABANDONED)
+        if attempt is not None:
+            await self.wait_saved(attempt.saved)
+        if self.exit_signal is not None:
+            self._arm_exit_watchdog(code)
+        self.exit(return_code=code)
+
+    # --- signals and errors --------------------------------------------------------------
+
+    def _install_signal_handlers(self) -> None:
+        # Textual handles no SIGHUP (terminal closed) or SIGTERM: save, then exit 128+N.
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            loop.add_signal_handler(signum, self._signal_received, signum)
+
+    def _signal_received(self, signum: int) -> None:
+        if self.exit_signal is not None:
+            return
+        self.exit_signal = signum
+        self._signal_task = asyncio.get_running_loop().create_task(
+            self._abandon_and_exit(128 + signum)
+        )
+
+    def _arm_exit_watchdog(self, code: int) -> None:
+        # After SIGHUP the terminal is gone: Textual's shutdown can block for ever
+        # writing to it. The answers are saved by now, so if the normal exit has not
+        # finished in a few seconds, close the store and leave with the same code.
+        timer = threading.Timer(EXIT_WATCHDOG_SECONDS, self._force_exit, args=(code,))
+        timer.daemon = True
+        timer.start()
+        self._exit_watchdog = timer
+
+    def cancel_exit_watchdog(self) -> None:
+        """The app has exited by itself: the watchdog is not needed (`run_app` calls this)."""
+        if self._exit_watchdog is not None:
+            self._exit_watchdog.cancel()
+            self._exit_watchdog = None
+
+    def _force_exit(self, code: int) -> None:
+        store = self.store
+        if store is not None:
+            with contextlib.suppress(Exception):
+                self.store_thread.call(store.close, timeout=1.0)
+        os._exit(code)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Keep the traceback for the log file; run_app prints one line instead of it.
+        if self.internal_error is None:
+            self.internal_error = "".join(traceback.format_exception(error))
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        if self.internal_error is not None:
+            self._exit_renderables.clear()
+            return
+        super()._print_error_renderables()
+
+    # --- the window ----------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size)
+
+    def _check_size(self, size: Size | None = None) -> None:
+        width, height = size or self.size
+        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
+        for notice in self.query(TooSmall):
+            notice.refresh()
+
+    def _add_too_small_notice(self, screen: Screen[Any]) -> None:
+        if not screen.query_children(TooSmall):
+            screen.mount(TooSmall())
+
+    # --- other screens --------------------------------------------------------------------
+
+    def open_source(self, section_id: str | None = None, ref: Any = None) -> None:
+        from quiz.ui.screens.source import SourceReaderScreen
+
+        if self.course is not None:
+            self.push_screen(SourceReaderScreen(self.course, section_id=section_id, ref=ref))
+
+    def open_my_scores(self, learner: str) -> None:
+        """Push the learner's own scores (built in quiz.ui.screens.scores)."""
+        try:
+            from quiz.ui.screens.scores import (  # type: ignore[import-not-found,import-untyped,unused-ignore]
+                MyScoresScreen,
+            )
+        except ImportError:
+            self.notify("The scores screen is not available yet.", markup=False)
+            return
+        self.push_screen(MyScoresScreen(self.store, learner, self.course))
+
+    def open_all_staff(self) -> None:
+        """Push every learner's scores, for a clinic manager."""
+        try:
+            from quiz.ui.screens.scores import (  # type: ignore[import-not-found,import-untyped,unused-ignore]
+                AllStaffScreen,
+            )
+        except ImportError:
+            self.notify("The staff scores screen is not available yet.", markup=False)
+            return
+        self.push_screen(AllStaffScreen(self.store, self.course))
+
+
+def make_app(
+    options: AppOptions,
+    *,
+    store: ScoreStoreLike | None,
+    store_thread: StoreThread | None = None,
+    clock: Clock | None = None,
+    **kwargs: Any,
+) -> QuizApp:
+    """Build the app from its parts; `run_app` and the tests both call this."""
+    if clock is None:
+        from quiz.domain.session import SystemClock
+
+        clock = SystemClock()
+    return QuizApp(
+        options,
+        clock=clock,
+        store=store,
+        store_thread=store_thread or StoreThread(),
+        **kwargs,
+    )

@@ -1,0 +1,169 @@
+"""Saving attempts through the score store, off the event loop, in order, with retries.
+
+Every call to the store runs on one dedicated thread (`StoreThread`): writes never
+block the event loop, they happen in the order they were asked for (an answer is
+never written before its attempt), and a store holding one SQLite connection is
+only ever used from the thread that opened it. An answer that cannot be saved is
+kept in memory and written again with the next answer, the next heartbeat or at
+the end; the learner is told both when saving fails and when it recovers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from quiz.domain.records import AnswerRecord, AttemptResult, AttemptStart
+
+T = TypeVar("T")
+
+
+class ScoreStoreLike(Protocol):
+    """The part of `quiz.storage.scores.ScoreStore` the quiz app calls."""
+
+    def start_attempt(self, start: AttemptStart) -> str: ...
+
+    def record_answer(self, attempt_id: str, answer: AnswerRecord) -> None: ...
+
+    def heartbeat(self, attempt_id: str) -> None: ...
+
+    def finish_attempt(self, attempt_id: str, result: AttemptResult) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def error_message(error: BaseException) -> str:
+    """What to tell the learner about a store error (`StoreError.message`, else the text)."""
+    message = getattr(error, "message", None)
+    return str(message) if message else (str(error) or type(error).__name__)
+
+
+class StoreThread:
+    """The one thread that talks to the score store."""
+
+    def __init__(self) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quiz-store")
+
+    def submit(self, function: Callable[..., T], *args: Any) -> Future[T]:
+        return self._executor.submit(function, *args)
+
+    def call(self, function: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
+        """Run `function` on the store thread and wait for its result (or its exception)."""
+        return self.submit(function, *args).result(timeout)
+
+    def shutdown(self, *, wait: bool = True) -> None:
+        self._executor.shutdown(wait=wait)
+
+
+ProblemCallback = Callable[[str | None], None]
+"""Called (from the store thread) with a message when saving fails, None when it recovers."""
+
+
+class AttemptSaver:
+    """Saves one attempt: its start, each answer, heartbeats and its result.
+
+    Methods are called on the event loop and return at once; the work runs on the
+    store thread, where all of this object's state is changed.
+    """
+
+    def __init__(
+        self,
+        store: ScoreStoreLike,
+        thread: StoreThread,
+        start: AttemptStart,
+        on_problem: ProblemCallback,
+    ) -> None:
+        self.store = store
+        self.thread = thread
+        self.start = start
+        self.on_problem = on_problem
+        self.attempt_id: str | None = None
+        self.finished = False
+        self._pending: list[AnswerRecord] = []
+        self._failing = False
+        self._lock = threading.Lock()  # guards `unsaved` read from the event loop
+
+    @property
+    def unsaved(self) -> int:
+        """Answers given but not yet in the store."""
+        with self._lock:
+            return len(self._pending)
+
+    def begin(self) -> Future[None]:
+        return self.thread.submit(self._save, None)
+
+    def save_answer(self, answer: AnswerRecord) -> Future[None]:
+        return self.thread.submit(self._save, answer)
+
+    def retry(self) -> Future[None]:
+        """Write anything still waiting, and tell the store the attempt is alive."""
+        return self.thread.submit(self._heartbeat)
+
+    def finish(self, result: AttemptResult) -> Future[str | None]:
+        """Write what is waiting, then the result. The future gives an error message or None."""
+        return self.thread.submit(self._finish, result)
+
+    # on the store thread
+
+    def _flush(self) -> None:
+        if self.attempt_id is None:
+            self.attempt_id = self.store.start_attempt(self.start)
+        while True:
+            with self._lock:
+                if not self._pending:
+                    return
+                answer = self._pending[0]
+            self.store.record_answer(self.attempt_id, answer)
+            with self._lock:
+                self._pending.pop(0)
+
+    def _try_flush(self) -> str | None:
+        try:
+            self._flush()
+        except Exception as error:  # any failure: keep the answers, say so, retry later
+            message = error_message(error)
+            self._failing = True
+            self._report(message)
+            return message
+        if self._failing:
+            self._failing = False
+            self._report(None)
+        return None
+
+    def _report(self, message: str | None) -> None:
+        try:
+            self.on_problem(message)
+        except Exception:  # the app may be gone (shutting down): nothing to tell
+            pass
+
+    def _save(self, answer: AnswerRecord | None) -> None:
+        if answer is not None:
+            with self._lock:
+                self._pending.append(answer)
+        self._try_flush()
+
+    def _heartbeat(self) -> None:
+        if self.finished:
+            return
+        if self._try_flush() is None and self.attempt_id is not None:
+            # A missed heartbeat only delays noticing a crashed attempt: not worth a word.
+            with contextlib.suppress(Exception):
+                self.store.heartbeat(self.attempt_id)
+
+    def _finish(self, result: AttemptResult) -> str | None:
+        if self.finished:
+            return None
+        message = self._try_flush()
+        if message is not None:
+            return message
+        assert self.attempt_id is not None
+        try:
+            self.store.finish_attempt(self.attempt_id, result)
+        except Exception as error:
+            return error_message(error)
+        self.finished = True
+        return None

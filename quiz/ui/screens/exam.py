@@ -1,0 +1,172 @@
+"""Exam: a countdown always on screen, no feedback until the end, answers can change."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Input
+
+from quiz.domain.model import QuestionType
+from quiz.domain.records import AttemptStatus
+from quiz.domain.session import SessionError, TimeUp
+from quiz.ui.attempt import Attempt
+from quiz.ui.screens.asking import AskingScreen
+from quiz.ui.screens.dialogs import ConfirmDialog
+from quiz.ui.widgets.choices import ChoiceList
+from quiz.ui.widgets.strip import QuestionStrip
+
+_MOVE = Binding.Group("Move", compact=True)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+class ExamScreen(AskingScreen):
+    """Move between the questions with ←/→, answer in any order, submit when done."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "move(-1)", "Previous", key_display="←", priority=True, group=_MOVE),
+        Binding("right", "move(1)", "Next", key_display="→", priority=True, group=_MOVE),
+        Binding("enter", "next", "Next"),
+        Binding("ctrl+s", "submit", "Submit", key_display="^s", priority=True),
+        Binding("escape", "leave", "Leave", key_display="Esc"),
+    ]
+
+    def __init__(self, attempt: Attempt) -> None:
+        super().__init__(attempt)
+
+    def compose_above_body(self) -> ComposeResult:
+        yield QuestionStrip(id="strip")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.show_question(0)
+
+    def show_question(self, position: int) -> None:
+        self.position = position
+        self.session.visit(position)
+        asked = self.session.asked[position]
+        self.view.show(
+            asked,
+            total=len(self.session.asked),
+            section_title=self.session.course.section_title(asked.section),
+            response=self.session.response(position),
+        )
+        self.body.scroll_home(animate=False)
+        self.focus_answer()
+        self.refresh_progress()
+
+    def refresh_progress(self) -> None:
+        session = self.session
+        marks = [" " if session.is_answered(i) else "?" for i in range(len(session.asked))]
+        self.query_one("#strip", QuestionStrip).show(marks, self.position)
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        unanswered = len(self.session.unanswered())
+        total = len(self.session.asked)
+        answered = f"{total - unanswered} of {total} answered"
+        if unanswered:
+            answered += f", {unanswered} unanswered (marked ?)"
+        self.set_status(f"{answered}. ←/→ move, Enter goes on, ctrl+s submits the exam.")
+
+    # --- answering -------------------------------------------------------------------
+
+    def _save(self, position: int) -> bool:
+        """Keep what is picked or typed for `position`; False if time ran out."""
+        if not self.attempt.active:
+            return False
+        response = self.view.response()
+        if response == self.session.response(position):
+            return True
+        try:
+            if response is None:
+                self.attempt.clear(position)
+            else:
+                self.attempt.answer(position, response)
+        except TimeUp:
+            self.time_up()
+            return False
+        except SessionError:
+            return False
+        return True
+
+    @on(ChoiceList.Picked)
+    def picked(self) -> None:
+        if self._save(self.position):
+            self.refresh_progress()
+
+    def _save_typed(self) -> bool:
+        if self.session.asked[self.position].type != QuestionType.SHORT:
+            return not self.check_time()
+        return self._save(self.position)
+
+    @on(Input.Submitted, "#short-answer")
+    def typed(self) -> None:
+        self.action_next()
+
+    # --- moving ------------------------------------------------------------------------
+
+    def action_goto_question(self, position: int) -> None:
+        if self._save_typed() and 0 <= position < len(self.session.asked):
+            self.show_question(position)
+
+    def action_move(self, step: int) -> None:
+        target = self.position + step
+        if 0 <= target < len(self.session.asked):
+            self.action_goto_question(target)
+        elif self._save_typed():
+            self.refresh_progress()
+
+    def action_next(self) -> None:
+        if not self._save_typed():
+            return
+        if self.position + 1 < len(self.session.asked):
+            self.show_question(self.position + 1)
+        else:
+            self.refresh_progress()
+            self.action_submit()
+
+    # --- ending ------------------------------------------------------------------------
+
+    def action_submit(self) -> None:
+        if not self._save_typed():
+            return
+        unanswered = len(self.session.unanswered())
+        if unanswered:
+            detail = (
+                f"{_count(unanswered, 'question')} unanswered: "
+                f"{'it counts' if unanswered == 1 else 'they count'} as wrong. "
+                "You cannot change answers after submitting."
+            )
+        else:
+            detail = "Every question is answered. You cannot change answers after submitting."
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.quiz_app.end_attempt(AttemptStatus.COMPLETED)
+
+        self.app.push_screen(
+            ConfirmDialog("Submit the exam?", detail, yes="Submit", no="Keep working"), answered
+        )
+
+    def action_leave(self) -> None:
+        self._save_typed()
+        if not self.attempt.active:
+            return
+        detail = (
+            f"Your {_count(self.session.answered_count, 'answer')} so far "
+            "are saved and the exam is recorded as abandoned; you cannot come back to it."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.quiz_app.end_attempt(AttemptStatus.ABANDONED)
+
+        self.app.push_screen(
+            ConfirmDialog("Leave the exam?", detail, yes="Leave", no="Stay"), answered
+        )

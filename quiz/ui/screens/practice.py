@@ -1,0 +1,114 @@
+"""Practice: one question at a time, with feedback straight after each answer."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.widgets import Input
+
+from quiz.domain.records import AttemptStatus
+from quiz.domain.session import ReviewItem, SessionError, TimeUp, right_indexes, shown_choices
+from quiz.ui.attempt import Attempt
+from quiz.ui.screens.asking import AskingScreen
+from quiz.ui.widgets.choices import ChoiceList
+from quiz.ui.widgets.feedback import FeedbackPanel
+
+
+class PracticeScreen(AskingScreen):
+    """Ask, answer, feedback (with the cited passage), next."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "source", "Passage"),
+        Binding("enter", "enter", "Submit/next"),
+        Binding("escape", "leave", "Back", key_display="Esc"),
+    ]
+
+    def __init__(self, attempt: Attempt) -> None:
+        super().__init__(attempt)
+        self.feedback: ReviewItem | None = None
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.show_question(0)
+
+    def show_question(self, position: int) -> None:
+        self.position = position
+        self.feedback = None
+        self.session.visit(position)
+        self.query_one("#feedback-area").remove_children()
+        asked = self.session.asked[position]
+        self.view.show(
+            asked,
+            total=len(self.session.asked),
+            section_title=self.session.course.section_title(asked.section),
+        )
+        self.body.scroll_home(animate=False)
+        self.focus_answer()
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        if self.feedback is None:
+            self.set_status("Answer, then press Enter to submit. Esc goes back to the start.")
+            return
+        verdict = "Correct." if self.feedback.correct else "Incorrect."
+        last = self.position + 1 >= len(self.session.asked)
+        then = "see your results" if last else "go to the next question"
+        self.set_status(f"{verdict} Press Enter to {then}; s shows the passage in the course text.")
+
+    def action_enter(self) -> None:
+        if self.feedback is None:
+            self.action_submit()
+        else:
+            self.action_next()
+
+    @on(ChoiceList.Picked)
+    def picked(self) -> None:
+        self.refresh_status()
+
+    @on(Input.Submitted, "#short-answer")
+    def action_submit(self) -> None:
+        if self.check_time() or self.feedback is not None:
+            return
+        response = self.view.response()
+        if response is None:
+            self.app.bell()
+            self.set_status("Choose an answer first (press its letter), then press Enter.")
+            return
+        try:
+            record = self.attempt.answer(self.position, response)
+        except TimeUp:
+            self.time_up()
+            return
+        except SessionError:
+            return
+        asked = self.session.asked[self.position]
+        self.feedback = ReviewItem(
+            asked, record.response, record.correct, self.session.questions[self.position]
+        )
+        self.view.freeze(right_indexes(asked) if shown_choices(asked) else None)
+        panel = FeedbackPanel(self.session.course, self.feedback, show_response=False)
+        self.query_one("#feedback-area").mount(panel)
+        self.body.focus()
+        self.call_after_refresh(panel.scroll_visible, animate=False, top=True)
+        self.refresh_status()
+
+    def action_next(self) -> None:
+        if self.check_time():
+            return
+        if self.position + 1 < len(self.session.asked):
+            self.show_question(self.position + 1)
+        else:
+            self.quiz_app.end_attempt(AttemptStatus.COMPLETED)
+
+    def action_source(self) -> None:
+        if self.feedback is None:
+            # Before an answer the passage would give the answer away.
+            self.set_status("Answer first: the passage opens after your answer.")
+            return
+        question = self.session.questions[self.position]
+        self.quiz_app.open_source(ref=question.source_ref)
+
+    def action_leave(self) -> None:
+        self.quiz_app.end_attempt(AttemptStatus.ABANDONED)

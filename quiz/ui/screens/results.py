@@ -1,0 +1,214 @@
+"""Results: score, percent, pass or fail, time used, each section, and what to study next."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalGroup, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Footer, Static
+
+from quiz.domain.durations import format_duration
+from quiz.domain.model import DEFAULT_PASS_MARK
+from quiz.domain.records import AttemptStatus
+from quiz.domain.session import SectionScore, describe_response
+from quiz.ui.attempt import Attempt
+from quiz.ui.screens.base import QuizScreen
+from quiz.ui.widgets.passage import literal
+
+TITLE_WIDTH = 40
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def section_table(scores: tuple[SectionScore, ...], pass_mark: int) -> Content:
+    """One line a section: title, right of total, percent, and whether it is below the mark."""
+    lines = [Content.styled(f"{'Section':<{TITLE_WIDTH}}  Score  Percent", "bold")]
+    for score in scores:
+        note = "  below the pass mark" if score.below(pass_mark) else ""
+        lines.append(
+            literal(_short(score.title, TITLE_WIDTH).ljust(TITLE_WIDTH))
+            + f"  {score.correct:>2}/{score.total:<2}  {score.percent:>5.0f}%{note}"
+        )
+    return Content("\n").join(lines)
+
+
+class ResultsScreen(QuizScreen[None]):
+    """Shown when an attempt ends (completed or timed out)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "review", "Review answers"),
+        Binding("t", "save_again", "Try saving again"),
+        Binding("escape", "home", "Back to start", key_display="Esc"),
+        Binding("enter", "home", "Back to start", show=False),
+    ]
+
+    def __init__(self, attempt: Attempt) -> None:
+        super().__init__()
+        self.attempt = attempt
+        self.session = attempt.session
+        self.save_error: str | None = None
+        self.saving = True
+
+    def compose(self) -> ComposeResult:
+        session = self.session
+        result = session.result
+        assert result is not None
+        with VerticalScroll(id="results-body"):
+            yield Static(self._headline(), id="results-title", markup=False)
+            yield Static(self._score_line(), id="results-score", markup=False)
+            summary = self._critical_summary()
+            if summary is not None:
+                yield Static(summary, id="results-critical", markup=False)
+            mark = session.pass_mark if session.pass_mark is not None else DEFAULT_PASS_MARK
+            yield Static(section_table(session.section_scores(), mark), id="results-sections")
+            study = self._study_next()
+            if study:
+                yield Static(
+                    f"Study next (below {mark}%, or where a critical question was missed). "
+                    "Tab to a section and press Enter to read it in the course text.",
+                    id="study-label",
+                    markup=False,
+                )
+                with VerticalGroup(id="study-next"):
+                    for score in study:
+                        yield Button(
+                            literal("Read: " + _short(score.title, 60)),
+                            name=score.section_id,
+                            classes="study",
+                            compact=True,
+                        )
+            else:
+                yield Static(
+                    "Every section reached the pass mark.",
+                    id="study-label",
+                    markup=False,
+                )
+            details = self._critical_details()
+            if details is not None:
+                yield Static(details, id="critical-details", markup=False)
+        yield Static("Saving your result…", id="results-saved", markup=False)
+        yield Static(
+            "Press r to review every answer, Esc to go back to the start, ctrl+q to quit.",
+            id="status",
+            markup=False,
+        )
+        yield Footer()
+
+    def _study_next(self) -> list[SectionScore]:
+        """Sections below the pass mark, and those of failed critical questions."""
+        session = self.session
+        missed = {a.section for a in session.critical_failures()} if session.pass_mark else set()
+        below = {s.section_id for s in session.study_next()}
+        return [s for s in session.section_scores() if s.section_id in below | missed]
+
+    def _headline(self) -> Content:
+        session = self.session
+        result = session.result
+        assert result is not None
+        title = self.attempt.title
+        if result.passed is None:
+            return Content.assemble((f"{title}: finished", "bold"))
+        verdict = "PASS" if result.passed else "FAIL"
+        return Content.assemble(
+            (f"{title}: ", "bold"), (verdict, "bold reverse" if result.passed else "bold")
+        )
+
+    def _score_line(self) -> str:
+        session = self.session
+        result = session.result
+        assert result is not None
+        parts = [f"Score {result.correct} of {result.total} ({result.percent:.0f}%)"]
+        if session.pass_mark is not None:
+            parts.append(f"pass mark {session.pass_mark}%")
+        used = format_duration(session.time_used_seconds())
+        if session.time_limit_seconds:
+            used += f" of {format_duration(session.time_limit_seconds)}"
+        parts.append(f"time used {used}")
+        line = ", ".join(parts) + "."
+        if result.status is AttemptStatus.TIMED_OUT:
+            unanswered = len(session.unanswered())
+            line += f"\nTime ran out: the {unanswered} unanswered question(s) count as wrong."
+        return line
+
+    def _critical_summary(self) -> Content | None:
+        """Which critical questions failed the exam, in one sentence."""
+        session = self.session
+        failures = session.critical_failures() if session.pass_mark is not None else ()
+        if not failures:
+            return None
+        numbers = [str(a.position + 1) for a in failures]
+        listed = (
+            numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+        )
+        noun = "question" if len(numbers) == 1 else "questions"
+        return Content.assemble(
+            (f"Failed on critical {noun} {listed}: ", "bold"),
+            "a wrong or missing answer to a critical question fails the exam whatever "
+            "the score (details below).",
+        )
+
+    def _critical_details(self) -> Content | None:
+        session = self.session
+        failures = session.critical_failures() if session.pass_mark is not None else ()
+        if not failures:
+            return None
+        lines = [Content.styled("Critical questions answered wrongly or not at all:", "bold")]
+        for asked in failures:
+            answer = describe_response(asked, session.response(asked.position))
+            lines.append(
+                Content.assemble(
+                    (f"Question {asked.position + 1}: ", "bold"),
+                    literal(asked.prompt),
+                    ("\nYour answer: ", "italic"),
+                    literal(answer),
+                )
+            )
+        return Content("\n").join(lines)
+
+    def on_mount(self) -> None:
+        self._wait_for_save()
+
+    @work(group="save", exclusive=True)
+    async def _wait_for_save(self) -> None:
+        self.saving = True
+        self.refresh_bindings()
+        error = await self.quiz_app.wait_saved(self.attempt.saved)
+        self.saving = False
+        self.save_error = error
+        saved = self.query_one("#results-saved", Static)
+        if error is None:
+            saved.update("Your result is saved.")
+        else:
+            saved.update(literal(f"Your result could not be saved: {error}. Press t to try again."))
+        saved.set_class(error is not None, "problem")
+        self.refresh_bindings()
+
+    def allows(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save_again":
+            return self.save_error is not None and not self.saving
+        return True
+
+    def action_save_again(self) -> None:
+        self.attempt.save_again()
+        self.query_one("#results-saved", Static).update("Saving your result…")
+        self._wait_for_save()
+
+    def action_review(self) -> None:
+        from quiz.ui.screens.review import ReviewScreen
+
+        self.app.push_screen(
+            ReviewScreen(self.session.course, self.session.review(), self.attempt.title)
+        )
+
+    def action_home(self) -> None:
+        self.app.pop_screen()
+
+    @on(Button.Pressed, ".study")
+    def study(self, event: Button.Pressed) -> None:
+        self.quiz_app.open_source(section_id=event.button.name)

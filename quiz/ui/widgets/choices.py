@@ -1,0 +1,134 @@
+"""The choices of a question, labelled A, B, C...; a letter or a click picks one.
+
+Each row says its state in characters, not colour alone: `( )`/`(•)` for one answer,
+`[ ]`/`[x]` for several, and after practice feedback "right answer" / "your answer".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import events
+from textual.containers import VerticalGroup
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+from quiz.domain.session import letter
+from quiz.ui.widgets.passage import literal
+
+
+class ChoiceRow(Static):
+    """One choice."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(markup=False, classes="choice")
+        self.index = index
+        self.text = ""
+
+    def show(
+        self,
+        text: str,
+        *,
+        multiple: bool,
+        picked: bool,
+        verdict: str | None = None,
+    ) -> None:
+        """Draw the row; `verdict` is "right" or "wrong" after practice feedback."""
+        self.text = text
+        if multiple:
+            mark = "[x]" if picked else "[ ]"
+        else:
+            mark = "(•)" if picked else "( )"
+        parts: list[Content | str | tuple[str, str]] = [
+            (f"{letter(self.index)}", "bold"),
+            f" {mark} ",
+            literal(text),
+        ]
+        if verdict is not None:
+            words = "right answer" if verdict == "right" else "your answer, not right"
+            parts.append((f"  ← {words}", "bold"))
+        self.update(Content.assemble(*parts))
+        self.set_class(picked, "-picked")
+        self.set_class(verdict == "right", "-right")
+        self.set_class(verdict == "wrong", "-wrong")
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        choice_list = self.parent
+        if isinstance(choice_list, ChoiceList):
+            choice_list.pick(self.index)
+
+
+class ChoiceList(VerticalGroup):
+    """A question's choices. Posts `Picked` when the learner picks or toggles one."""
+
+    class Picked(Message):
+        """The picked set changed."""
+
+        def __init__(self, choice_list: ChoiceList) -> None:
+            super().__init__()
+            self.choice_list = choice_list
+
+        @property
+        def control(self) -> ChoiceList:
+            return self.choice_list
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.choices: tuple[str, ...] = ()
+        self.multiple = False
+        self.picked: set[int] = set()
+        self.locked = False
+        self._verdicts: dict[int, str] = {}
+
+    def set_choices(
+        self, choices: Iterable[str], *, multiple: bool, picked: Iterable[int] = ()
+    ) -> None:
+        """Show new choices (rows are reused, so moving between questions stays cheap)."""
+        self.choices = tuple(choices)
+        self.multiple = multiple
+        self.picked = set(picked)
+        self.locked = False
+        self._verdicts = {}
+        # Rows are kept and hidden rather than removed: mounting costs more than showing.
+        rows = list(self.query_children(ChoiceRow))
+        for row in rows:
+            row.display = row.index < len(self.choices)
+        new_rows = [ChoiceRow(i) for i in range(len(rows), len(self.choices))]
+        if new_rows:
+            self.mount_all(new_rows)
+        self._redraw(rows[: len(self.choices)] + new_rows)
+
+    def _rows(self) -> list[ChoiceRow]:
+        return [row for row in self.query_children(ChoiceRow) if row.index < len(self.choices)]
+
+    def _redraw(self, rows: list[ChoiceRow] | None = None) -> None:
+        for row in rows if rows is not None else self._rows():
+            row.show(
+                self.choices[row.index],
+                multiple=self.multiple,
+                picked=row.index in self.picked,
+                verdict=self._verdicts.get(row.index),
+            )
+
+    def pick(self, index: int) -> bool:
+        """Pick choice `index` (toggle it for several answers). False if there is no such choice."""
+        if self.locked or not 0 <= index < len(self.choices):
+            return False
+        if self.multiple:
+            self.picked ^= {index}
+        else:
+            self.picked = {index}
+        self._redraw()
+        self.post_message(self.Picked(self))
+        return True
+
+    def show_verdicts(self, right: Iterable[int]) -> None:
+        """After feedback: mark the right choices and the learner's wrong ones; no more picks."""
+        right_set = set(right)
+        self._verdicts = {i: "right" for i in right_set}
+        for i in self.picked - right_set:
+            self._verdicts[i] = "wrong"
+        self.locked = True
+        self._redraw()

@@ -1,0 +1,58 @@
+"""The time left in an attempt. The interval only redraws: the time comes from the deadline."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from textual.message import Message
+from textual.widgets import Static
+
+from quiz.domain.durations import format_duration
+
+LOW_SECONDS = 60
+"""Below this, the countdown says "hurry" in words as well as colour."""
+
+
+class Countdown(Static):
+    """Shows `Time left m:ss`, read from `remaining()` on each tick; posts `Expired` once."""
+
+    class Expired(Message):
+        """The deadline has passed."""
+
+    def __init__(
+        self,
+        remaining: Callable[[], float | None],
+        *,
+        interval: float = 0.25,
+        id: str | None = None,
+    ) -> None:
+        super().__init__("", markup=False, id=id)
+        self._remaining = remaining
+        self._interval = interval
+        self._shown = ""
+        self._expired = False
+
+    def on_mount(self) -> None:
+        self.tick()
+        self.set_interval(self._interval, self.tick)
+
+    def tick(self) -> None:
+        """Redraw if the shown time changed; post `Expired` when time is up."""
+        left = self._remaining()
+        if left is None:
+            text = "No time limit"
+        else:
+            whole = math.ceil(left)
+            text = f"Time left {format_duration(whole)}"
+            if 0 < whole <= LOW_SECONDS:
+                text += " (under a minute)"
+            elif whole <= 0:
+                text = "Time is up"
+        if text != self._shown:
+            self._shown = text
+            self.update(text)
+            self.set_class(left is not None and left <= LOW_SECONDS, "-low")
+        if left is not None and left <= 0 and not self._expired:
+            self._expired = True
+            self.post_message(self.Expired())

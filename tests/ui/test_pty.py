@@ -1,0 +1,199 @@
+"""The app as a child process in a real pseudo-terminal: closing the terminal saves the
+answers given, and keys are answered while a large course loads."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import signal
+import struct
+import sys
+import termios
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from quiz.domain.records import AttemptStatus
+
+ROOT = Path(__file__).resolve().parents[2]
+MINI = ROOT / "tests" / "fixtures" / "mini"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal"),
+]
+
+
+class PtyApp:
+    """`python -m quiz ARGS` in its own pseudo-terminal (80x24), whose output we keep."""
+
+    def __init__(self, args: list[str], *, size: tuple[int, int] = (80, 24)) -> None:
+        env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(size[0]), LINES=str(size[1]))
+        env.pop("NO_COLOR", None)
+        winsize = struct.pack("HHHH", size[1], size[0], 0, 0)
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: size its terminal, then become the app
+            try:
+                fcntl.ioctl(0, termios.TIOCSWINSZ, winsize)
+                os.chdir(ROOT)
+                os.execve(sys.executable, [sys.executable, "-m", "quiz", *args], env)
+            finally:
+                os._exit(127)
+        self.pid = pid
+        self.fd: int | None = fd
+        self.output = bytearray()
+        self.status: int | None = None
+
+    def _read(self, timeout: float) -> None:
+        if self.fd is None:
+            return
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if ready:
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:  # the child closed its side
+                data = b""
+            if not data:
+                os.close(self.fd)
+                self.fd = None
+            self.output += data
+
+    def wait_for(self, found: Callable[[bytes], bool], timeout: float = 20.0) -> None:
+        """Read output until `found(output)` is true; fail after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while not found(bytes(self.output)):
+            if time.monotonic() > deadline or self.fd is None:
+                tail = bytes(self.output[-2000:])
+                raise AssertionError(f"timed out waiting; the screen ended with {tail!r}")
+            self._read(0.05)
+
+    def wait_for_text(self, text: bytes, count: int = 1, timeout: float = 20.0) -> None:
+        self.wait_for(lambda out: out.count(text) >= count, timeout)
+
+    def send(self, keys: bytes) -> None:
+        assert self.fd is not None
+        os.write(self.fd, keys)
+
+    def close_terminal(self) -> None:
+        """Close our side of the terminal, as closing a terminal window does (SIGHUP)."""
+        assert self.fd is not None
+        os.close(self.fd)
+        self.fd = None
+
+    def exit_code(self, timeout: float = 20.0) -> int:
+        deadline = time.monotonic() + timeout
+        while True:
+            self._read(0.05)
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = status
+                return os.waitstatus_to_exitcode(status)
+            if time.monotonic() > deadline:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+                raise AssertionError("the app did not exit")
+
+    def kill(self) -> None:
+        if self.status is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def test_closing_the_terminal_after_two_answers_saves_both(tmp_path: Path) -> None:
+    db = tmp_path / "scores.sqlite3"
+    app = PtyApp(
+        [
+            *("--questions", str(MINI), "--db", str(db), "--mode", "practice"),
+            *("--learner", "Hal", "--sections", "medicines,swelling", "--count", "4"),
+            *("--seed", "1"),
+        ]
+    )
+    try:
+        app.wait_for_text(b"Question 1 of 4")
+        # Whatever the question, "a" picks or types something and Enter submits it.
+        app.send(b"a\r")
+        app.wait_for_text(b"s shows the passage")
+        app.send(b"\r")
+        app.wait_for_text(b"Question 2 of 4")
+        app.send(b"a\r")
+        # Feedback on the second question: the status line drawn after question 2 showed.
+        app.wait_for(lambda out: b"s shows the passage" in out[out.index(b"Question 2 of 4") :])
+        app.close_terminal()
+        assert app.exit_code() == 128 + signal.SIGHUP
+    finally:
+        app.kill()
+
+    from quiz.storage.scores import ScoreStore
+
+    store = ScoreStore.open(db)
+    try:
+        (summary,) = store.list_attempts()
+        detail = store.get_attempt(summary.id)
+        assert detail is not None
+        assert len(detail.history) == 2
+        assert detail.summary.status is AttemptStatus.ABANDONED
+    finally:
+        store.close()
+
+
+def generate_course(folder: Path, questions: int, per_bank: int = 1000) -> Path:
+    """A course of `questions` single-answer questions, at most `per_bank` a bank file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    banks = (questions + per_bank - 1) // per_bank
+    (folder / "course.yaml").write_text(
+        "format: 1\nid: big\ntitle: Generated course\ndescription: Many questions.\n"
+        "source: source.md\n",
+        encoding="utf-8",
+    )
+    source = ["# Generated", ""]
+    for bank in range(banks):
+        source += [f"## Part {bank} {{#part-{bank}}}", ""]
+        for p in range(10):
+            source += [f"Paragraph {p} of part {bank} says fact number {p} about topic {bank}.", ""]
+    (folder / "source.md").write_text("\n".join(source), encoding="utf-8")
+    for bank in range(banks):
+        lines = [f"format: 1\nsection: part-{bank}\ntitle: Part {bank}\nquestions:"]
+        for q in range(min(per_bank, questions - bank * per_bank)):
+            p = q % 10
+            lines.append(
+                f"  - id: q-{bank}-{q}\n    type: single\n"
+                f"    prompt: Question {q} of part {bank}?\n"
+                f"    choices: [Right {q}, Wrong {q}, Other {q}]\n"
+                f"    answer: Right {q}\n"
+                f"    explanation: Because of fact {p}.\n"
+                f"    source: fact number {p} about topic {bank}\n"
+            )
+        (folder / f"part-{bank}.yaml").write_text("\n".join(lines), encoding="utf-8")
+    return folder
+
+
+def test_a_key_is_answered_while_a_large_course_loads(tmp_path: Path) -> None:
+    course = generate_course(tmp_path / "big", 10_000)
+    app = PtyApp(["--questions", str(course), "--db", str(tmp_path / "scores.sqlite3")])
+    try:
+        app.wait_for_text(b"Loading the course")
+        sent = time.monotonic()
+        app.send(b"Zed")
+        app.wait_for_text(b"Zed")
+        answered = time.monotonic() - sent
+        app.wait_for_text(b"Sections (Space")  # the form is built once the course has loaded
+        output = bytes(app.output)
+        assert output.index(b"Generated course") < output.index(b"Zed"), "named in the first frame"
+        assert output.index(b"Zed") < output.index(b"Sections (Space"), (
+            "the key was answered before the course finished loading"
+        )
+        assert answered < 1.0
+        app.send(b"\x11")  # ctrl+q
+        assert app.exit_code() == 0
+    finally:
+        app.kill()

@@ -1,0 +1,100 @@
+"""Opening and closing the app from the command line: start-up failures, exit codes, the log."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from quiz.launch import AppOptions
+from quiz.ui.app import make_app
+from quiz.ui.peek import peek_title
+from quiz.ui.run import _after, run_app
+from quiz.ui.saving import StoreThread
+from quiz.ui.screens.dialogs import ConfirmDialog
+from tests.ui.fakes import FakeStoreError, FixedClock
+from tests.ui.helpers import BUNDLED, MINI, build_app, course_load, write_course
+
+
+def test_no_course_at_all_exits_1_before_the_app_opens(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run_app(AppOptions(questions_dir=tmp_path / "nowhere", db_path=tmp_path / "db"))
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "nowhere" in err and "does not exist" in err
+    assert "--questions" in err
+
+
+def test_an_internal_error_goes_to_the_log_and_exits_1(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    app = build_app()
+    app.internal_error = "Traceback (most recent call last):\nZeroDivisionError: boom\n"
+    assert _after(app, app.store_thread) == 1
+    log = Path(os.environ["QUIZ_LOG"])
+    assert "ZeroDivisionError: boom" in log.read_text(encoding="utf-8")
+    err = capsys.readouterr().err
+    assert f"the details are in {log}" in err and "Traceback" not in err
+
+
+def test_a_signal_exits_128_plus_n_and_start_problems_are_printed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    app = build_app()
+    app.exit_signal = signal.SIGHUP
+    assert _after(app, app.store_thread) == 128 + signal.SIGHUP
+    app = build_app()
+    app.exit_lines = ["quiz: no exam preset 'x'"]
+    assert _after(app, app.store_thread) == 0  # the app's own return code (none here)
+    assert "no exam preset 'x'" in capsys.readouterr().err
+
+
+def _app_with_store(open_store: object) -> object:
+    options = AppOptions(questions_dir=MINI, db_path=Path("scores.sqlite3"))
+    return make_app(
+        options,
+        store=None,
+        store_thread=StoreThread(),
+        clock=FixedClock(),
+        course_loads=[course_load(MINI)],
+        open_store=open_store,
+    )
+
+
+async def test_an_unusable_store_stops_the_app_with_its_message() -> None:
+    def open_store() -> object:
+        raise FakeStoreError("scores.sqlite3 cannot be written (read-only)", kind="readonly")
+
+    app = _app_with_store(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:  # type: ignore[attr-defined]
+        await app.workers.wait_for_complete()  # type: ignore[attr-defined]
+        await pilot.pause()
+    assert app.return_code == 1  # type: ignore[attr-defined]
+    assert app.exit_lines == ["quiz: scores.sqlite3 cannot be written (read-only)"]  # type: ignore[attr-defined]
+
+
+async def test_a_damaged_store_is_offered_to_be_set_aside() -> None:
+    def open_store() -> object:
+        raise FakeStoreError("scores.sqlite3 is damaged", kind="corrupt")
+
+    app = _app_with_store(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:  # type: ignore[attr-defined]
+        await app.workers.wait_for_complete()  # type: ignore[attr-defined]
+        await pilot.pause()
+        dialog = app.screen  # type: ignore[attr-defined]
+        assert isinstance(dialog, ConfirmDialog)
+        assert "scores.sqlite3 is damaged" in dialog.detail
+
+
+def test_the_title_is_read_before_loading(tmp_path: Path) -> None:
+    assert peek_title(BUNDLED) == "Laser skin tightening"
+    assert peek_title(BUNDLED.parent) == "Laser skin tightening"
+    quoted = write_course(tmp_path / "a", {"course.yaml": 'id: a\ntitle: "Quoted: title"\n'})
+    assert peek_title(quoted) == "Quoted: title"
+    complex_ = write_course(tmp_path / "b", {"course.yaml": "id: b\ntitle: >\n  folded\n"})
+    assert peek_title(complex_) is None
+    write_course(tmp_path / "c", {"course.yaml": "title: Another\n"})
+    assert peek_title(tmp_path) is None, "several courses: no single title"

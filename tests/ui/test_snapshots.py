@@ -1,0 +1,142 @@
+"""SVG snapshots of each screen at 80x24: seeded, fixed clock, no cursor blink, fake store.
+
+Every SVG under __snapshots__/test_snapshots/ was looked at before it was accepted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from quiz.domain.records import Mode
+from quiz.domain.session import response_for, right_indexes
+from quiz.ui.app import QuizApp
+from tests.ui.helpers import (
+    BUNDLED,
+    build_app,
+    seed_for,
+    settle,
+    start,
+    wrong_index,
+    wrong_key,
+)
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> QuizApp:
+    return build_app(BUNDLED, settings_path=tmp_path / "settings.json")
+
+
+def _answer_rightly(app: QuizApp, positions: range) -> None:
+    attempt = app.attempt
+    assert attempt is not None
+    for position in positions:
+        asked = attempt.session.asked[position]
+        if asked.type == "short":
+            attempt.answer(position, attempt.session.questions[position].answer[0])
+        else:
+            attempt.answer(position, response_for(asked, right_indexes(asked)))
+
+
+def test_home(app: QuizApp, snap_compare: Any) -> None:
+    assert snap_compare(app, terminal_size=SIZE)
+
+
+def test_practice_question_with_a_choice_picked(app: QuizApp, snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        assert app.course is not None
+        seed = seed_for(app, "procedure-03", sections=["procedure"])
+        start(app, seed=seed, sections=["procedure"], count=4)
+        await pilot.pause()
+        await pilot.press("b")
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+def test_practice_feedback_with_the_passage(app: QuizApp, snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        seed = seed_for(app, "swelling-01", sections=["swelling"])
+        start(app, seed=seed, sections=["swelling"], count=4)
+        await pilot.pause()
+        asked = app.attempt.session.asked[0]  # type: ignore[union-attr]
+        await pilot.press(wrong_key(asked), "enter")
+        await settle(pilot, app)
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+def test_exam_question_with_the_countdown(app: QuizApp, snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        assert app.course is not None
+        start(app, Mode.EXAM, preset=app.course.exams["staff-check"], seed=11)
+        await pilot.pause()
+        _answer_rightly(app, range(0, 5))
+        app.screen.action_goto_question(5)  # type: ignore[attr-defined]
+        app.clock.advance(125)  # type: ignore[attr-defined]
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+def test_submit_confirmation(app: QuizApp, snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        start(app, Mode.EXAM, seed=11, count=6, time_limit_seconds=600)
+        await pilot.pause()
+        _answer_rightly(app, range(0, 4))
+        await pilot.press("ctrl+s")
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+def test_results_of_an_exam_failed_on_a_critical_question(app: QuizApp, snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        assert app.course is not None
+        start(app, Mode.EXAM, preset=app.course.exams["staff-check"], seed=11)
+        await pilot.pause()
+        session = app.attempt.session  # type: ignore[union-attr]
+        critical = next(a.position for a in session.asked if a.critical)
+        _answer_rightly(app, range(0, len(session.asked)))
+        asked = session.asked[critical]
+        if asked.type == "short":
+            app.attempt.answer(critical, "no idea")  # type: ignore[union-attr]
+        else:
+            app.attempt.answer(critical, response_for(asked, [wrong_index(asked)]))  # type: ignore[union-attr]
+        app.clock.advance(9 * 60 + 30)  # type: ignore[attr-defined]
+        app.end_attempt()
+        await settle(pilot, app)
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+def test_review_of_a_wrong_answer(app: QuizApp, snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        seed = seed_for(app, "swelling-01", sections=["swelling"])
+        start(app, Mode.EXAM, seed=seed, sections=["swelling"], count=3, time_limit_seconds=300)
+        await pilot.pause()
+        asked = app.attempt.session.asked[0]  # type: ignore[union-attr]
+        await pilot.press(wrong_key(asked), "ctrl+s", "y")
+        await settle(pilot, app)
+        await pilot.press("r")
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+def test_source_reader_opened_from_feedback(app: QuizApp, snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        seed = seed_for(app, "bruising-01", sections=["bruising"])
+        start(app, seed=seed, sections=["bruising"], count=2)
+        await pilot.pause()
+        asked = app.attempt.session.asked[0]  # type: ignore[union-attr]
+        await pilot.press(wrong_key(asked), "enter", "s")
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+def test_too_small_window(app: QuizApp, snap_compare: Any) -> None:
+    assert snap_compare(app, terminal_size=(40, 10))

@@ -1,0 +1,343 @@
+"""The quiz session: picking, ordering, grading, the deadline and the outcome (no Textual)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from quiz.domain.loader import load_course
+from quiz.domain.model import (
+    Bank,
+    Course,
+    ExamPreset,
+    Paragraph,
+    Question,
+    QuestionType,
+    Section,
+    SourceRef,
+    SourceText,
+)
+from quiz.domain.records import AskedQuestion, AttemptStatus, Mode
+from quiz.domain.session import (
+    QuizSession,
+    SelectionError,
+    SessionError,
+    TimeUp,
+    _ask,
+    describe_answer,
+    describe_response,
+    grade,
+    pick_questions,
+    picked_indexes,
+    response_for,
+    review_items,
+    shown_choices,
+)
+
+BUNDLED = Path(__file__).resolve().parents[2] / "questions" / "laser-skin-tightening"
+START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.seconds = 1000.0
+
+    def monotonic(self) -> float:
+        return self.seconds
+
+    def now(self) -> datetime:
+        return START + timedelta(seconds=self.seconds - 1000.0)
+
+    def advance(self, seconds: float) -> None:
+        self.seconds += seconds
+
+
+def _question(qid: str, section: str, *, critical: bool = False, kind: str = "single") -> Question:
+    qtype = QuestionType(kind)
+    choices: tuple[str, ...] = ()
+    answer: tuple[str, ...]
+    if qtype is QuestionType.SINGLE:
+        choices, answer = ("Right", "Wrong one", "Wrong two", "Wrong three"), ("Right",)
+    elif qtype is QuestionType.MULTIPLE:
+        choices, answer = ("Yes one", "Yes two", "No one", "No two"), ("Yes one", "Yes two")
+    elif qtype is QuestionType.TRUE_FALSE:
+        answer = ("false",)
+    else:
+        answer = ("one to three days", "1-3 days")
+    return Question(
+        id=qid,
+        section=section,
+        type=qtype,
+        prompt=f"Prompt {qid}",
+        choices=choices,
+        answer=answer,
+        explanation=f"Because {qid}.",
+        source="text",
+        source_ref=SourceRef(section, 0, 0, 4),
+        critical=critical,
+    )
+
+
+def make_course(per_section: dict[str, int], critical: dict[str, int] | None = None) -> Course:
+    critical = critical or {}
+    sections = tuple(
+        Section(s, f"Title {s}", 1, (Paragraph(0, "text of the section", 2),)) for s in per_section
+    )
+    banks = []
+    for s, n in per_section.items():
+        questions = tuple(
+            _question(f"{s}-{i:02d}", s, critical=i < critical.get(s, 0)) for i in range(n)
+        )
+        banks.append(Bank(Path(f"{s}.yaml"), s, f"Title {s}", questions))
+    return Course(
+        id="test",
+        title="Test course",
+        description="",
+        path=Path("."),
+        source=SourceText(Path("source.md"), sections),
+        banks=tuple(banks),
+        exams={},
+        version="sha256:0",
+    )
+
+
+def session_for(course: Course, mode: Mode = Mode.EXAM, **kwargs: object) -> QuizSession:
+    clock = kwargs.pop("clock", None) or FakeClock()
+    selection = pick_questions(course, seed=7)
+    return QuizSession(course, selection, mode=mode, seed=7, clock=clock, **kwargs)  # type: ignore[arg-type]
+
+
+# --- picking --------------------------------------------------------------------------
+
+
+def test_the_same_seed_gives_the_same_questions_order_and_choice_order() -> None:
+    course = load_course(BUNDLED).course
+    assert course is not None
+    first = QuizSession(
+        course,
+        pick_questions(course, seed=42, count=10),
+        mode=Mode.EXAM,
+        seed=42,
+        clock=FakeClock(),
+    )
+    second = QuizSession(
+        course,
+        pick_questions(course, seed=42, count=10),
+        mode=Mode.EXAM,
+        seed=42,
+        clock=FakeClock(),
+    )
+    other = QuizSession(
+        course,
+        pick_questions(course, seed=43, count=10),
+        mode=Mode.EXAM,
+        seed=43,
+        clock=FakeClock(),
+    )
+    assert first.asked == second.asked
+    assert [a.question_id for a in first.asked] != [a.question_id for a in other.asked]
+    bank_order = {q.id: q.choices for q in course.questions}
+    shuffled = [a for a in first.asked if a.choices and a.choices != bank_order[a.question_id]]
+    assert shuffled, "choices are shuffled"
+
+
+def test_a_count_larger_than_the_pool_uses_the_whole_pool_and_says_so() -> None:
+    course = make_course({"a": 3, "b": 4})
+    selection = pick_questions(course, seed=1, sections=["b"], count=10)
+    assert len(selection.questions) == 4
+    assert selection.note == "only 4 questions in the chosen sections; using all 4"
+    assert pick_questions(course, seed=1, count=5).note is None
+
+
+def test_unknown_sections_and_empty_pools_are_refused() -> None:
+    course = make_course({"a": 3, "b": 0})
+    with pytest.raises(SelectionError, match="unknown section 'zz'"):
+        pick_questions(course, seed=1, sections=["zz"])
+    with pytest.raises(SelectionError, match="no questions"):
+        pick_questions(course, seed=1, sections=["b"])
+
+
+def test_sections_are_kept_in_course_order() -> None:
+    course = make_course({"a": 3, "b": 3, "c": 3})
+    selection = pick_questions(course, seed=1, sections=["c", "a"])
+    assert selection.sections == ("a", "c")
+    assert {q.section for q in selection.questions} == {"a", "c"}
+
+
+def test_a_preset_spreads_over_sections_and_includes_every_critical_question() -> None:
+    course = make_course({"a": 10, "b": 10, "c": 10, "d": 10}, critical={"a": 3})
+    preset = ExamPreset(
+        "p", "P", questions=8, include_critical=True, time_limit_seconds=60, pass_mark=80
+    )
+    for seed in range(20):
+        selection = pick_questions(course, seed=seed, preset=preset)
+        ids = [q.id for q in selection.questions]
+        assert len(ids) == len(set(ids)) == 8
+        assert {"a-00", "a-01", "a-02"} <= set(ids)
+        per_section = {s: sum(1 for q in selection.questions if q.section == s) for s in "abcd"}
+        assert per_section["a"] == 3
+        assert sorted(per_section[s] for s in "bcd") == [1, 2, 2]
+
+
+def test_criticals_beyond_the_count_are_all_included_and_the_note_says_so() -> None:
+    course = make_course({"a": 5, "b": 5}, critical={"a": 4, "b": 2})
+    preset = ExamPreset(
+        "p", "P", questions=3, include_critical=True, time_limit_seconds=60, pass_mark=80
+    )
+    selection = pick_questions(course, seed=3, preset=preset)
+    assert len(selection.questions) == 6 and all(q.critical for q in selection.questions)
+    assert selection.note == "all 6 critical questions are included, more than the 3 asked for"
+
+
+def test_the_bundled_staff_check_draws_twenty_with_every_critical() -> None:
+    course = load_course(BUNDLED).course
+    assert course is not None
+    preset = course.exams["staff-check"]
+    selection = pick_questions(course, seed=5, preset=preset)
+    assert len(selection.questions) == 20
+    criticals = {q.id for q in course.questions if q.critical}
+    assert criticals <= {q.id for q in selection.questions}
+
+
+# --- grading ----------------------------------------------------------------------------
+
+
+def test_grading_each_kind() -> None:
+    s = _ask_one(_question("s", "a"))
+    assert grade(s, "Right") and not grade(s, "Wrong one") and not grade(s, None)
+    m = _ask_one(_question("m", "a", kind="multiple"))
+    assert grade(m, ["Yes two", "Yes one"])
+    assert not grade(m, ["Yes one"]), "all or nothing"
+    assert not grade(m, ["Yes one", "Yes two", "No one"])
+    tf = _ask_one(_question("t", "a", kind="true_false"))
+    assert grade(tf, False) and not grade(tf, True)
+    short = _ask_one(_question("h", "a", kind="short"))
+    assert grade(short, "  One To Three   DAYS ") and grade(short, "1\u20133 days")
+    assert not grade(short, "three days")
+
+
+def _ask_one(question: Question) -> AskedQuestion:
+    return _ask(0, question, seed=1)
+
+
+def test_responses_and_letters_round_trip() -> None:
+    m = _ask_one(_question("m", "a", kind="multiple"))
+    indexes = sorted(picked_indexes(m, ["Yes one", "Yes two"]))
+    assert response_for(m, indexes) == [c for c in m.choices if c in ("Yes one", "Yes two")]
+    tf = _ask_one(_question("t", "a", kind="true_false"))
+    assert shown_choices(tf) == ("True", "False")
+    assert response_for(tf, [1]) is False and describe_response(tf, False) == "B. False"
+    assert describe_answer(tf) == "B. False"
+    short = _ask_one(_question("h", "a", kind="short"))
+    assert describe_answer(short) == "one to three days (also accepted: 1-3 days)"
+    assert describe_response(short, None) == "(unanswered)"
+
+
+# --- the session ------------------------------------------------------------------------
+
+
+def test_practice_answers_once_and_records_time_spent() -> None:
+    clock = FakeClock()
+    course = make_course({"a": 3})
+    session = session_for(course, Mode.PRACTICE, clock=clock)
+    assert session.pass_mark is None
+    clock.advance(12.5)
+    first = session.asked[0]
+    record = session.answer(0, "Right")
+    assert record.correct and record.seconds == 12.5 and record.question_id == first.question_id
+    assert record.answered_at == START + timedelta(seconds=12.5)
+    with pytest.raises(SessionError):
+        session.answer(0, "Wrong one")
+    with pytest.raises(ValueError):
+        session.answer(1, [])
+    with pytest.raises(ValueError):
+        session.answer(1, "not a choice")
+
+
+def test_exam_answers_change_and_time_is_kept_per_question() -> None:
+    clock = FakeClock()
+    session = session_for(make_course({"a": 3}), clock=clock, time_limit_seconds=600)
+    clock.advance(5)
+    session.answer(0, "Wrong one")
+    session.visit(1)
+    clock.advance(7)
+    session.visit(0)
+    clock.advance(3)
+    changed = session.answer(0, "Right")
+    assert changed.correct and changed.seconds == 8.0
+    assert len(session.history) == 2 and session.record(0) == changed
+    assert session.unanswered() == (1, 2)
+
+
+def test_deadline_comes_from_the_clock_and_time_up_is_timed_out() -> None:
+    clock = FakeClock()
+    session = session_for(make_course({"a": 3}), clock=clock, time_limit_seconds=20)
+    assert session.remaining_seconds() == 20
+    clock.advance(19.5)
+    assert not session.is_expired() and session.remaining_seconds() == 0.5
+    session.answer(0, "Right")
+    clock.advance(3)
+    assert session.is_expired() and session.remaining_seconds() == 0
+    with pytest.raises(TimeUp):
+        session.answer(1, "Right")
+    result = session.finish()
+    assert result.status is AttemptStatus.TIMED_OUT
+    assert result.correct == 1 and result.total == 3 and result.passed is False
+    assert result.finished_at == START + timedelta(seconds=20)
+    assert session.time_used_seconds() == 20
+    assert session.finish(AttemptStatus.COMPLETED) is result, "finishing twice keeps the first"
+
+
+def test_abandoning_past_the_deadline_is_timed_out() -> None:
+    clock = FakeClock()
+    session = session_for(make_course({"a": 2}), clock=clock, time_limit_seconds=10)
+    clock.advance(11)
+    assert session.finish(AttemptStatus.ABANDONED).status is AttemptStatus.TIMED_OUT
+    other = session_for(make_course({"a": 2}), clock=FakeClock(), time_limit_seconds=10)
+    assert other.finish(AttemptStatus.ABANDONED).status is AttemptStatus.ABANDONED
+
+
+def test_a_wrong_critical_answer_fails_whatever_the_percentage() -> None:
+    course = make_course({"a": 10}, critical={"a": 1})
+    session = session_for(course, pass_mark=80)
+    for position, asked in enumerate(session.asked):
+        session.answer(position, "Wrong one" if asked.critical else "Right")
+    result = session.finish()
+    assert result.percent == 90.0 and result.passed is False
+    assert [a.question_id for a in session.critical_failures()] == ["a-00"]
+
+
+def test_pass_mark_is_compared_without_rounding_loss() -> None:
+    session = session_for(make_course({"a": 5}), pass_mark=80)
+    for position in range(4):
+        session.answer(position, "Right")
+    assert session.finish().passed is True
+
+
+def test_section_scores_and_study_next() -> None:
+    course = make_course({"a": 2, "b": 2})
+    session = session_for(course, Mode.PRACTICE)
+    for position, asked in enumerate(session.asked):
+        session.answer(position, "Right" if asked.section == "a" else "Wrong one")
+    scores = session.section_scores()
+    assert [(s.section_id, s.correct, s.total) for s in scores] == [("a", 2, 2), ("b", 0, 2)]
+    assert [s.section_id for s in session.study_next()] == ["b"]
+    assert scores[0].title == "Title a"
+
+
+def test_attempt_start_and_review() -> None:
+    clock = FakeClock()
+    course = make_course({"a": 2})
+    session = session_for(course, clock=clock, time_limit_seconds=60, exam="p")
+    start = session.attempt_start("Ann")
+    assert start.learner == "Ann" and start.mode is Mode.EXAM and start.exam == "p"
+    assert start.deadline_at == START + timedelta(seconds=60) and start.pass_mark == 80
+    assert start.questions == session.asked and start.sections == ("a",)
+    session.answer(1, "Right")
+    items = session.review()
+    assert [i.answered for i in items] == [False, True]
+    assert items[1].correct and items[1].question is course.question(items[1].asked.question_id)
+    again = review_items(None, session.asked, {session.asked[1].question_id: "Right"})
+    assert again[1].correct and again[1].question is None
