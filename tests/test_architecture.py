@@ -64,3 +64,12 @@ def test_only_the_ui_package_mentions_textual_or_rich() -> None:
                 if top == "sqlite3" and "storage" not in path.relative_to(PACKAGE).parts:
                     offenders.append(f"{path}: {name}")
     assert offenders == []
+
+
+def test_building_the_command_line_imports_no_yaml_sqlite_or_textual() -> None:
+    code = "import sys, quiz.cli; quiz.cli.build_parser(); print('\\n'.join(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    loaded = set(result.stdout.split())
+    assert not {"yaml", "sqlite3", "textual", "quiz.domain.loader"} & loaded

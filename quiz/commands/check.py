@@ -6,12 +6,15 @@ import argparse
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quiz import paths
-from quiz.domain.durations import format_duration
-from quiz.domain.loader import CourseLoad, find_course_folders, is_course_folder, load_course
-from quiz.domain.model import Course, Problem, QuestionType
 from quiz.domain.text import strip_control
+
+if TYPE_CHECKING:  # the loader (PyYAML, validation) is imported when the command runs,
+    # so that building the command line costs nothing when the app opens
+    from quiz.domain.loader import CourseLoad
+    from quiz.domain.model import Course, Problem
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -30,6 +33,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from quiz.domain.loader import find_course_folders, is_course_folder, load_course
+
     targets: list[tuple[Path, Path | None]] = []  # (course folder, only this bank file)
     usage_errors: list[str] = []
     given = [Path(p) for p in args.paths] or [paths.questions_dir(args.questions)]
@@ -79,12 +84,18 @@ def run(args: argparse.Namespace) -> int:
 def _belongs(problem: Problem, only: Path, folder: Path) -> bool:
     """A problem of the bank file asked for, or of the files every bank depends on."""
     path = problem.path.resolve()
-    return path == only.resolve() or path.parent != folder.resolve() or path.suffix == ".md" or (
-        path.name == "course.yaml"
+    return (
+        path == only.resolve()
+        or path.parent != folder.resolve()
+        or path.suffix == ".md"
+        or (path.name == "course.yaml")
     )
 
 
 def _print_course(loaded: CourseLoad, only: Path | None, coverage: bool) -> None:
+    from quiz.domain.durations import format_duration
+    from quiz.domain.model import QuestionType
+
     course = loaded.course
     out = sys.stdout
     if course is None:
