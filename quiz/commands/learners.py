@@ -1,15 +1,224 @@
-"""Placeholder until the command is built; replaced by its owner."""
+"""`quiz learners`, `quiz learners rename OLD NEW`, `quiz learners forget NAME [--yes]`.
+
+Names match by learner_key: case, surrounding spaces and Unicode forms do not matter.
+`forget` is the only quiz command that deletes attempts.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from quiz import paths
+from quiz.commands.scores import TABLE_WIDTH, _fit, _width, terminal_text
+
+if TYPE_CHECKING:
+    from quiz.storage.learners import ForgetPlan, LearnerInfo
+    from quiz.storage.scores import ScoreStore
+
+EPILOG = """\
+With no action, lists each learner: saved attempts (any status), exams among them,
+and the last activity (a start, an answer or a finish).
+
+rename OLD NEW: if NEW is another learner's name, OLD is merged into NEW (Ann and
+Anne become one person: OLD's attempts move to NEW, each keeping the spelling typed
+for it); otherwise OLD is renamed NEW. The reports count the attempts under NEW.
+
+forget NAME: erases a person who has left: every attempt and answer of theirs. It
+shows what will go and asks you to type yes (or pass --yes; without a terminal to
+ask on, --yes is required). It is the only quiz command that deletes attempts; it
+cannot be undone. Backups and exported files keep their copies.
+"""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    from quiz.cli import _add_common  # --db and --questions also after the action's name
+
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = EPILOG
+    actions = parser.add_subparsers(dest="learners_action", metavar="ACTION")
+    rename = actions.add_parser(
+        "rename",
+        help="rename a learner, or merge two spellings of one person",
+        description="Rename OLD to NEW; if NEW is another learner, merge OLD into NEW.",
+    )
+    _add_common(rename, suppress=True)
+    rename.add_argument("old", metavar="OLD", help="the name to change (as listed)")
+    rename.add_argument("new", metavar="NEW", help="the name to keep")
+    forget = actions.add_parser(
+        "forget",
+        help="erase a learner who has left (the only command that deletes attempts)",
+        description="Delete every attempt and answer of NAME, after showing what will go. "
+        "The only quiz command that deletes attempts; it cannot be undone.",
+    )
+    _add_common(forget, suppress=True)
+    forget.add_argument("name", metavar="NAME", help="the learner to erase")
+    forget.add_argument("--yes", action="store_true", help="do not ask before deleting")
 
 
 def run(args: argparse.Namespace) -> int:
-    print("quiz: this command is not built yet", file=sys.stderr)
-    return 1
+    from quiz.storage.scores import ScoreStore, StoreError
+
+    action = getattr(args, "learners_action", None)
+    path = paths.db_path(args.db)
+    if not path.exists():
+        if action is None:
+            print(f"no learners yet (the store {path} does not exist)")
+            return 0
+        print(
+            f"quiz learners: the store {path} does not exist: nothing to change.", file=sys.stderr
+        )
+        return 1
+    try:
+        with ScoreStore.open(path, create=False) as store:
+            if action == "rename":
+                return _rename(store, args.old, args.new)
+            if action == "forget":
+                return _forget(store, path, args.name, yes=args.yes)
+            _write_list(store.list_learners(), sys.stdout)
+    except StoreError as error:
+        print(f"quiz learners: {error.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+# --- list -------------------------------------------------------------------------------
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def _write_list(found: list[LearnerInfo], out: TextIO) -> None:
+    if not found:
+        out.write("no learners yet\n")
+        return
+    widths = [24, 8, 5, 16]
+    header = ["learner", "attempts", "exams", "last activity", "other spellings"]
+    rows = []
+    for info in found:
+        others = [s for s in info.spellings if s != info.name]
+        rows.append(
+            [
+                terminal_text(info.name),
+                str(info.attempts),
+                str(info.exams),
+                _when(info.last_activity),
+                ", ".join(terminal_text(s) for s in others),
+            ]
+        )
+    widths.append(TABLE_WIDTH - sum(widths) - len(widths))
+    for row in (header, *rows):
+        cells = []
+        for index, (cell, width) in enumerate(zip(row, widths, strict=True)):
+            fitted = _fit(cell, width)
+            pad = " " * (width - _width(fitted))
+            cells.append(pad + fitted if index in (1, 2) else fitted + pad)
+        out.write(" ".join(cells).rstrip() + "\n")
+
+
+# --- rename -----------------------------------------------------------------------------
+
+
+def _rename(store: ScoreStore, old: str, new: str) -> int:
+    from quiz.storage.learners import LearnerProblem
+
+    try:
+        done = store.rename_learner(old, new)
+    except LearnerProblem as error:
+        print(f"quiz learners rename: {terminal_text(error.message)}", file=sys.stderr)
+        return 1
+    old_name, new_name = terminal_text(done.old_name), terminal_text(done.new_name)
+    plural = "s" if done.attempts != 1 else ""
+    if done.merged:
+        print(
+            f"Merged {old_name} into {new_name}: {new_name} now has {done.attempts} "
+            f"attempt{plural} (each keeps the spelling typed for it). The reports count "
+            "them as one person."
+        )
+    else:
+        print(f"Renamed {old_name} to {new_name} ({done.attempts} attempt{plural}).")
+    return 0
+
+
+# --- forget -----------------------------------------------------------------------------
+
+
+def _describe(plan: ForgetPlan) -> list[str]:
+    name = terminal_text(plan.name)
+    lines = [f"Forgetting {name} deletes:"]
+    if plan.attempts:
+        span = f"{_when(plan.first_at)[:10]} to {_when(plan.last_at)[:10]}"
+        lines.append(
+            f"  {plan.attempts} attempt{'s' if plan.attempts != 1 else ''} "
+            f"({plan.practice} practice, {plan.exams} exam{'s' if plan.exams != 1 else ''}) "
+            f"from {span}, with {plan.answers} answer{'s' if plan.answers != 1 else ''}"
+        )
+    else:
+        lines.append("  no attempts: only the name")
+    spellings = ", ".join(terminal_text(s) for s in plan.spellings) or name
+    lines.append(_fit(f"  and the name as typed: {spellings}", TABLE_WIDTH))
+    lines.append("This is the only quiz command that deletes attempts. It cannot be undone.")
+    return lines
+
+
+def _copies(path: Path) -> list[Path]:
+    """Copies beside the store that still hold everyone's attempts: backups made
+    before an upgrade (NAME.v1-....bak), damaged stores set aside (NAME.set-aside-...)."""
+    try:
+        return sorted(p for p in path.parent.iterdir() if p.name.startswith(path.name + "."))
+    except OSError:
+        return []
+
+
+def _forget(store: ScoreStore, path: Path, name: str, *, yes: bool) -> int:
+    from quiz.storage.learners import LearnerProblem
+
+    try:
+        plan = store.forget_plan(name)
+    except LearnerProblem as error:
+        print(f"quiz learners forget: {terminal_text(error.message)}", file=sys.stderr)
+        return 1
+    for line in _describe(plan):
+        print(line)
+    if plan.in_progress:
+        print(
+            f"quiz learners forget: {terminal_text(plan.name)} has an attempt in progress. "
+            "Nothing was deleted: run this again once it has ended.",
+            file=sys.stderr,
+        )
+        return 1
+    if not yes:
+        if not sys.stdin.isatty():
+            print(
+                "quiz learners forget: nothing was deleted: there is no terminal to ask on. "
+                "Pass --yes to delete.",
+                file=sys.stderr,
+            )
+            return 1
+        try:
+            typed = input("Type yes to delete, anything else to keep: ")
+        except EOFError:
+            typed = ""
+        if typed.strip().casefold() != "yes":
+            print("Nothing was deleted.")
+            return 1
+    try:
+        done = store.forget_learner(plan)
+    except LearnerProblem as error:
+        print(f"quiz learners forget: {terminal_text(error.message)}", file=sys.stderr)
+        return 1
+    print(
+        f"Deleted {terminal_text(done.name)}: {done.attempts} attempt"
+        f"{'s' if done.attempts != 1 else ''} and {done.answers} answer"
+        f"{'s' if done.answers != 1 else ''}. The reports no longer count them."
+    )
+    copies = _copies(path)
+    if copies:
+        print("These copies of the store still hold them; delete them too if they must go:")
+        for copy in copies:
+            print(f"  {terminal_text(str(copy))}")
+    return 0

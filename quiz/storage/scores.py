@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quiz.domain.model import QuestionType
 from quiz.domain.records import (
@@ -63,6 +63,9 @@ from quiz.storage.codec import (
     unpack_ints,
 )
 from quiz.storage.errors import StoreError, translate
+
+if TYPE_CHECKING:  # imported by the methods that use them: the app never needs them
+    from quiz.storage import learners, reports
 
 __all__ = [
     "AnswerEntry",
@@ -391,6 +394,75 @@ class ScoreStore:
             detail = self.get_attempt(summary.id)
             if detail is not None:
                 yield detail
+
+    # --- reports and learners (quiz.storage.reports, quiz.storage.learners) ----------
+
+    def report(self, report_filter: reports.ReportFilter | None = None) -> reports.Report:
+        """The manager's report: staff by section, questions, sections."""
+        from quiz.storage import reports
+
+        with self._reading("making the report") as connection, reports.snapshot(connection):
+            return reports.build_report(connection, report_filter or reports.ReportFilter())
+
+    def section_trends(
+        self, learner: str, course: str | None = None
+    ) -> tuple[reports.SectionTrend, ...]:
+        """A learner's percent in each section, attempt by attempt."""
+        from quiz.storage import reports
+
+        with self._reading("reading the scores") as connection, reports.snapshot(connection):
+            return reports.section_trends(connection, learner, course)
+
+    def list_learners(self) -> list[learners.LearnerInfo]:
+        from quiz.storage import learners, reports
+
+        with self._reading("listing learners") as connection, reports.snapshot(connection):
+            return learners.list_learners(connection)
+
+    def rename_learner(self, old: str, new: str) -> learners.RenameOutcome:
+        """Rename OLD, or merge OLD into NEW when NEW is another learner (by learner_key).
+        Raises learners.LearnerProblem (UnknownLearner) or StoreError."""
+        from quiz.storage import learners
+
+        try:
+            with self._writing("renaming a learner") as connection:
+                return learners.rename_learner(connection, old, new)
+        finally:
+            self._ids.clear()  # cached learner_name ids may have moved
+
+    def forget_plan(self, name: str) -> learners.ForgetPlan:
+        """What forgetting `name` would delete. Raises learners.UnknownLearner."""
+        from quiz.storage import learners, reports
+
+        with self._reading("reading a learner") as connection, reports.snapshot(connection):
+            return learners.forget_plan(connection, name)
+
+    def forget_learner(self, plan: learners.ForgetPlan) -> learners.ForgetPlan:
+        """Delete the learner of `plan` with every attempt and answer of theirs; deleted
+        pages are overwritten (secure_delete) and the write-ahead log emptied."""
+        from quiz.storage import learners
+
+        with self._lock:
+            connection = self._connection
+            try:
+                previous = connection.execute("PRAGMA secure_delete").fetchone()[0]
+                connection.execute("PRAGMA secure_delete = ON")
+            except sqlite3.Error as error:
+                raise translate(error, self.path, "forgetting a learner") from error
+            try:
+                with self._writing("forgetting a learner") as writing:
+                    done = learners.forget_learner(writing, plan)
+                try:  # copy the overwritten pages into the file and empty the log
+                    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                except sqlite3.Error:
+                    pass  # another program is reading; the log is emptied later
+            finally:
+                self._ids.clear()
+                try:
+                    connection.execute(f"PRAGMA secure_delete = {int(previous)}")
+                except sqlite3.Error:
+                    pass
+        return done
 
     # --- crash recovery -----------------------------------------------------------------
 
