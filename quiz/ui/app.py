@@ -6,31 +6,24 @@ Screen modules are imported when first needed, so importing this module stays ch
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
-import signal
-import threading
+import gc
 import time
-import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events, work
-from textual.app import App
+from textual import work
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Static
 
 from quiz.launch import AppOptions
-from quiz.settings import load_settings, remember_learner
+from quiz.settings import clean_name, load_settings, remember_learner
 from quiz.ui.attempt import Attempt
 from quiz.ui.peek import peek_title
 from quiz.ui.saving import AttemptSaver, ScoreStoreLike, StoreThread
+from quiz.ui.store_setup import EXIT_PROBLEM, StoreSetupMixin
+from quiz.ui.window import WindowSizeMixin
 
 if TYPE_CHECKING:
     # Imported where used: the loader (YAML) loads in a thread after the first paint,
@@ -41,31 +34,11 @@ if TYPE_CHECKING:
     from quiz.domain.session import Clock, QuizSession
     from quiz.ui.screens.home import HomeScreen
 
-DAMAGED_KINDS = {"corrupt", "not_a_database"}
-"""Store errors the learner may answer by setting the file aside (other kinds stop the app)."""
-EXIT_PROBLEM = 1
 EXIT_USAGE = 2
-MIN_WIDTH = 50
-MIN_HEIGHT = 14
-SAVE_WAIT_SECONDS = 10.0
-"""How long quitting waits for answers to reach the store."""
-EXIT_WATCHDOG_SECONDS = 2.0
-"""After a signal, how long a normal exit may take before the process just ends."""
 
 
 def attempt_is_exam(mode: Mode) -> bool:
     return mode == "exam"  # Mode is a StrEnum (compared as text: records load lazily)
-
-
-class TooSmall(Static):
-    """Shown instead of a screen's content while the window is below the minimum size."""
-
-    def render(self) -> str:
-        width, height = self.app.size
-        return (
-            f"Make the window larger: the quiz needs at least {MIN_WIDTH}×{MIN_HEIGHT} "
-            f"characters (now {width}×{height})."
-        )
 
 
 class SavingProblem(Message):
@@ -76,7 +49,7 @@ class SavingProblem(Message):
         self.message = message
 
 
-class QuizApp(App[None]):
+class QuizApp(WindowSizeMixin, StoreSetupMixin):
     """Trainees study with it; managers test staff with it."""
 
     CSS_PATH = "quiz.tcss"
@@ -90,7 +63,7 @@ class QuizApp(App[None]):
         self,
         options: AppOptions,
         *,
-        clock: Clock,
+        clock: Clock | None,
         store: ScoreStoreLike | None,
         store_thread: StoreThread,
         course_loads: Sequence[CourseLoad] | None = None,
@@ -101,13 +74,13 @@ class QuizApp(App[None]):
         set_aside: Callable[[Path], list[Path]] | None = None,
         settings_path: Path | None = None,
         handle_signals: bool = False,
+        tune_gc: bool = False,
         heartbeat_seconds: float = 30.0,
     ) -> None:
         super().__init__()
         self.options = options
         """What the command line asked for."""
-        self.clock = clock
-        """Where sessions read the time (a fixed clock in tests)."""
+        self._clock = clock
         self.store = store
         """The score store; None until a damaged one has been set aside."""
         self.store_thread = store_thread
@@ -121,29 +94,37 @@ class QuizApp(App[None]):
         self._loader = loader
         self.settings_path = settings_path
         self.handle_signals = handle_signals
+        self.tune_gc = tune_gc
+        """Freeze the objects built at start-up out of the garbage collector's way (the
+        whole process is affected, so only `run_app` asks for it)."""
         self.heartbeat_seconds = heartbeat_seconds
         self.courses: list[Course] = []
         """The usable courses, once loaded."""
         self.course: Course | None = None
         """The course in use."""
         self.remembered_learner = load_settings(settings_path).last_learner
+        """The name used last time on this computer account."""
         self.peeked_title = peek_title(options.questions_dir) if course_loads is None else None
         """The course title as read before loading (shown on the first frame)."""
         self._started = time.monotonic()
-        """The name used last time on this computer account."""
         self.attempt: Attempt | None = None
         """The attempt being taken or last taken."""
         self.saving_problem: str | None = None
         """Why answers are not reaching the store, while that lasts."""
         self.exit_lines: list[str] = []
         """Printed by `run_app` after the terminal is restored (why the app could not start)."""
-        self.internal_error: str | None = None
-        """The traceback of an unexpected error, for the log."""
-        self.exit_signal: int | None = None
         self._heartbeat: Any = None
         self._expiry: Any = None
-        self._signal_task: asyncio.Task[None] | None = None
-        self._exit_watchdog: threading.Timer | None = None
+
+    @property
+    def clock(self) -> Clock:
+        """Where sessions read the time (a fixed clock in tests; the system's otherwise,
+        made when first needed so the session module loads after the first frame)."""
+        if self._clock is None:
+            from quiz.domain.session import SystemClock
+
+            self._clock = SystemClock()
+        return self._clock
 
     # --- start-up ----------------------------------------------------------------------
 
@@ -153,13 +134,11 @@ class QuizApp(App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
-        self.screen_change_signal.subscribe(self, self._add_too_small_notice)
-        self._add_too_small_notice(self.screen)
-        self._check_size()
+        self.watch_window_size()
         if self.handle_signals:
-            self._install_signal_handlers()
+            self.install_signal_handlers()
         if self.damaged_store is not None:
-            self._offer_set_aside()
+            self.offer_set_aside()
         if self._course_loads is not None:
             self.courses_loaded(list(self._course_loads))
         # Slow work (opening the store, loading the course) starts once the home
@@ -170,33 +149,10 @@ class QuizApp(App[None]):
         if self._course_loads is None:
             self._load_courses()  # the store is opened once the course is shown
         else:
-            self._open_store_if_needed()
+            self.open_store_if_needed()
 
-    def _open_store_if_needed(self) -> None:
-        if self.store is None and self.damaged_store is None and self._open_store is not None:
-            self._open_store_in_thread()
-
-    @work(thread=True, group="store")
-    def _open_store_in_thread(self) -> None:
-        assert self._open_store is not None
-        try:
-            store = self.store_thread.call(self._open_store)
-        except Exception as error:
-            self.call_from_thread(self._store_failed, error)
-        else:
-            self.call_from_thread(self._store_opened, store)
-
-    def _store_opened(self, store: ScoreStoreLike) -> None:
-        self.store = store
+    def store_ready(self) -> None:
         self._start_from_options()
-
-    def _store_failed(self, error: Exception) -> None:
-        if getattr(error, "kind", None) in DAMAGED_KINDS:
-            self.damaged_store = error
-            self._offer_set_aside()
-            return
-        message = getattr(error, "message", None) or str(error)
-        self.fail_start(EXIT_PROBLEM, [f"quiz: {message}"])
 
     @work(thread=True, exclusive=True, group="load")
     def _load_courses(self) -> None:
@@ -249,7 +205,9 @@ class QuizApp(App[None]):
             )
         if self.home.mounted:
             self.home.course_ready()
-        self.call_after_refresh(self._open_store_if_needed)
+        if self.tune_gc:
+            self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(self.open_store_if_needed)
         # After the home screen is up: a quiz opens over it, or a usage error closes it.
         self.call_after_refresh(self._start_from_options)
 
@@ -260,57 +218,8 @@ class QuizApp(App[None]):
                     return course
         return courses[0]
 
-    def fail_start(self, code: int, lines: list[str]) -> None:
-        """Close the app; `run_app` prints `lines` and exits with `code`."""
-        self.exit_lines = lines
-        self.exit(return_code=code)
-
     def choose_course(self, course: Course) -> None:
         self.course = course
-
-    # --- the damaged store ---------------------------------------------------------------
-
-    def _offer_set_aside(self) -> None:
-        from quiz.ui.screens.dialogs import ConfirmDialog
-
-        error = self.damaged_store
-        path = getattr(error, "path", self.options.db_path)
-        detail = (
-            f"{getattr(error, 'message', error)}\n\nSet it aside? The file (and its -wal and "
-            f"-shm files) will be renamed, not deleted, and a new, empty score store "
-            f"started at {path}. Answer No to quit and leave it as it is."
-        )
-        self.push_screen(
-            ConfirmDialog("The score store cannot be read", detail, yes="Set aside", no="Quit"),
-            self._set_aside_answered,
-        )
-
-    def _set_aside_answered(self, yes: bool | None) -> None:
-        if not yes:
-            message = getattr(self.damaged_store, "message", str(self.damaged_store))
-            self.fail_start(EXIT_PROBLEM, [f"quiz: {message}", "The file was left as it is."])
-            return
-        self._do_set_aside()
-
-    @work(thread=True, group="store")
-    def _do_set_aside(self) -> None:
-        assert self._set_aside is not None and self._reopen_store is not None
-        path = Path(getattr(self.damaged_store, "path", self.options.db_path))
-        try:
-            moved = self.store_thread.call(self._set_aside, path)
-            store = self.store_thread.call(self._reopen_store)
-        except Exception as error:
-            message = getattr(error, "message", str(error))
-            self.call_from_thread(self.fail_start, EXIT_PROBLEM, [f"quiz: {message}"])
-            return
-        self.call_from_thread(self._store_ready, store, moved)
-
-    def _store_ready(self, store: ScoreStoreLike, moved: list[Path]) -> None:
-        self.store = store
-        self.damaged_store = None
-        where = ", ".join(str(p) for p in moved) or "(nothing to move)"
-        self.notify(f"The damaged score store was moved to: {where}", markup=False, timeout=15)
-        self._start_from_options()
 
     # --- starting an attempt -------------------------------------------------------------
 
@@ -392,8 +301,9 @@ class QuizApp(App[None]):
         except SelectionError as error:
             self.fail_start(EXIT_USAGE, [f"quiz: {error.message}"])
             return
-        if options.learner:
-            self.begin_attempt(first, options.learner, preset)
+        learner = clean_name(options.learner or "")
+        if learner:
+            self.begin_attempt(first, learner, preset)
             return
         from quiz.ui.screens.dialogs import NameDialog
 
@@ -488,112 +398,6 @@ class QuizApp(App[None]):
         if attempt is not None and attempt.active and attempt.session.is_expired():
             self.end_attempt()
 
-    async def wait_saved(self, future: Future[str | None] | None) -> str | None:
-        """Wait (at most SAVE_WAIT_SECONDS) for a result to be written; its error or None."""
-        if future is None:
-            return None
-        try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), SAVE_WAIT_SECONDS)
-        except TimeoutError:
-            return "the score store did not answer in time"
-
-    async def action_quit(self) -> None:
-        attempt = self.attempt
-        if attempt is not None and attempt.active and attempt.is_exam:
-            from quiz.ui.screens.dialogs import ConfirmDialog
-
-            detail = (
-                f"{len(attempt.session.unanswered())} question(s) are unanswered. Your "
-                "answers so far are saved and the exam is recorded as abandoned."
-            )
-
-            async def answered(yes: bool | None) -> None:
-                if yes:
-                    await self._abandon_and_exit(0)
-
-            self.push_screen(
-                ConfirmDialog("Quit and leave the exam?", detail, yes="Quit", no="Stay"), answered
-            )
-            return
-        await self._abandon_and_exit(0)
-
-    async def _abandon_and_exit(self, code: int) -> None:
-        attempt = self.attempt
-        if attempt is not None and attempt.active:
-            from quiz.domain.records import AttemptStatus
-
-            attempt.finish(AttemptStatus.ABANDONED)
-        if attempt is not None:
-            await self.wait_saved(attempt.saved)
-        if self.exit_signal is not None:
-            self._arm_exit_watchdog(code)
-        self.exit(return_code=code)
-
-    # --- signals and errors --------------------------------------------------------------
-
-    def _install_signal_handlers(self) -> None:
-        # Textual handles no SIGHUP (terminal closed) or SIGTERM: save, then exit 128+N.
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGHUP, signal.SIGTERM):
-            loop.add_signal_handler(signum, self._signal_received, signum)
-
-    def _signal_received(self, signum: int) -> None:
-        if self.exit_signal is not None:
-            return
-        self.exit_signal = signum
-        self._signal_task = asyncio.get_running_loop().create_task(
-            self._abandon_and_exit(128 + signum)
-        )
-
-    def _arm_exit_watchdog(self, code: int) -> None:
-        # After SIGHUP the terminal is gone: Textual's shutdown can block for ever
-        # writing to it. The answers are saved by now, so if the normal exit has not
-        # finished in a few seconds, close the store and leave with the same code.
-        timer = threading.Timer(EXIT_WATCHDOG_SECONDS, self._force_exit, args=(code,))
-        timer.daemon = True
-        timer.start()
-        self._exit_watchdog = timer
-
-    def cancel_exit_watchdog(self) -> None:
-        """The app has exited by itself: the watchdog is not needed (`run_app` calls this)."""
-        if self._exit_watchdog is not None:
-            self._exit_watchdog.cancel()
-            self._exit_watchdog = None
-
-    def _force_exit(self, code: int) -> None:
-        store = self.store
-        if store is not None:
-            with contextlib.suppress(Exception):
-                self.store_thread.call(store.close, timeout=1.0)
-        os._exit(code)
-
-    def _handle_exception(self, error: Exception) -> None:
-        # Keep the traceback for the log file; run_app prints one line instead of it.
-        if self.internal_error is None:
-            self.internal_error = "".join(traceback.format_exception(error))
-        super()._handle_exception(error)
-
-    def _print_error_renderables(self) -> None:
-        if self.internal_error is not None:
-            self._exit_renderables.clear()
-            return
-        super()._print_error_renderables()
-
-    # --- the window ----------------------------------------------------------------------
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._check_size(event.size)
-
-    def _check_size(self, size: Size | None = None) -> None:
-        width, height = size or self.size
-        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
-        for notice in self.query(TooSmall):
-            notice.refresh()
-
-    def _add_too_small_notice(self, screen: Screen[Any]) -> None:
-        if not screen.query_children(TooSmall):
-            screen.mount(TooSmall())
-
     # --- other screens --------------------------------------------------------------------
 
     def open_source(self, section_id: str | None = None, ref: Any = None) -> None:
@@ -634,10 +438,6 @@ def make_app(
     **kwargs: Any,
 ) -> QuizApp:
     """Build the app from its parts; `run_app` and the tests both call this."""
-    if clock is None:
-        from quiz.domain.session import SystemClock
-
-        clock = SystemClock()
     return QuizApp(
         options,
         clock=clock,

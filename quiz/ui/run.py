@@ -13,6 +13,7 @@ is painted: neither sqlite3 and the store nor YAML and the loader are imported h
 from __future__ import annotations
 
 import contextlib
+import gc
 import sys
 import traceback
 from datetime import UTC, datetime
@@ -20,11 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quiz import paths
-from quiz.domain.records import AttemptStatus
 from quiz.launch import AppOptions
-from quiz.ui.app import EXIT_PROBLEM, SAVE_WAIT_SECONDS, QuizApp, make_app
+from quiz.ui.app import QuizApp, make_app
+from quiz.ui.ending import SAVE_WAIT_SECONDS
 from quiz.ui.peek import course_folders
 from quiz.ui.saving import StoreThread
+from quiz.ui.store_setup import EXIT_PROBLEM
 
 if TYPE_CHECKING:
     from quiz.ui.saving import ScoreStoreLike
@@ -57,6 +59,11 @@ def run_app(options: AppOptions) -> int:
 
         return set_aside(path)
 
+    # Textual allocates many short-lived objects that are never cyclic: with the default
+    # thresholds the cyclic collector runs hundreds of times per answer and its full
+    # passes stall the screen for up to ~100 ms. Collect far less often; the app also
+    # freezes what start-up built (see QuizApp.tune_gc), so those passes stay short.
+    gc.set_threshold(20_000, 20, 20)
     store_thread = StoreThread()
     app = make_app(
         options,
@@ -67,6 +74,7 @@ def run_app(options: AppOptions) -> int:
         set_aside=set_aside,
         settings_path=paths.settings_path(),
         handle_signals=True,
+        tune_gc=True,
     )
     try:
         app.run()
@@ -82,6 +90,8 @@ def _after(app: QuizApp, store_thread: StoreThread) -> int:
     attempt = app.attempt
     if attempt is not None and attempt.active:
         # The app stopped mid-attempt (an internal error): keep the answers given.
+        from quiz.domain.records import AttemptStatus
+
         attempt.finish(AttemptStatus.ABANDONED)
     if attempt is not None and attempt.saved is not None:
         try:

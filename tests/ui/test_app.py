@@ -14,7 +14,7 @@ from quiz.domain.loader import CourseLoad
 from quiz.domain.records import AttemptStatus, Mode
 from quiz.launch import AppOptions
 from quiz.settings import load_settings
-from quiz.ui.app import MIN_HEIGHT, MIN_WIDTH, TooSmall, make_app
+from quiz.ui.app import make_app
 from quiz.ui.saving import StoreThread
 from quiz.ui.screens.dialogs import ConfirmDialog, NameDialog
 from quiz.ui.screens.exam import ExamScreen
@@ -23,6 +23,7 @@ from quiz.ui.screens.practice import PracticeScreen
 from quiz.ui.screens.results import ResultsScreen
 from quiz.ui.screens.review import ReviewScreen
 from quiz.ui.widgets.choices import ChoiceRow
+from quiz.ui.window import MIN_HEIGHT, MIN_WIDTH, TooSmall
 from tests.ui.fakes import FakeStore, FixedClock
 from tests.ui.helpers import (
     MARKUP,
@@ -112,12 +113,13 @@ async def test_the_course_loads_in_a_thread_while_keys_are_answered() -> None:
 
 
 async def test_the_command_line_opens_straight_into_a_quiz() -> None:
-    app = build_app(mode="practice", learner="Dee", sections=("swelling",), count=2, seed=9)
+    learner = "Dee\x1b]0;pwned\x07"  # an escape sequence in a name never reaches the screen
+    app = build_app(mode="practice", learner=learner, sections=("swelling",), count=2, seed=9)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, PracticeScreen)
-        assert screen.attempt.learner == "Dee" and screen.session.seed == 9
+        assert screen.attempt.learner == "Dee]0;pwned" and screen.session.seed == 9
         assert [a.section for a in screen.session.asked] == ["swelling", "swelling"]
 
 

@@ -108,6 +108,23 @@ async def test_the_mouse_picks_choices_and_moves_between_questions() -> None:
         assert screen.position == 2
 
 
+async def test_time_runs_out_while_a_dialog_is_open() -> None:
+    store = FakeStore()
+    clock = FixedClock()
+    app = build_app(store=store, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        start(app, Mode.EXAM, seed=1, count=3, time_limit_seconds=30)
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ConfirmDialog)
+        clock.advance(31)
+        await pilot.pause(0.7)  # the app checks the deadline twice a second
+        assert isinstance(app.screen, ResultsScreen)
+        await settle(pilot, app)
+    result = store.only.result
+    assert result is not None and result.status is AttemptStatus.TIMED_OUT
+
+
 async def test_time_up_is_also_noticed_on_a_key_press() -> None:
     clock = FixedClock()
     app = build_app(clock=clock)

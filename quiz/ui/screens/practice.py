@@ -88,11 +88,18 @@ class PracticeScreen(AskingScreen):
             asked, record.response, record.correct, self.session.questions[self.position]
         )
         self.view.freeze(right_indexes(asked) if shown_choices(asked) else None)
-        panel = FeedbackPanel(self.session.course, self.feedback, show_response=False)
-        self.query_one("#feedback-area").mount(panel)
         self.body.focus()
-        self.call_after_refresh(panel.scroll_visible, animate=False, top=True)
         self.refresh_status()
+        # The verdict shows at once (status line, marked choices); the panel with the
+        # passage, which takes longer to lay out, follows in the next frame.
+        self.call_after_refresh(self._show_feedback_panel, self.feedback)
+
+    def _show_feedback_panel(self, item: ReviewItem) -> None:
+        if item is not self.feedback:
+            return  # moved on already
+        panel = FeedbackPanel(self.session.course, item, show_response=False)
+        self.query_one("#feedback-area").mount(panel)
+        self.call_after_refresh(panel.scroll_visible, animate=False, top=True)
 
     def action_next(self) -> None:
         if self.check_time():

@@ -25,6 +25,7 @@ class ChoiceRow(Static):
         super().__init__(markup=False, classes="choice")
         self.index = index
         self.text = ""
+        self._shown: Content | None = None
 
     def show(
         self,
@@ -48,10 +49,18 @@ class ChoiceRow(Static):
         if verdict is not None:
             words = "right answer" if verdict == "right" else "your answer, not right"
             parts.append((f"  ← {words}", "bold"))
-        self.update(Content.assemble(*parts))
-        self.set_class(picked, "-picked")
-        self.set_class(verdict == "right", "-right")
-        self.set_class(verdict == "wrong", "-wrong")
+        content = Content.assemble(*parts)
+        if content != self._shown:
+            self._shown = content
+            self.update(content)
+        # One class change at most (each change restyles the row).
+        classes = {"choice"}
+        if picked:
+            classes.add("-picked")
+        if verdict is not None:
+            classes.add(f"-{verdict}")
+        if classes != set(self.classes):
+            self.set_classes(classes)
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
