@@ -1,0 +1,321 @@
+"""Scores: one answer's commit, and the report on a large store.
+
+    python -m benchmarks.bench_scores [--quick]
+
+- commit: `ScoreStore.record_answer` (one answer, its own transaction) against a bare
+  `BEGIN IMMEDIATE; INSERT one row; COMMIT` into a table of the same shape, same file
+  system, WAL and synchronous=FULL; blocks of each alternated, per-commit medians.
+  Budget: at most 3x.
+- store: a generated store of 100,000 attempts and 2 million answers
+  (benchmarks/gen_store.py, kept in benchmarks/.work): bytes on disk per stored answer
+  (budget: at most 36), and the time of the report's queries (budget: at most 300 ms),
+  beside one plain SQL pass over every answer for scale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import (
+    ROOT,
+    WORK,
+    Row,
+    ensure_importable,
+    median,
+    module_exists,
+    not_available,
+    ratio_row,
+)
+
+COMMIT_BUDGET = 3.0
+REPORT_BUDGET_MS = 300.0
+BYTES_BUDGET = 36.0
+STORE_ATTEMPTS = 100_000
+STORE_ANSWERS_PER_ATTEMPT = 20
+
+_BARE_TABLE = """CREATE TABLE answer (
+    attempt INTEGER NOT NULL, item INTEGER NOT NULL, rev INTEGER NOT NULL, response,
+    correct INTEGER NOT NULL, ms INTEGER NOT NULL, at_ds INTEGER NOT NULL,
+    PRIMARY KEY (attempt, item, rev)) WITHOUT ROWID"""
+
+
+# --- one answer's commit ------------------------------------------------------------------
+
+
+def _attempt_start():  # type: ignore[no-untyped-def]
+    from quiz.domain.loader import load_course
+    from quiz.domain.records import Mode
+    from quiz.domain.session import QuizSession, SystemClock, pick_questions
+
+    course = load_course(ROOT / "questions" / "laser-skin-tightening").course
+    assert course is not None
+    selection = pick_questions(course, seed=1)
+    session = QuizSession(course, selection, mode=Mode.PRACTICE, seed=1, clock=SystemClock())
+    return session.attempt_start("Bench Learner")
+
+
+def _answers(start, count: int):  # type: ignore[no-untyped-def]
+    """`count` answers to the attempt's questions, round and round (a changed answer is a
+    new row, as in an exam)."""
+    from quiz.domain.model import QuestionType
+    from quiz.domain.records import AnswerRecord
+
+    out = []
+    for index in range(count):
+        asked = start.questions[index % len(start.questions)]
+        if asked.type == QuestionType.TRUE_FALSE:
+            response: object = True
+        elif asked.type == QuestionType.SHORT:
+            response = "tender"
+        elif asked.type == QuestionType.MULTIPLE:
+            response = [asked.choices[0]]
+        else:
+            response = asked.choices[0]
+        out.append(
+            AnswerRecord(asked.question_id, response, index % 3 == 0, 7.5, datetime.now(UTC))
+        )
+    return out
+
+
+def measure_commit(quick: bool) -> tuple[list[float], list[float]]:
+    """(record_answer seconds, bare commit seconds), one entry per commit."""
+    ensure_importable()
+    from quiz.storage.scores import ScoreStore
+
+    block = 25
+    rounds = 8 if quick else 40
+    folder = Path(tempfile.mkdtemp(prefix="commit-", dir=WORK))
+    try:
+        bare = sqlite3.connect(folder / "bare.sqlite3", isolation_level=None)
+        bare.execute("PRAGMA journal_mode = WAL")
+        bare.execute("PRAGMA synchronous = FULL")
+        bare.execute(_BARE_TABLE)
+        store = ScoreStore.open(folder / "scores.sqlite3")
+        start = _attempt_start()
+        attempt_id = store.start_attempt(start)
+        answers = _answers(start, block * rounds + block)
+        ours: list[float] = []
+        floor: list[float] = []
+        seq = 0
+        answer_index = 0
+
+        def bare_block() -> None:
+            nonlocal seq
+            for _ in range(block):
+                row = (1, seq, 0, 2, 1, 7500, seq * 75)
+                t0 = time.perf_counter()
+                bare.execute("BEGIN IMMEDIATE")
+                bare.execute(
+                    "INSERT INTO answer (attempt, item, rev, response, correct, ms, at_ds) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    row,
+                )
+                bare.execute("COMMIT")
+                floor.append(time.perf_counter() - t0)
+                seq += 1
+
+        def our_block() -> None:
+            nonlocal answer_index
+            for _ in range(block):
+                answer = answers[answer_index]
+                t0 = time.perf_counter()
+                store.record_answer(attempt_id, answer)
+                ours.append(time.perf_counter() - t0)
+                answer_index += 1
+
+        bare_block()  # warm-up
+        our_block()
+        ours.clear()
+        floor.clear()
+        for index in range(rounds):
+            pair = (our_block, bare_block) if index % 2 == 0 else (bare_block, our_block)
+            for step in pair:
+                step()
+        store.close()
+        bare.close()
+        return ours, floor
+    finally:
+        for path in folder.iterdir():
+            path.unlink()
+        folder.rmdir()
+
+
+def commit_rows(quick: bool) -> list[Row]:
+    if not module_exists("quiz.storage.scores"):
+        return [not_available("one answer commit", "quiz/storage/scores.py", "≤ 3x")]
+    ours, floor = measure_commit(quick)
+    return [
+        ratio_row(
+            "one answer commit (record_answer)",
+            median(ours) * 1000,
+            median(floor) * 1000,
+            "ms",
+            at_most=COMMIT_BUDGET,
+            digits=3,
+            note=f"median of {len(ours)} commits each, in alternated blocks; baseline: "
+            "BEGIN IMMEDIATE, one INSERT, COMMIT; WAL, synchronous=FULL",
+        )
+    ]
+
+
+# --- the large store ----------------------------------------------------------------------
+
+
+def _stamp() -> str:
+    digest = hashlib.sha256()
+    for path in (
+        ROOT / "benchmarks" / "gen_store.py",
+        ROOT / "quiz" / "storage" / "db.py",
+        ROOT / "quiz" / "storage" / "summaries.py",
+        ROOT / "quiz" / "storage" / "codec.py",
+    ):
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def large_store() -> Path:
+    """The generated store, made again when the generator or the schema changes."""
+    from benchmarks.gen_store import generate
+
+    path = WORK / "stores" / f"scores-{STORE_ATTEMPTS}.sqlite3"
+    marker = path.with_suffix(".stamp")
+    stamp = _stamp()
+    if not path.exists() or not marker.exists() or marker.read_text() != stamp:
+        print(f"  generating {path.name} (about a minute) ...", file=sys.stderr, flush=True)
+        generate(path, attempts=STORE_ATTEMPTS, answers_per_attempt=STORE_ANSWERS_PER_ATTEMPT)
+        marker.write_text(stamp)
+    return path
+
+
+def table_sizes(path: Path) -> list[tuple[str, int]]:
+    """(table or index, bytes) largest first, from SQLite's dbstat table (if compiled in)."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return list(
+            connection.execute(
+                "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 6"
+            )
+        )
+    except sqlite3.Error:
+        return []
+    finally:
+        connection.close()
+
+
+# For scale: one pass over every answer, grouped by learner, in plain SQL (what a report
+# computed straight from the answer table, without summaries, costs at least).
+_RAW_SCAN = """
+SELECT t.learner, count(*), sum(a.correct)
+FROM answer a JOIN attempt t ON t.id = a.attempt
+WHERE t.status IN ('completed', 'timed_out')
+GROUP BY t.learner
+"""
+
+
+def raw_report_seconds(path: Path, runs: int) -> float:
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    times = []
+    try:
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            connection.execute(_RAW_SCAN).fetchall()
+            times.append(time.perf_counter() - t0)
+    finally:
+        connection.close()
+    return median(times)
+
+
+def report_function():  # type: ignore[no-untyped-def]
+    """The report's query part, if `quiz report` is built: a callable(store_path) or None."""
+    ensure_importable()
+    try:
+        import quiz.commands.report as report
+    except ImportError:
+        return None
+    for name in ("build_report", "compute_report", "make_report", "report"):
+        function = getattr(report, name, None)
+        if callable(function):
+            return function
+    return None
+
+
+def store_rows(quick: bool) -> list[Row]:
+    if not module_exists("quiz.storage.scores"):
+        return [
+            not_available("bytes per stored answer", "quiz/storage/scores.py", "≤ 36"),
+            not_available("quiz report queries", "quiz/storage/scores.py", "≤ 300 ms"),
+        ]
+    path = large_store()
+    answers = STORE_ATTEMPTS * STORE_ANSWERS_PER_ATTEMPT
+    size = sum(os.path.getsize(p) for p in (path, Path(f"{path}-wal")) if os.path.exists(p))
+    per_answer = size / answers
+    sizes = table_sizes(path)
+    breakdown = ", ".join(f"{name} {b / answers:.1f}" for name, b in sizes)
+    rows = [
+        Row(
+            "bytes on disk per stored answer (2M answers)",
+            f"{per_answer:.1f} B",
+            "—",
+            None,
+            f"≤ {BYTES_BUDGET:g} B",
+            per_answer <= BYTES_BUDGET,
+            f"{size / 1e6:.0f} MB for {STORE_ATTEMPTS} attempts, {answers} answers; bytes per "
+            f"answer by table: {breakdown}",
+        )
+    ]
+    raw = raw_report_seconds(path, 1 if quick else 3)
+    function = report_function()
+    if function is not None:
+        runs = 3 if quick else 7
+        function(path)  # warm-up: page cache, imports
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            function(path)
+            times.append(time.perf_counter() - t0)
+        ours = median(times) * 1000
+        rows.append(
+            Row(
+                "quiz report queries (2M answers)",
+                f"{ours:.0f} ms",
+                f"{raw * 1000:.0f} ms",
+                ours / (raw * 1000),
+                f"≤ {REPORT_BUDGET_MS:g} ms",
+                ours <= REPORT_BUDGET_MS,
+                f"{function.__module__}.{function.__name__}(store) (opening the store and "
+                f"building the whole report), median of {runs}; baseline (for scale): one "
+                "SQL pass over every answer grouped by learner",
+            )
+        )
+    else:
+        rows.append(
+            Row(
+                "quiz report queries (2M answers)",
+                "not available yet: quiz report (quiz/commands/report.py)",
+                f"{raw * 1000:.0f} ms",
+                budget=f"≤ {REPORT_BUDGET_MS:g} ms",
+                note="baseline (for scale): one SQL pass over every answer grouped by learner",
+            )
+        )
+    return rows
+
+
+def rows(quick: bool = False) -> list[Row]:
+    return commit_rows(quick) + store_rows(quick)
+
+
+if __name__ == "__main__":
+    from benchmarks.run import print_table
+
+    print_table(rows(quick="--quick" in sys.argv))
