@@ -50,7 +50,11 @@ def _command_module(name: str) -> ModuleType:
     return importlib.import_module(f"quiz.commands.{COMMANDS[name][0]}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(configure: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; only the commands in `configure` get their own options (None: all).
+
+    Configuring a command imports its module, so opening the app configures none.
+    """
     parser = argparse.ArgumentParser(
         prog="quiz",
         description="A terminal training quiz for aesthetic clinics. With no command, "
@@ -70,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (_module, help_text) in COMMANDS.items():
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
         _add_common(sub, suppress=True)
-        _command_module(name).configure(sub)
+        if configure is None or name in configure:
+            _command_module(name).configure(sub)
     return parser
 
 
@@ -88,8 +93,11 @@ _APP_FLAGS = ("mode", "exam", "learner", "sections", "count", "time_limit", "see
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    named = [word for word in arguments if word in COMMANDS]
+    wants_help = any(word in ("-h", "--help") for word in arguments)
+    parser = build_parser(named if named or not wants_help else None)
+    args = parser.parse_args(arguments)
     if args.command is not None:
         given = [f"--{f.replace('_', '-')}" for f in _APP_FLAGS if getattr(args, f) is not None]
         if given:
