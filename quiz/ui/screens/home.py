@@ -63,12 +63,15 @@ class HomeScreen(QuizScreen[None]):
         yield Footer()
 
     def _compose_form(self, course: Course) -> ComposeResult:
-        from textual.widgets import Button, RadioButton, RadioSet, SelectionList
+        from textual.widgets import Button, RadioSet
+
+        from quiz.ui.widgets.marks import MarkedRadioButton as RadioButton
+        from quiz.ui.widgets.marks import MarkedSelectionList
 
         with Horizontal(id="home-columns"):
             with Vertical(id="home-left"):
                 yield Label("Sections (Space turns one on or off)")
-                yield SelectionList[str](
+                yield MarkedSelectionList(
                     *(
                         (literal(f"{s.title} ({len(course.questions_in(s.id))})"), s.id, True)
                         for s in course.source.sections
