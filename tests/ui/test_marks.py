@@ -9,7 +9,7 @@ from tests.ui.helpers import build_app
 
 
 def _screen_text(svg: str) -> list[str]:
-    return html.unescape(re.sub(r"<[^>]+>", "", svg)).splitlines()
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ").splitlines()
 
 
 async def test_an_unchosen_section_and_radio_show_a_blank_mark() -> None:
