@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from quiz import paths
-from quiz.commands.scores import TABLE_WIDTH, _fit, _width, terminal_text
+from quiz.commands.scores import TABLE_WIDTH, fit, terminal_text, text_width
 
 if TYPE_CHECKING:
     from quiz.storage.learners import ForgetPlan, LearnerInfo
@@ -114,8 +114,8 @@ def _write_list(found: list[LearnerInfo], out: TextIO) -> None:
     for row in (header, *rows):
         cells = []
         for index, (cell, width) in enumerate(zip(row, widths, strict=True)):
-            fitted = _fit(cell, width)
-            pad = " " * (width - _width(fitted))
+            fitted = fit(cell, width)
+            pad = " " * (width - text_width(fitted))
             cells.append(pad + fitted if index in (1, 2) else fitted + pad)
         out.write(" ".join(cells).rstrip() + "\n")
 
@@ -160,7 +160,7 @@ def _describe(plan: ForgetPlan) -> list[str]:
     else:
         lines.append("  no attempts: only the name")
     spellings = ", ".join(terminal_text(s) for s in plan.spellings) or name
-    lines.append(_fit(f"  and the name as typed: {spellings}", TABLE_WIDTH))
+    lines.append(fit(f"  and the name as typed: {spellings}", TABLE_WIDTH))
     lines.append("This is the only quiz command that deletes attempts. It cannot be undone.")
     return lines
 

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any, TextIO
 from quiz import paths
 from quiz.commands.scores import (
     TABLE_WIDTH,
-    _fit,
-    _local_date,
-    _width,
+    fit,
     json_text,
+    local_date,
     spreadsheet_safe,
     terminal_text,
+    text_width,
 )
 
 if TYPE_CHECKING:  # the store is imported when the command runs, not with quiz.cli
@@ -80,7 +80,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--since",
         metavar="YYYY-MM-DD",
-        type=_local_date,
+        type=local_date,
         help="only attempts started on or after this (local) date",
     )
     parser.add_argument(
@@ -417,8 +417,8 @@ def _pct(value: float | None) -> str:
 def _cells(cells: Sequence[str], widths: Sequence[int], right: Sequence[bool]) -> str:
     parts = []
     for cell, width, to_right in zip(cells, widths, right, strict=True):
-        fitted = _fit(cell, width)
-        pad = " " * (width - _width(fitted))
+        fitted = fit(cell, width)
+        pad = " " * (width - text_width(fitted))
         parts.append(pad + fitted if to_right else fitted + pad)
     return " ".join(parts).rstrip()
 
@@ -428,7 +428,7 @@ def _wrap(text: str, width: int, indent: str) -> list[str]:
     import textwrap
 
     lines = textwrap.wrap(text, width=width, subsequent_indent=indent, break_on_hyphens=False)
-    return [_fit(line, width) for line in lines] or [""]
+    return [fit(line, width) for line in lines] or [""]
 
 
 def write_table(report: Report, out: TextIO) -> None:
@@ -554,7 +554,7 @@ def _question_lines(report: Report) -> list[str]:
         for choice in q.wrong_choices:
             share = _percent_of(choice.picks, q.asked)
             lines.append(
-                _fit(
+                fit(
                     f"    wrong: {choice.picks:>4} {share:>4.0f}%  {terminal_text(choice.choice)}",
                     TABLE_WIDTH,
                 )

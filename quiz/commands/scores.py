@@ -45,7 +45,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--since",
         metavar="YYYY-MM-DD",
-        type=_local_date,
+        type=local_date,
         help="only attempts started on or after this (local) date",
     )
     parser.add_argument(
@@ -56,7 +56,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _local_date(text: str) -> date:
+def local_date(text: str) -> date:
+    """An argparse type: YYYY-MM-DD, a local date (the commands' --since)."""
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -195,7 +196,7 @@ def _write_table(attempts: list[AttemptSummary], out: TextIO) -> None:
     widths = [16, 0, 0, 8, 11, max(len(header[5]), *(len(r[5]) for r in rows)), 6]
     show_course = len({a.course for a in attempts}) > 1
     room = TABLE_WIDTH - sum(widths) - (len(widths) - 1 if show_course else len(widths) - 2)
-    longest_name = max((_width(r[1]) for r in rows), default=0)
+    longest_name = max((text_width(r[1]) for r in rows), default=0)
     if show_course:
         widths[1] = max(len(header[1]), min(longest_name, room - room // 2))
         widths[2] = room - widths[1]
@@ -242,8 +243,8 @@ def _table_row(attempt: AttemptSummary) -> tuple[str, ...]:
 def _line(cells: list[str], widths: list[int], right_aligned: list[bool]) -> str:
     parts = []
     for cell, width, right in zip(cells, widths, right_aligned, strict=True):
-        fitted = _fit(cell, width)
-        pad = " " * (width - _width(fitted))
+        fitted = fit(cell, width)
+        pad = " " * (width - text_width(fitted))
         parts.append(pad + fitted if right else fitted + pad)
     return " ".join(parts).rstrip()
 
@@ -256,13 +257,14 @@ def _char_width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
-def _width(text: str) -> int:
+def text_width(text: str) -> int:
+    """How many terminal columns `text` takes (wide characters two, combining ones none)."""
     return sum(_char_width(c) for c in text)
 
 
-def _fit(text: str, width: int) -> str:
+def fit(text: str, width: int) -> str:
     """`text` cut to `width` terminal columns, with an ellipsis when cut."""
-    if _width(text) <= width:
+    if text_width(text) <= width:
         return text
     out, used = [], 0
     for char in text:

@@ -6,7 +6,7 @@ with a busy timeout, so two terminals on one file wait for each other instead of
 with "database is locked". A new file is built under a temporary name and linked into
 place, so a crash never leaves a half-made store behind; it is owner-only (0600).
 
-Schema, version 2. Times are integer milliseconds since the Unix epoch, UTC, unless
+Schema, version 3. Times are integer milliseconds since the Unix epoch, UTC, unless
 said otherwise. Ids are integer rowids, used only inside the file.
 
 learner(id, key UNIQUE, name)
@@ -47,13 +47,17 @@ answer(attempt, item, rev, response, correct, ms, at_ds)  WITHOUT ROWID, PK (att
     answer. correct is 0/1; ms the time spent on the question (milliseconds); at_ds
     when it was given, in tenths of a second after the attempt's started_at.
 
-Report summaries (version 2), kept by `quiz.storage.summaries` in the transaction that
-ends an attempt, for attempts that end 'completed' or 'timed_out' (not those in
-progress or abandoned). month is YYYYMM of the local date the attempt started (on the
-computer that wrote it); exam is 1 for exam attempts, 0 for practice. Months keep the
-tables small whatever the number of learners; for a period that starts mid-month,
-add `summaries.compute()` over the attempts of the part month. Rebuild both with
-`summaries.rebuild(connection)` after changing attempts (merging or forgetting learners).
+Report summaries (version 2, extended in version 3), kept by `quiz.storage.summaries`
+in the transaction that ends an attempt, for the attempts that end 'completed' or
+'timed_out' (not those in progress or abandoned): the counted attempts. month is
+YYYYMM of the local date the attempt started (on the computer that wrote it); exam is
+1 for exam attempts, 0 for practice. Months keep the tables small whatever the number
+of learners and answers, and let a report cut its period at the first of a month; for
+a period that starts mid-month, add `summaries.compute()` over the attempts of the part
+month. Rebuild them all with `summaries.rebuild(connection)`. "The latest" attempt is
+the one started last (of two started in the same millisecond, the higher id): a
+report's period never ends before now, so the latest in the period is the latest of
+all, and needs no month.
 
 question_stats(question, month, exam, asked, answered, right, ms, r_n, r_x, r_sum, r_sq, r_xr)
     WITHOUT ROWID, PK (question, month, exam). asked: attempts that asked the question;
@@ -61,9 +65,33 @@ question_stats(question, month, exam, asked, answered, right, ms, r_n, r_x, r_su
     those answers. r_*: quiz.domain.stats.ItemSums over the attempts with more than one
     question: n, sum of x (right), of r, of r*r and of x*r, where r is the attempt's
     score on its other questions as a fraction.
-learner_section_stats(learner, section, month, exam, attempts, asked, answered, right, ms)
+version_stats(asked_question, month, asked)     (v3)
+    WITHOUT ROWID, PK (asked_question, month): how often each version was asked, so a
+    report knows the versions (choices, section, type) asked in its period. No exam
+    column: nothing asks it by mode, and one row per version and month is half the
+    bytes (the biggest of these tables).
+choice_stats(question, month, exam, choice, picks)     (v3)
+    WITHOUT ROWID, PK (question, month, exam, choice): how often a wrong choice (by its
+    text: the versions of a question shuffle the same texts) of a single or multiple
+    choice question was picked in an answer that counts and is wrong.
+learner_stats(learner, course, month, exam, attempts)     (v3)
+    WITHOUT ROWID, PK (learner, course, month, exam): counted attempts per learner.
+learner_latest(learner, course, exam, started_at, attempt)     (v3)
+    WITHOUT ROWID, PK (learner, course, exam): each learner's latest counted practice
+    (exam 0) and exam (exam 1) attempt of a course: its started_at and id.
+learner_section_stats(learner, section, month, exam, attempts, asked, answered, right, ms,
+                      best_asked, best_right)
     WITHOUT ROWID, PK (learner, section, month, exam): per learner and section, the
-    attempts that asked questions of the section, and those questions.
+    attempts that asked questions of the section, and those questions. best_asked and
+    best_right (v3): of those attempts (that month, that mode), the one with the highest
+    percent right in the section (of equal percents, the one of more questions): its
+    questions of the section, and those right.
+learner_section_latest(learner, section, started_at, attempt, asked, right, pass_mark)  (v3)
+    WITHOUT ROWID, PK (learner, section): each learner's latest counted attempt at a
+    section: its started_at, id, questions of the section asked and right, and its
+    pass_mark (NULL for practice).
+The attempt columns of the latest tables hold attempt ids without a foreign key: they
+are derived, like every summary, and deleting an attempt would have to search them.
 """
 
 from __future__ import annotations
@@ -213,6 +241,65 @@ CREATE TABLE learner_section_stats (
 """
 
 
+_V3 = """
+DROP TABLE learner_section_stats;
+CREATE TABLE learner_section_stats (
+    learner INTEGER NOT NULL REFERENCES learner(id),
+    section INTEGER NOT NULL REFERENCES section(id),
+    month INTEGER NOT NULL,
+    exam INTEGER NOT NULL CHECK (exam IN (0, 1)),
+    attempts INTEGER NOT NULL,
+    asked INTEGER NOT NULL,
+    answered INTEGER NOT NULL,
+    right INTEGER NOT NULL,
+    ms INTEGER NOT NULL,
+    best_asked INTEGER NOT NULL,
+    best_right INTEGER NOT NULL,
+    PRIMARY KEY (learner, section, month, exam)
+) WITHOUT ROWID;
+CREATE TABLE learner_section_latest (
+    learner INTEGER NOT NULL REFERENCES learner(id),
+    section INTEGER NOT NULL REFERENCES section(id),
+    started_at INTEGER NOT NULL,
+    attempt INTEGER NOT NULL,
+    asked INTEGER NOT NULL,
+    right INTEGER NOT NULL,
+    pass_mark INTEGER,
+    PRIMARY KEY (learner, section)
+) WITHOUT ROWID;
+CREATE TABLE learner_stats (
+    learner INTEGER NOT NULL REFERENCES learner(id),
+    course INTEGER NOT NULL REFERENCES course(id),
+    month INTEGER NOT NULL,
+    exam INTEGER NOT NULL CHECK (exam IN (0, 1)),
+    attempts INTEGER NOT NULL,
+    PRIMARY KEY (learner, course, month, exam)
+) WITHOUT ROWID;
+CREATE TABLE learner_latest (
+    learner INTEGER NOT NULL REFERENCES learner(id),
+    course INTEGER NOT NULL REFERENCES course(id),
+    exam INTEGER NOT NULL CHECK (exam IN (0, 1)),
+    started_at INTEGER NOT NULL,
+    attempt INTEGER NOT NULL,
+    PRIMARY KEY (learner, course, exam)
+) WITHOUT ROWID;
+CREATE TABLE version_stats (
+    asked_question INTEGER NOT NULL REFERENCES asked_question(id),
+    month INTEGER NOT NULL,
+    asked INTEGER NOT NULL,
+    PRIMARY KEY (asked_question, month)
+) WITHOUT ROWID;
+CREATE TABLE choice_stats (
+    question INTEGER NOT NULL REFERENCES question(id),
+    month INTEGER NOT NULL,
+    exam INTEGER NOT NULL CHECK (exam IN (0, 1)),
+    choice TEXT NOT NULL,
+    picks INTEGER NOT NULL,
+    PRIMARY KEY (question, month, exam, choice)
+) WITHOUT ROWID;
+"""
+
+
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def apply(connection: sqlite3.Connection) -> None:
         # executescript() would COMMIT first; run the statements inside our transaction.
@@ -223,13 +310,19 @@ def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     return apply
 
 
-def _to_v2(connection: sqlite3.Connection) -> None:
-    _script(_V2)(connection)
-    summaries.rebuild(connection)
+def _to_v3(connection: sqlite3.Connection) -> None:
+    _script(_V3)(connection)
+    summaries.rebuild(connection)  # every summary table, those of version 2 too
 
 
-# MIGRATIONS[n] takes a store of version n to version n + 1.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_script(_V1), _to_v2]
+# MIGRATIONS[n] takes a store of version n to version n + 1. Only the last step builds
+# the summaries (with the code of now, which writes the tables of now): a store made
+# with `upto` an earlier version, as tests do, has its summary tables empty.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _script(_V1),
+    _script(_V2),
+    _to_v3,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -259,7 +352,9 @@ def connect(path: Path, *, create: bool = True, upto: int = SCHEMA_VERSION) -> s
     """A configured connection to the store at `path`, probed and migrated to `upto`.
 
     Creates the file (and its folder) when it is missing and `create` is true. Never
-    changes a file that is not a quiz store, or is damaged. Raises StoreError.
+    changes a file that is not a quiz store, or is damaged. Raises StoreError. An `upto`
+    below SCHEMA_VERSION is for tests making files of an older version: their summary
+    tables are left empty (MIGRATIONS).
     """
     try:
         exists = _exists(path)

@@ -1,10 +1,11 @@
 """Learners kept tidy: list them, merge two spellings of one person, forget one who left.
 
 Names match by `learner_key` (trimmed, NFC, case folded). Renaming and forgetting keep
-the report summaries right by taking the learner's counted attempts out of them and
-(for a merge) putting them back under the other learner, with
-`summaries.apply_attempt`: exact, and proportional to that learner's attempts, so a
-big store is not held locked while `summaries.rebuild` reads every answer.
+the report summaries right, reading only the learners' own attempts (so a big store is
+not held locked while `summaries.rebuild` reads every answer): a merge makes the
+per-learner summaries of the learner kept again (`summaries.refresh_learner`; the
+shared ones do not depend on who answered), forgetting takes the learner's attempts
+out of the shared ones and drops their own (`summaries.forget_learner`).
 
 Every function here runs inside the caller's transaction (ScoreStore's `_writing`
 or `_reading`).
@@ -138,16 +139,6 @@ def _find(connection: sqlite3.Connection, name: str) -> tuple[int, str, str]:
     return int(row[0]), str(row[1]), str(row[2])
 
 
-def _counted_attempts(connection: sqlite3.Connection, learner: int) -> list[int]:
-    return [
-        rowid
-        for (rowid,) in connection.execute(
-            f"SELECT id FROM attempt WHERE learner = ? AND status IN ({_COUNTED}) ORDER BY id",
-            (learner,),
-        )
-    ]
-
-
 # --- rename -----------------------------------------------------------------------------
 
 
@@ -170,12 +161,9 @@ def rename_learner(connection: sqlite3.Connection, old: str, new: str) -> Rename
         )
         return RenameOutcome(old_name, new, merged=False, attempts=attempts)
     target = int(row[0])
-    counted = _counted_attempts(connection, source)
-    for rowid in counted:
-        summaries.apply_attempt(connection, rowid, -1)
     connection.execute("UPDATE attempt SET learner = ? WHERE learner = ?", (target, source))
-    for rowid in counted:
-        summaries.apply_attempt(connection, rowid, 1)
+    summaries.drop_learner(connection, source)
+    summaries.refresh_learner(connection, target)
     for spelling, name in connection.execute(
         "SELECT id, name FROM learner_name WHERE learner = ?", (source,)
     ).fetchall():
@@ -191,8 +179,6 @@ def rename_learner(connection: sqlite3.Connection, old: str, new: str) -> Rename
                 "UPDATE attempt SET learner_name = ? WHERE learner_name = ?", (same[0], spelling)
             )
             connection.execute("DELETE FROM learner_name WHERE id = ?", (spelling,))
-    # Empty by now (apply_attempt removes rows that fall to zero); kept safe for the delete.
-    connection.execute("DELETE FROM learner_section_stats WHERE learner = ?", (source,))
     connection.execute("DELETE FROM learner WHERE id = ?", (source,))
     connection.execute("UPDATE learner SET name = ? WHERE id = ?", (new, target))
     total = connection.execute(
@@ -264,14 +250,12 @@ def forget_learner(connection: sqlite3.Connection, plan: ForgetPlan) -> ForgetPl
             f"{plan.name} saved more answers meanwhile; nothing was deleted. "
             "Run the command again to see what would go."
         )
-    for rowid in _counted_attempts(connection, plan.learner_id):
-        summaries.apply_attempt(connection, rowid, -1)
+    summaries.forget_learner(connection, plan.learner_id)
     connection.execute(
         "DELETE FROM answer WHERE attempt IN (SELECT id FROM attempt WHERE learner = ?)",
         (plan.learner_id,),
     )
     connection.execute("DELETE FROM attempt WHERE learner = ?", (plan.learner_id,))
     connection.execute("DELETE FROM learner_name WHERE learner = ?", (plan.learner_id,))
-    connection.execute("DELETE FROM learner_section_stats WHERE learner = ?", (plan.learner_id,))
     connection.execute("DELETE FROM learner WHERE id = ?", (plan.learner_id,))
     return current

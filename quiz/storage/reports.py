@@ -10,12 +10,15 @@ DEFAULT_PASS_MARK for practice). Facility and discrimination are Moodle's
 (quiz.domain.stats), over every counted attempt that asked the question.
 
 Where the numbers come from:
-- Questions: the `question_stats` summary, for whole months; with a learner filter,
-  or a `since` that is not the first of a month, the same sums from the attempts
-  the report reads anyway (quicker than `summaries.compute` reading them again).
-- Staff by section, sections, wrong choices: the counted attempts and their answers,
-  read in a few grouped queries (no summary holds per-attempt section results or
-  the choices picked yet).
+- Without a learner filter: the report summaries (quiz.storage.summaries, described in
+  quiz.storage.db), whole months from `since`'s on; when `since` is not the first of a
+  month, the part month before the first whole one from its attempts
+  (`summaries.compute`). What is latest (a learner's latest attempt, latest exam,
+  latest result in a section) comes from the latest tables: the period never ends
+  before now, so the latest attempt in it is the latest of all.
+- One learner's report: from their counted attempts and answers, read in a few
+  queries (the summaries do not hold questions per learner; one learner's attempts
+  are few).
 """
 
 from __future__ import annotations
@@ -390,20 +393,30 @@ class _Tally:
     best_percent: float = 0.0
 
 
-def _staff(
-    attempts: dict[int, _Attempt], names: _Names
-) -> tuple[list[LearnerReport], list[SectionShare]]:
-    tallies: defaultdict[int, dict[int, _Tally]] = defaultdict(dict)
+def _by_section() -> defaultdict[int, dict[int, _Tally]]:
+    return defaultdict(dict)
+
+
+@dataclass
+class _Staff:
+    """By learner id, what the staff tables need (from the attempts or the summaries)."""
+
+    attempts: Counter[int] = field(default_factory=Counter)  # counted attempts
+    last_at: dict[int, int] = field(default_factory=dict)  # when the latest of them started
+    latest_exam: dict[int, ExamResult] = field(default_factory=dict)
+    sections: defaultdict[int, dict[int, _Tally]] = field(default_factory=_by_section)
+
+
+def _staff_from_attempts(attempts: dict[int, _Attempt], names: _Names) -> _Staff:
+    staff = _Staff()
     latest_exam: dict[int, _Attempt] = {}
-    counts: Counter[int] = Counter()
-    last_at: dict[int, int] = {}
     for attempt in attempts.values():  # oldest first
-        counts[attempt.learner] += 1
-        last_at[attempt.learner] = attempt.started_at
+        staff.attempts[attempt.learner] += 1
+        staff.last_at[attempt.learner] = attempt.started_at
         if attempt.exam:
             latest_exam[attempt.learner] = attempt
         mark = attempt.pass_mark if attempt.pass_mark is not None else DEFAULT_PASS_MARK
-        by_section = tallies[attempt.learner]
+        by_section = staff.sections[attempt.learner]
         for section, (asked, right) in _section_counts(attempt, names).items():
             percent = 100.0 * right / asked
             tally = by_section.get(section)
@@ -416,9 +429,16 @@ def _staff(
             tally.last_at = attempt.started_at
             tally.last_pass_mark = mark
             tally.best_percent = max(tally.best_percent, percent)
+    staff.latest_exam = {learner: _exam_result(a) for learner, a in latest_exam.items()}
+    return staff
+
+
+def _staff_rows(staff: _Staff, names: _Names) -> tuple[list[LearnerReport], list[SectionShare]]:
     learners = []
     shares: dict[int, list[int]] = {}
-    for learner, by_section in tallies.items():
+    for learner, by_section in staff.sections.items():
+        if not by_section:
+            continue
         key, name = names.learners.get(learner, ("", f"#{learner}"))
         rows = []
         for section in sorted(by_section):
@@ -439,23 +459,40 @@ def _staff(
             share = shares.setdefault(section, [0, 0])
             share[0] += 1
             share[1] += not row.weak
-        exam = latest_exam.get(learner)
         learners.append(
             LearnerReport(
                 name=name,
                 key=key,
-                attempts=counts[learner],
-                last_at=from_ms(last_at[learner]),
-                latest_exam=None if exam is None else _exam_result(exam),
+                attempts=staff.attempts[learner],
+                last_at=from_ms(staff.last_at.get(learner, 0)),
+                latest_exam=staff.latest_exam.get(learner),
                 sections=tuple(rows),
             )
         )
     learners.sort(key=lambda r: (r.key, r.name))
     section_shares = [
-        SectionShare(*names.section(section), staff=staff, at_or_above=above)
-        for section, (staff, above) in sorted(shares.items())
+        SectionShare(*names.section(section), staff=staff_count, at_or_above=above)
+        for section, (staff_count, above) in sorted(shares.items())
     ]
     return learners, section_shares
+
+
+def _exam(
+    exam_id: str | None,
+    started_at: int,
+    percent: float,
+    pass_mark: int | None,
+    passed: bool | None,
+) -> ExamResult:
+    if passed is None:
+        passed = percent >= (pass_mark if pass_mark is not None else DEFAULT_PASS_MARK)
+    return ExamResult(
+        exam=exam_id,
+        started_at=from_ms(started_at),
+        percent=float(percent),
+        pass_mark=pass_mark,
+        passed=passed,
+    )
 
 
 def _exam_result(attempt: _Attempt) -> ExamResult:
@@ -463,74 +500,41 @@ def _exam_result(attempt: _Attempt) -> ExamResult:
     percent = attempt.percent
     if percent is None:
         percent = 100.0 * bin(attempt.right).count("1") / total if total else 0.0
-    mark = attempt.pass_mark
-    passed = attempt.passed
-    if passed is None:
-        passed = percent >= (mark if mark is not None else DEFAULT_PASS_MARK)
-    return ExamResult(
-        exam=attempt.exam_id,
-        started_at=from_ms(attempt.started_at),
-        percent=float(percent),
-        pass_mark=mark,
-        passed=passed,
-    )
+    return _exam(attempt.exam_id, attempt.started_at, percent, attempt.pass_mark, attempt.passed)
 
 
 # --- questions --------------------------------------------------------------------------
 
 
-def _question_sums_from_summaries(
-    connection: sqlite3.Connection, report_filter: ReportFilter
-) -> dict[int, summaries.QuestionSums]:
-    """Per question, the summary sums over the months the filter covers (whole months:
-    no learner filter, and `since` on the first of a month or not given)."""
-    sums: defaultdict[int, summaries.QuestionSums] = defaultdict(summaries.QuestionSums)
-    where = "1"
-    parameters: list[object] = []
-    since = report_filter.since
-    if since is not None:
-        where = "s.month >= ?"
-        parameters = [since.year * 100 + since.month]
-    if report_filter.course is not None:
-        where += " AND q.course = (SELECT id FROM course WHERE code = ?)"
-        parameters.append(report_filter.course)
-    for question, *values in connection.execute(
-        f"""SELECT s.question, sum(s.asked), sum(s.answered), sum(s.right), sum(s.ms),
-                   sum(s.r_n), sum(s.r_x), sum(s.r_sum), sum(s.r_sq), sum(s.r_xr)
-            FROM question_stats s JOIN question q ON q.id = s.question
-            WHERE {where} GROUP BY s.question""",
-        parameters,
-    ):
-        _add_sums(sums[question], summaries.QuestionSums(*values))
-    return sums
+@dataclass
+class _QuestionFigures:
+    """What the question table needs (from the attempts or the summaries)."""
+
+    sums: defaultdict[int, summaries.QuestionSums] = field(
+        default_factory=lambda: defaultdict(summaries.QuestionSums)
+    )
+    used: set[int] = field(default_factory=set)  # the versions asked
+    picks: Counter[tuple[int, str]] = field(default_factory=Counter)  # (question, wrong choice)
 
 
-def _add_sums(total: summaries.QuestionSums, more: summaries.QuestionSums) -> None:
-    total.asked += more.asked
-    total.answered += more.answered
-    total.right += more.right
-    total.ms += more.ms
-    total.r_n += more.r_n
-    total.r_x += more.r_x
-    total.r_sum += more.r_sum
-    total.r_sq += more.r_sq
-    total.r_xr += more.r_xr
-
-
-def _question_sums_from_attempts(
-    attempts: dict[int, _Attempt], names: _Names
-) -> dict[int, summaries.QuestionSums]:
+def _question_figures_from_attempts(
+    connection: sqlite3.Connection,
+    report_filter: ReportFilter,
+    attempts: dict[int, _Attempt],
+    names: _Names,
+) -> _QuestionFigures:
     """The same sums as the summary tables keep, over these attempts only."""
-    sums: defaultdict[int, summaries.QuestionSums] = defaultdict(summaries.QuestionSums)
+    figures = _QuestionFigures()
     for attempt in attempts.values():
         total = len(attempt.items)
         right_total = bin(attempt.right).count("1")
+        figures.used.update(attempt.items)
         for position, version in enumerate(attempt.items):
             info = names.versions.get(version)
             if info is None:
                 continue
             right = attempt.right >> position & 1
-            item = sums[info.question]
+            item = figures.sums[info.question]
             item.asked += 1
             item.answered += attempt.answered >> position & 1
             item.right += right
@@ -541,7 +545,8 @@ def _question_sums_from_attempts(
                 item.r_sum += rest
                 item.r_sq += rest * rest
                 item.r_xr += right * rest
-    return sums
+    figures.picks = _wrong_picks(connection, report_filter, attempts, names)
+    return figures
 
 
 def _wrong_picks(
@@ -549,10 +554,10 @@ def _wrong_picks(
     report_filter: ReportFilter,
     attempts: dict[int, _Attempt],
     names: _Names,
-) -> Counter[tuple[int, int]]:
-    """(asked_question id, choice position) -> times that wrong choice was picked, over
-    the answers that count. A version's choices are in the order shown, so positions
-    are per version; the caller maps them back to the choice text."""
+) -> Counter[tuple[int, str]]:
+    """(question id, choice text) -> times that wrong choice was picked, over the answers
+    that count. A version's choices are in the order shown, so the picked positions are
+    read with the version's own choices."""
     scope, parameters = _answer_scope(report_filter)
     masks: Counter[tuple[int, int]] = Counter()
     for attempt, item, rev, response in connection.execute(
@@ -564,41 +569,27 @@ def _wrong_picks(
         if found is None or found.latest_rev.get(item, 0) != rev or item >= len(found.items):
             continue
         masks[(found.items[item], response)] += 1
-    picks: Counter[tuple[int, int]] = Counter()
+    picks: Counter[tuple[int, str]] = Counter()
     for (version, mask), count in masks.items():
         info = names.versions.get(version)
         if info is None or info.type not in CHOICE_TYPES:
             continue
-        position = 0
-        while mask >> position:
-            if mask >> position & 1:
-                picks[(version, position)] += count
-            position += 1
+        right = set(load_texts(info.answer))
+        for position, choice in enumerate(load_texts(info.choices)):
+            if mask >> position & 1 and choice not in right:
+                picks[(info.question, choice)] += count
     return picks
 
 
-def _questions(
-    connection: sqlite3.Connection,
-    report_filter: ReportFilter,
-    attempts: dict[int, _Attempt],
-    names: _Names,
-) -> list[QuestionReport]:
-    since = report_filter.since
-    if report_filter.learner is None and (since is None or since.day == 1):
-        sums = _question_sums_from_summaries(connection, report_filter)
-    else:
-        # One learner's attempts, or a period starting mid-month (which the monthly
-        # summaries cannot cut): the same sums, from the attempts already read.
-        sums = _question_sums_from_attempts(attempts, names)
+def _question_rows(figures: _QuestionFigures, names: _Names) -> list[QuestionReport]:
     # The versions asked in the period: their sections, types and choices.
-    used = {version for attempt in attempts.values() for version in attempt.items}
     latest_version: dict[int, int] = {}
-    for version in sorted(used):
+    for version in sorted(figures.used):
         info = names.versions.get(version)
         if info is not None:
             latest_version[info.question] = version
     wrong: defaultdict[int, Counter[str]] = defaultdict(Counter)
-    for version in used:
+    for version in figures.used:
         info = names.versions.get(version)
         if info is None or info.type not in CHOICE_TYPES:
             continue
@@ -606,15 +597,10 @@ def _questions(
         for choice in load_texts(info.choices):
             if choice not in right:
                 wrong[info.question][choice] += 0  # listed even if nobody picked it
-    for (version, position), count in _wrong_picks(
-        connection, report_filter, attempts, names
-    ).items():
-        info = names.versions[version]
-        choices = load_texts(info.choices)
-        if position < len(choices) and choices[position] not in load_texts(info.answer):
-            wrong[info.question][choices[position]] += count
+    for (question, choice), count in figures.picks.items():
+        wrong[question][choice] += count
     rows = []
-    for question, total in sums.items():
+    for question, total in figures.sums.items():
         if total.asked <= 0:
             continue
         course, code = names.question(question)
@@ -651,21 +637,243 @@ def _questions(
     return [row for _order, row in rows]
 
 
+# --- from the summaries -----------------------------------------------------------------
+
+
+def _period(since: date | None) -> tuple[int, tuple[int, int] | None]:
+    """For a period from `since` on: the first month (YYYYMM) the summaries give whole,
+    and the [start, end) milliseconds of the part month before it, if `since` is not
+    the first of a month."""
+    if since is None:
+        return 0, None
+    if since.day == 1:
+        return since.year * 100 + since.month, None
+    following = date(since.year + since.month // 12, since.month % 12 + 1, 1)
+    part = (local_day_start_ms(since), local_day_start_ms(following))
+    return following.year * 100 + following.month, part
+
+
+class _Scope:
+    """Which rows of the summaries a report covers: those of one course, or all."""
+
+    def __init__(self, names: _Names, course: int | None) -> None:
+        self.names = names
+        self.course = course
+
+    def has_course(self, course: int) -> bool:
+        return self.course is None or course == self.course
+
+    def has_section(self, section: int) -> bool:
+        return self.course is None or self.names.sections.get(section, (0, ""))[0] == self.course
+
+    def has_question(self, question: int) -> bool:
+        return self.course is None or self.names.questions.get(question, (0, ""))[0] == self.course
+
+    def has_version(self, version: int) -> bool:
+        info = self.names.versions.get(version)
+        return self.course is None or (info is not None and self.has_question(info.question))
+
+
+def _report_from_summaries(
+    connection: sqlite3.Connection, report_filter: ReportFilter, names: _Names
+) -> Report:
+    course: int | None = None
+    if report_filter.course is not None:
+        row = connection.execute(
+            "SELECT id FROM course WHERE code = ?", (report_filter.course,)
+        ).fetchone()
+        if row is None:
+            return Report(report_filter, 0, 0, (), (), ())
+        course = int(row[0])
+    scope = _Scope(names, course)
+    first_month, part_range = _period(report_filter.since)
+    part = summaries.Totals()
+    if part_range is not None:  # the part month: from its attempts
+        part = summaries.compute(connection, since_ms=part_range[0], until_ms=part_range[1])
+    staff, attempts, exams = _staff_from_summaries(connection, first_month, part, scope)
+    figures = _question_figures_from_summaries(connection, first_month, part, scope)
+    learners, shares = _staff_rows(staff, names)
+    return Report(
+        filter=report_filter,
+        attempts=attempts,
+        exams=exams,
+        learners=tuple(learners),
+        questions=tuple(_question_rows(figures, names)),
+        sections=tuple(shares),
+    )
+
+
+def _staff_from_summaries(
+    connection: sqlite3.Connection, first_month: int, part: summaries.Totals, scope: _Scope
+) -> tuple[_Staff, int, int]:
+    """The staff figures, and the counted attempts and exams of the period."""
+    staff = _Staff()
+    counted = exams = 0
+    with_exams: set[int] = set()
+    rows: list[tuple[int, int, int, int]] = connection.execute(
+        """SELECT learner, course, exam, sum(attempts) FROM learner_stats WHERE month >= ?
+           GROUP BY learner, course, exam""",
+        (first_month,),
+    ).fetchall()
+    rows += [(lr, c, exam, n) for (lr, c, _month, exam), n in part.learners.items()]
+    for learner, course, exam, count in rows:
+        if count <= 0 or not scope.has_course(course):
+            continue
+        staff.attempts[learner] += count
+        counted += count
+        if exam:
+            exams += count
+            with_exams.add(learner)
+    # The period never ends before now: the latest attempt of a learner with attempts
+    # in it is their latest of all.
+    latest: dict[int, tuple[int, int]] = {}
+    latest_exam: dict[int, tuple[int, int]] = {}
+    for learner, course, exam, started_at, attempt in connection.execute(
+        "SELECT learner, course, exam, started_at, attempt FROM learner_latest"
+    ):
+        if learner not in staff.attempts or not scope.has_course(course):
+            continue
+        order = (started_at, attempt)
+        if latest.get(learner, (-1, -1)) < order:
+            latest[learner] = order
+        if exam and learner in with_exams and latest_exam.get(learner, (-1, -1)) < order:
+            latest_exam[learner] = order
+    staff.last_at = {learner: order[0] for learner, order in latest.items()}
+    staff.latest_exam = _exam_results(
+        connection, {learner: order[1] for learner, order in latest_exam.items()}
+    )
+    for learner, section, attempts, asked, right, best in connection.execute(
+        """SELECT learner, section, sum(attempts), sum(asked), sum(right),
+                  max(100.0 * best_right / best_asked)
+           FROM learner_section_stats WHERE month >= ? GROUP BY learner, section""",
+        (first_month,),
+    ):
+        if scope.has_section(section):
+            staff.sections[learner][section] = _Tally(attempts, asked, right, best_percent=best)
+    for (learner, section, _month, _exam), sums in part.sections.items():
+        if sums.attempts <= 0 or not scope.has_section(section):
+            continue
+        best = 100.0 * sums.best_right / sums.best_asked
+        tally = staff.sections[learner].get(section)
+        if tally is None:
+            staff.sections[learner][section] = _Tally(
+                sums.attempts, sums.asked, sums.right, best_percent=best
+            )
+        else:
+            tally.attempts += sums.attempts
+            tally.asked += sums.asked
+            tally.right += sums.right
+            tally.best_percent = max(tally.best_percent, best)
+    for learner, section, started_at, asked, right, pass_mark in connection.execute(
+        "SELECT learner, section, started_at, asked, right, pass_mark FROM learner_section_latest"
+    ):
+        found = staff.sections.get(learner)
+        tally = found.get(section) if found is not None else None
+        if tally is None:
+            continue
+        tally.last_percent = 100.0 * right / asked if asked else 0.0
+        tally.last_at = started_at
+        tally.last_pass_mark = pass_mark if pass_mark is not None else DEFAULT_PASS_MARK
+    return staff, counted, exams
+
+
+def _exam_results(connection: sqlite3.Connection, rowids: dict[int, int]) -> dict[int, ExamResult]:
+    """learner id -> the result of their exam attempt of id rowids[learner]."""
+    found: dict[int, ExamResult] = {}
+    wanted = sorted(set(rowids.values()))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for rowid, exam_id, started_at, pass_mark, passed, percent, items in connection.execute(
+            f"""SELECT id, exam, started_at, pass_mark, passed, percent, items
+                FROM attempt WHERE id IN ({",".join("?" * len(chunk))})""",
+            chunk,
+        ):
+            if percent is None:  # not written: from the answers that count
+                total = len(unpack_ints(items))
+                percent = 100.0 * _right_answers(connection, rowid) / total if total else 0.0
+            found[rowid] = _exam(
+                exam_id, started_at, percent, pass_mark, None if passed is None else bool(passed)
+            )
+    return {learner: found[rowid] for learner, rowid in rowids.items() if rowid in found}
+
+
+def _right_answers(connection: sqlite3.Connection, rowid: int) -> int:
+    latest: dict[int, int] = {}
+    for item, correct in connection.execute(
+        "SELECT item, correct FROM answer WHERE attempt = ? ORDER BY item, rev", (rowid,)
+    ):
+        latest[item] = correct
+    return sum(latest.values())
+
+
+def _question_figures_from_summaries(
+    connection: sqlite3.Connection, first_month: int, part: summaries.Totals, scope: _Scope
+) -> _QuestionFigures:
+    figures = _QuestionFigures()
+    for question, *values in connection.execute(
+        """SELECT question, sum(asked), sum(answered), sum(right), sum(ms), sum(r_n),
+                  sum(r_x), sum(r_sum), sum(r_sq), sum(r_xr)
+           FROM question_stats WHERE month >= ? GROUP BY question""",
+        (first_month,),
+    ):
+        if scope.has_question(question):
+            figures.sums[question].add(summaries.QuestionSums(*values))
+    for (question, _month, _exam), sums in part.questions.items():
+        if scope.has_question(question):
+            figures.sums[question].add(sums)
+    figures.used = {
+        version
+        for (version,) in connection.execute(
+            "SELECT DISTINCT asked_question FROM version_stats WHERE month >= ?", (first_month,)
+        )
+        if scope.has_version(version)
+    }
+    figures.used.update(
+        version
+        for (version, _month), count in part.versions.items()
+        if count > 0 and scope.has_version(version)
+    )
+    for question, choice, picks in connection.execute(
+        """SELECT question, choice, sum(picks) FROM choice_stats WHERE month >= ?
+           GROUP BY question, choice""",
+        (first_month,),
+    ):
+        if scope.has_question(question):
+            figures.picks[(question, choice)] += picks
+    for (question, _month, _exam, choice), picks in part.choices.items():
+        if scope.has_question(question):
+            figures.picks[(question, choice)] += picks
+    return figures
+
+
 # --- the entry points -------------------------------------------------------------------
 
 
 def build_report(connection: sqlite3.Connection, report_filter: ReportFilter) -> Report:
-    """The whole report (call inside `snapshot`, so every query sees the same store)."""
+    """The whole report (call inside `snapshot`, so every query sees the same store).
+
+    From the summaries, except for one learner's report: that is read from their
+    attempts (the summaries do not hold the questions per learner), which are few."""
     names = _Names(connection)
+    if report_filter.learner is None:
+        return _report_from_summaries(connection, report_filter, names)
+    return _report_from_attempts(connection, report_filter, names)
+
+
+def _report_from_attempts(
+    connection: sqlite3.Connection, report_filter: ReportFilter, names: _Names
+) -> Report:
+    """The report straight from the counted attempts and their answers (any filter)."""
     attempts = _counted_attempts(connection, report_filter, names)
-    learners, shares = _staff(attempts, names)
-    questions = _questions(connection, report_filter, attempts, names)
+    staff = _staff_from_attempts(attempts, names)
+    learners, shares = _staff_rows(staff, names)
+    figures = _question_figures_from_attempts(connection, report_filter, attempts, names)
     return Report(
         filter=report_filter,
         attempts=len(attempts),
         exams=sum(1 for a in attempts.values() if a.exam),
         learners=tuple(learners),
-        questions=tuple(questions),
+        questions=tuple(_question_rows(figures, names)),
         sections=tuple(shares),
     )
 

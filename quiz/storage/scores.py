@@ -224,7 +224,7 @@ class ScoreStore:
         now = liveness.now_ms()
         with self._writing("starting an attempt") as connection:
             learner = self._learner_id(connection, key, start.learner)
-            spelling = self._id(connection, "learner_name", learner=learner, name=start.learner)
+            spelling = self._spelling_id(connection, learner, start.learner)
             course = self._id(connection, "course", code=start.course_id)
             version = self._id(
                 connection, "course_version", course=course, hash=start.course_version
@@ -424,11 +424,8 @@ class ScoreStore:
         Raises learners.LearnerProblem (UnknownLearner) or StoreError."""
         from quiz.storage import learners
 
-        try:
-            with self._writing("renaming a learner") as connection:
-                return learners.rename_learner(connection, old, new)
-        finally:
-            self._ids.clear()  # cached learner_name ids may have moved
+        with self._writing("renaming a learner") as connection:
+            return learners.rename_learner(connection, old, new)
 
     def forget_plan(self, name: str) -> learners.ForgetPlan:
         """What forgetting `name` would delete. Raises learners.UnknownLearner."""
@@ -457,7 +454,6 @@ class ScoreStore:
                 except sqlite3.Error:
                     pass  # another program is reading; the log is emptied later
             finally:
-                self._ids.clear()
                 try:
                     connection.execute(f"PRAGMA secure_delete = {int(previous)}")
                 except sqlite3.Error:
@@ -593,7 +589,7 @@ class ScoreStore:
             (
                 summary.id,
                 learner,
-                self._id(connection, "learner_name", learner=learner, name=summary.learner),
+                self._spelling_id(connection, learner, summary.learner),
                 version,
                 str(summary.mode),
                 summary.exam,
@@ -637,7 +633,11 @@ class ScoreStore:
     # --- ids, read once and cached ------------------------------------------------------
 
     def _id(self, connection: sqlite3.Connection, table: str, **key: Any) -> int:
-        """The rowid of the row of `table` with these values, inserted if missing."""
+        """The rowid of the row of `table` with these values, inserted if missing.
+
+        Cached: only for the tables whose rows are never deleted or changed (course,
+        course_version, section, question, host). Learners and their spellings are
+        merged and forgotten, by other processes too: `_learner_id`, `_spelling_id`."""
         cache_key = (table, *key.values())
         cached = self._ids.get(cache_key)
         if cached is not None:
@@ -659,6 +659,21 @@ class ScoreStore:
             rowid = cursor.lastrowid
         self._ids[cache_key] = rowid
         return rowid
+
+    def _spelling_id(self, connection: sqlite3.Connection, learner: int, name: str) -> int:
+        """The learner_name row of this spelling, inserted if missing. Read every time,
+        never cached: another process may have moved or deleted it (a merge, a forget),
+        and its id may since name another spelling."""
+        row = connection.execute(
+            "SELECT id FROM learner_name WHERE learner = ? AND name = ?", (learner, name)
+        ).fetchone()
+        if row is not None:
+            return int(row[0])
+        cursor = connection.execute(
+            "INSERT INTO learner_name (learner, name) VALUES (?, ?)", (learner, name)
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
 
     def _learner_id(self, connection: sqlite3.Connection, key: str, name: str) -> int:
         row = connection.execute("SELECT id, name FROM learner WHERE key = ?", (key,)).fetchone()

@@ -1,28 +1,59 @@
-"""The report summaries: per question, and per learner and section, by month and mode.
+"""The report summaries: small tables that hold what the report needs, kept as attempts end.
 
-Reports read these small tables instead of every answer (grouping two million
-answers takes SQLite seconds). They are derived data: `apply_attempt` adds (or, with
-sign -1, takes away) one attempt inside the caller's transaction; `rebuild`
-recomputes both tables from the attempts and answers; `compute` gives the same sums
-for the attempts started in a period, straight from the answers (for the part of a
-month a report's period starts in).
+Reports read these instead of every answer (grouping two million answers takes SQLite
+seconds). They are derived data, over the counted attempts (COUNTED_STATUSES); the
+tables are described in `quiz.storage.db`. Two kinds:
+
+- Shared sums, whoever the learner: `question_stats`, `version_stats`, `choice_stats`.
+  Pure sums: adding an attempt adds, taking one away subtracts (`Totals.write_shared`).
+- Per learner: `learner_stats`, `learner_latest`, `learner_section_stats` (sums, and the
+  best result in a section), `learner_section_latest` (the latest result in a section).
+  A best or a latest can grow but not shrink by sums, so an attempt is added with
+  `Totals.write_learners`, and anything else (an attempt taken away, a merge) makes
+  the learner's rows again from their attempts: `refresh_learner`, which reads only
+  that learner's attempts.
+
+`apply_attempt` adds (or, with sign -1, takes away) one attempt inside the caller's
+transaction; `forget_learner` and `refresh_learner` serve quiz.storage.learners;
+`rebuild` makes every table again from the attempts and answers; `compute` gives the
+same figures for the attempts started in a period, straight from the answers (for the
+part of a month a report's period starts in).
+
+Which attempt is the latest: the one started last, and of two started in the same
+millisecond the one saved last (the higher id): the order reports list attempts in.
+Which result is the best: the highest percent right, and of equal percents the one of
+more questions; so every order of adding attempts gives the same rows.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from quiz.storage.codec import local_month_number, unpack_ints
 
 COUNTED_STATUSES = ("completed", "timed_out")
+CHOICE_TYPES = ("single", "multiple")
 
 QuestionKey = tuple[int, int, int]  # question id, month, exam (0/1)
-SectionKey = tuple[int, int, int, int]  # learner id, section id, month, exam (0/1)
+SectionKey = tuple[int, int, int, int]  # learner id, section id, month, exam
+LearnerKey = tuple[int, int, int, int]  # learner id, course id, month, exam
+VersionKey = tuple[int, int]  # asked_question id, month
+ChoiceKey = tuple[int, int, int, str]  # question id, month, exam, choice text
+LatestKey = tuple[int, int, int]  # learner id, course id, exam
+SectionLatestKey = tuple[int, int]  # learner id, section id
+
+_STATUSES = ",".join(f"'{s}'" for s in COUNTED_STATUSES)
+SPARSE = 4
+"""compute reads answers attempt by attempt when the attempts it sums are fewer than
+1/SPARSE of the id range they span (one learner's), else in one range scan."""
 
 
-@dataclass
+@dataclass(slots=True)
 class QuestionSums:
     asked: int = 0
     answered: int = 0
@@ -34,79 +65,181 @@ class QuestionSums:
     r_sq: float = 0.0
     r_xr: float = 0.0
 
+    def add(self, more: QuestionSums) -> None:
+        self.asked += more.asked
+        self.answered += more.answered
+        self.right += more.right
+        self.ms += more.ms
+        self.r_n += more.r_n
+        self.r_x += more.r_x
+        self.r_sum += more.r_sum
+        self.r_sq += more.r_sq
+        self.r_xr += more.r_xr
 
-@dataclass
+
+def better(asked: int, right: int, best_asked: int, best_right: int) -> bool:
+    """Whether right/asked beats best_right/best_asked: a higher fraction, or the same
+    one over more questions (best_asked 0: there is no best yet)."""
+    if best_asked <= 0:
+        return True
+    mine, theirs = right * best_asked, best_right * asked
+    return mine > theirs or (mine == theirs and asked > best_asked)
+
+
+@dataclass(slots=True)
 class SectionSums:
     attempts: int = 0
     asked: int = 0
     answered: int = 0
     right: int = 0
     ms: int = 0
+    best_asked: int = 0  # the best attempt at the section: questions asked in it...
+    best_right: int = 0  # ...and answered right
+
+    def offer_best(self, asked: int, right: int) -> None:
+        if better(asked, right, self.best_asked, self.best_right):
+            self.best_asked, self.best_right = asked, right
 
 
 @dataclass(frozen=True)
-class _Latest:
-    answered: bool
-    right: bool
-    ms: int
+class SectionLatest:
+    """A learner's latest counted attempt at a section, and its result there."""
 
-
-@dataclass(frozen=True)
-class _Attempt:
-    learner: int
-    exam: int
     started_at: int
+    attempt: int  # id
+    asked: int
+    right: int
+    pass_mark: int | None  # the attempt's (None for practice)
+
+    @property
+    def order(self) -> tuple[int, int]:
+        return self.started_at, self.attempt
+
+
+class Version(NamedTuple):
+    """An asked_question row, as the summaries need it."""
+
+    question: int
+    section: int
+    type: str
+    choices: str  # JSON, as stored: parsed only when a wrong pick is counted
+    answer: str
+
+
+@dataclass(frozen=True)
+class CountedAttempt:
+    rowid: int
+    learner: int
+    course: int
+    exam: int  # 1 for an exam, 0 for practice
+    started_at: int
+    pass_mark: int | None
     items: list[int]  # asked_question ids
 
 
+AnswerRow = tuple[int, int, int, int, int, int | None]
+"""An answer as `_answer_rows` reads it: attempt, item, answered (0/1), right (0/1), ms,
+and the choices picked (the response) for a wrong answer stored as a mask, else None."""
+
+
 class Totals:
-    """Sums by summary key, as the two tables hold them."""
+    """The summary figures of some attempts, by the keys of the tables."""
 
     def __init__(self) -> None:
         self.questions: defaultdict[QuestionKey, QuestionSums] = defaultdict(QuestionSums)
+        self.versions: Counter[VersionKey] = Counter()
+        self.choices: Counter[ChoiceKey] = Counter()
+        self.learners: Counter[LearnerKey] = Counter()
+        self.latest: dict[LatestKey, tuple[int, int]] = {}  # (started_at, attempt id)
         self.sections: defaultdict[SectionKey, SectionSums] = defaultdict(SectionSums)
+        self.section_latest: dict[SectionLatestKey, SectionLatest] = {}
+        self._wrong: dict[int, tuple[str | None, ...]] = {}  # by asked_question id
 
     def add(
         self,
-        attempt: _Attempt,
-        latest: dict[int, _Latest],
-        asked_info: dict[int, tuple[int, int]],
+        attempt: CountedAttempt,
+        latest: dict[int, AnswerRow],
+        versions: dict[int, Version],
     ) -> None:
-        """One attempt. `latest` holds the answers that count by item (position);
-        `asked_info` maps asked_question id -> (question id, section id)."""
+        """One attempt. `latest` holds the answers that count (the last row of each
+        item) by item (position)."""
         month = local_month_number(attempt.started_at)
         exam = attempt.exam
+        learner = attempt.learner
+        order = (attempt.started_at, attempt.rowid)
+        self.learners[(learner, attempt.course, month, exam)] += 1
+        latest_key = (learner, attempt.course, exam)
+        if self.latest.get(latest_key, (-1, -1)) < order:
+            self.latest[latest_key] = order
         total = len(attempt.items)
-        right_total = sum(1 for a in latest.values() if a.right)
-        seen_sections: set[int] = set()
+        right_total = sum(a[3] for a in latest.values())
+        # The score on the rest of the attempt, for an item answered wrong / right.
+        rest_wrong = right_total / (total - 1) if total > 1 else 0.0
+        rest_right = (right_total - 1) / (total - 1) if total > 1 else 0.0
+        questions = self.questions
+        counted_versions = self.versions
+        by_section: dict[int, list[int]] = {}  # section -> [asked, answered, right, ms]
         for item, asked in enumerate(attempt.items):
-            question, section = asked_info[asked]
+            version = versions.get(asked)
+            if version is None:
+                continue  # a damaged list of items: not a question that can be counted
             answer = latest.get(item)
-            answered = answer is not None and answer.answered
-            right = answer is not None and answer.right
-            ms = answer.ms if answer is not None else 0
-            sums = self.questions[(question, month, exam)]
+            if answer is None:
+                answered = right = ms = 0
+            else:
+                _attempt, _item, answered, right, ms, mask = answer
+                if mask and version.type in CHOICE_TYPES:
+                    self._add_picks(asked, version, mask, month, exam)
+            sums = questions[(version.question, month, exam)]
             sums.asked += 1
             sums.answered += answered
             sums.right += right
             sums.ms += ms
             if total > 1:
-                rest = (right_total - right) / (total - 1)
+                rest = rest_right if right else rest_wrong
                 sums.r_n += 1
                 sums.r_x += right
                 sums.r_sum += rest
                 sums.r_sq += rest * rest
                 sums.r_xr += right * rest
-            section_sums = self.sections[(attempt.learner, section, month, exam)]
-            if section not in seen_sections:
-                seen_sections.add(section)
-                section_sums.attempts += 1
-            section_sums.asked += 1
-            section_sums.answered += answered
-            section_sums.right += right
-            section_sums.ms += ms
+            counted_versions[(asked, month)] += 1
+            counts = by_section.get(version.section)
+            if counts is None:
+                by_section[version.section] = [1, answered, right, ms]
+            else:
+                counts[0] += 1
+                counts[1] += answered
+                counts[2] += right
+                counts[3] += ms
+        for section, (asked_count, answered_count, right_count, ms_total) in by_section.items():
+            section_sums = self.sections[(learner, section, month, exam)]
+            section_sums.attempts += 1
+            section_sums.asked += asked_count
+            section_sums.answered += answered_count
+            section_sums.right += right_count
+            section_sums.ms += ms_total
+            section_sums.offer_best(asked_count, right_count)
+            key = (learner, section)
+            found = self.section_latest.get(key)
+            if found is None or found.order < order:
+                self.section_latest[key] = SectionLatest(
+                    attempt.started_at, attempt.rowid, asked_count, right_count, attempt.pass_mark
+                )
 
-    def write(self, connection: sqlite3.Connection, sign: int) -> None:
+    def _add_picks(self, asked: int, version: Version, mask: int, month: int, exam: int) -> None:
+        wrong = self._wrong.get(asked)
+        if wrong is None:  # position -> the choice's text if it is a wrong one
+            right = {str(a) for a in json.loads(version.answer)}
+            texts = [str(c) for c in json.loads(version.choices)]
+            wrong = self._wrong[asked] = tuple(t if t not in right else None for t in texts)
+        for position, text in enumerate(wrong):
+            if text is not None and mask >> position & 1:
+                self.choices[(version.question, month, exam, text)] += 1
+
+    # --- writing ------------------------------------------------------------------------
+
+    def write_shared(self, connection: sqlite3.Connection, sign: int) -> None:
+        """Add these figures to the shared tables (sign -1: take them away)."""
         connection.executemany(
             """INSERT INTO question_stats (question, month, exam, asked, answered, right, ms,
                    r_n, r_x, r_sum, r_sq, r_xr)
@@ -130,75 +263,181 @@ class Totals:
                     sign * s.r_sq,
                     sign * s.r_xr,
                 )
-                for key, s in self.questions.items()
+                for key, s in sorted(self.questions.items())
             ),
         )
         connection.executemany(
-            """INSERT INTO learner_section_stats (learner, section, month, exam, attempts, asked,
-                   answered, right, ms)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """INSERT INTO version_stats (asked_question, month, asked) VALUES (?, ?, ?)
+               ON CONFLICT (asked_question, month) DO UPDATE SET asked = asked + excluded.asked""",
+            ((*key, sign * count) for key, count in sorted(self.versions.items())),
+        )
+        connection.executemany(
+            """INSERT INTO choice_stats (question, month, exam, choice, picks)
+               VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT (question, month, exam, choice) DO UPDATE SET
+                   picks = picks + excluded.picks""",
+            ((*key, sign * count) for key, count in sorted(self.choices.items())),
+        )
+        if sign < 0:  # rows that fell to nothing go
+            connection.executemany(
+                """DELETE FROM question_stats
+                   WHERE question = ? AND month = ? AND exam = ? AND asked <= 0""",
+                sorted(self.questions),
+            )
+            connection.executemany(
+                "DELETE FROM version_stats WHERE asked_question = ? AND month = ? AND asked <= 0",
+                sorted(self.versions),
+            )
+            connection.executemany(
+                """DELETE FROM choice_stats
+                   WHERE question = ? AND month = ? AND exam = ? AND choice = ? AND picks <= 0""",
+                sorted(self.choices),
+            )
+
+    def write_learners(self, connection: sqlite3.Connection) -> None:
+        """Add these figures to the per-learner tables (sums add up, bests and latests
+        are kept if better)."""
+        connection.executemany(
+            """INSERT INTO learner_stats (learner, course, month, exam, attempts)
+               VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT (learner, course, month, exam) DO UPDATE SET
+                   attempts = attempts + excluded.attempts""",
+            ((*key, count) for key, count in sorted(self.learners.items())),
+        )
+        connection.executemany(
+            """INSERT INTO learner_latest (learner, course, exam, started_at, attempt)
+               VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT (learner, course, exam) DO UPDATE SET
+                   started_at = excluded.started_at, attempt = excluded.attempt
+               WHERE (excluded.started_at, excluded.attempt) > (started_at, attempt)""",
+            ((*key, *order) for key, order in sorted(self.latest.items())),
+        )
+        better_sql = """excluded.best_right * best_asked > best_right * excluded.best_asked
+            OR (excluded.best_right * best_asked = best_right * excluded.best_asked
+                AND excluded.best_asked > best_asked)"""
+        connection.executemany(
+            f"""INSERT INTO learner_section_stats (learner, section, month, exam, attempts,
+                   asked, answered, right, ms, best_asked, best_right)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (learner, section, month, exam) DO UPDATE SET
                    attempts = attempts + excluded.attempts, asked = asked + excluded.asked,
                    answered = answered + excluded.answered, right = right + excluded.right,
-                   ms = ms + excluded.ms""",
+                   ms = ms + excluded.ms,
+                   best_asked = CASE WHEN {better_sql} THEN excluded.best_asked
+                       ELSE best_asked END,
+                   best_right = CASE WHEN {better_sql} THEN excluded.best_right
+                       ELSE best_right END""",
             (
                 (
                     *key,
-                    sign * s.attempts,
-                    sign * s.asked,
-                    sign * s.answered,
-                    sign * s.right,
-                    sign * s.ms,
+                    s.attempts,
+                    s.asked,
+                    s.answered,
+                    s.right,
+                    s.ms,
+                    s.best_asked,
+                    s.best_right,
                 )
-                for key, s in self.sections.items()
+                for key, s in sorted(self.sections.items())
             ),
         )
-        if sign < 0:
-            connection.execute("DELETE FROM question_stats WHERE asked <= 0")
-            connection.execute("DELETE FROM learner_section_stats WHERE attempts <= 0")
+        connection.executemany(
+            """INSERT INTO learner_section_latest (learner, section, started_at, attempt,
+                   asked, right, pass_mark)
+               VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (learner, section) DO UPDATE SET
+                   started_at = excluded.started_at, attempt = excluded.attempt,
+                   asked = excluded.asked, right = excluded.right,
+                   pass_mark = excluded.pass_mark
+               WHERE (excluded.started_at, excluded.attempt) > (started_at, attempt)""",
+            (
+                (*key, s.started_at, s.attempt, s.asked, s.right, s.pass_mark)
+                for key, s in sorted(self.section_latest.items())
+            ),
+        )
 
 
-def _asked_info(connection: sqlite3.Connection) -> dict[int, tuple[int, int]]:
+# --- reading attempts -------------------------------------------------------------------
+
+_ATTEMPT_COLUMNS = """t.id, t.learner, v.course, t.mode = 'exam', t.started_at, t.pass_mark,
+    t.items FROM attempt t JOIN course_version v ON v.id = t.course_version"""
+
+# The answer that counts is the highest rev: rows come in (attempt, item, rev) order and
+# later ones replace earlier ones. The mask is read only where a pick can be counted.
+_ANSWER_COLUMNS = """attempt, item, response IS NOT NULL, correct, ms,
+    CASE WHEN correct = 0 AND typeof(response) = 'integer' THEN response END"""
+
+
+def _attempts(
+    connection: sqlite3.Connection, where: str, parameters: Iterable[object]
+) -> dict[int, CountedAttempt]:
     return {
-        asked: (question, section)
-        for asked, question, section in connection.execute(
-            "SELECT id, question, section FROM asked_question"
+        row[0]: CountedAttempt(row[0], row[1], row[2], row[3], row[4], row[5], unpack_ints(row[6]))
+        for row in connection.execute(
+            f"SELECT {_ATTEMPT_COLUMNS} WHERE t.status IN ({_STATUSES}) AND {where} ORDER BY t.id",
+            tuple(parameters),
         )
     }
 
 
-_STATUSES = ",".join(f"'{s}'" for s in COUNTED_STATUSES)
+def read_versions(
+    connection: sqlite3.Connection, ids: Iterable[int] | None = None
+) -> dict[int, Version]:
+    """asked_question rows by id: all of them, or those of `ids`."""
+    sql = "SELECT id, question, section, type, choices, answer FROM asked_question"
+    if ids is None:
+        return {row[0]: Version(*row[1:]) for row in connection.execute(sql)}
+    wanted = sorted(set(ids))
+    found: dict[int, Version] = {}
+    for start in range(0, len(wanted), 500):  # well below SQLite's limit on parameters
+        chunk = wanted[start : start + 500]
+        for row in connection.execute(f"{sql} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+            found[row[0]] = Version(*row[1:])
+    return found
 
 
-def apply_attempt(connection: sqlite3.Connection, attempt_rowid: int, sign: int = 1) -> None:
-    """Add one attempt to the summaries (sign -1: take it away), if its status counts."""
-    row = connection.execute(
-        f"""SELECT learner, mode = 'exam', started_at, items FROM attempt
-            WHERE id = ? AND status IN ({_STATUSES})""",
-        (attempt_rowid,),
-    ).fetchone()
-    if row is None:
+def _answer_rows(
+    connection: sqlite3.Connection, attempts: dict[int, CountedAttempt]
+) -> Iterator[AnswerRow]:
+    """The answers of these attempts, in (attempt, item, rev) order."""
+    if not attempts:
         return
-    attempt = _Attempt(row[0], row[1], row[2], unpack_ints(row[3]))
-    latest = {
-        item: _Latest(not missing, bool(correct), ms)
-        for item, missing, correct, ms in connection.execute(
-            """SELECT item, response IS NULL, correct, ms FROM answer
-               WHERE attempt = ? ORDER BY item, rev""",
-            (attempt_rowid,),
-        )
-    }
-    marks = ",".join("?" * len(set(attempt.items)))
-    asked_info = {
-        asked: (question, section)
-        for asked, question, section in connection.execute(
-            f"SELECT id, question, section FROM asked_question WHERE id IN ({marks})",
-            sorted(set(attempt.items)),
-        )
-    }
+    lowest, highest = min(attempts), max(attempts)
+    if len(attempts) * SPARSE < highest - lowest:
+        for rowid in sorted(attempts):
+            yield from connection.execute(
+                f"SELECT {_ANSWER_COLUMNS} FROM answer WHERE attempt = ? ORDER BY item, rev",
+                (rowid,),
+            )
+        return
+    yield from connection.execute(
+        f"""SELECT {_ANSWER_COLUMNS} FROM answer WHERE attempt BETWEEN ? AND ?
+            ORDER BY attempt, item, rev""",
+        (lowest, highest),
+    )
+
+
+def _total(
+    connection: sqlite3.Connection,
+    attempts: dict[int, CountedAttempt],
+    known: dict[int, Version],
+) -> Totals:
     totals = Totals()
-    totals.add(attempt, latest, asked_info)
-    totals.write(connection, sign)
+    pending = dict(attempts)
+    current: int | None = None
+    latest: dict[int, AnswerRow] = {}
+    for row in _answer_rows(connection, attempts):
+        if row[0] != current:
+            if current in pending:
+                totals.add(pending.pop(current), latest, known)
+            current = row[0]
+            latest = {}
+        latest[row[1]] = row  # rows come by rev: the last one counts
+    if current in pending:
+        totals.add(pending.pop(current), latest, known)
+    for attempt_without_answers in pending.values():
+        totals.add(attempt_without_answers, {}, known)
+    return totals
 
 
 def compute(
@@ -206,51 +445,81 @@ def compute(
     *,
     since_ms: int | None = None,
     until_ms: int | None = None,
+    learner: int | None = None,
+    skip: int | None = None,
 ) -> Totals:
-    """The summary sums for the counted attempts started in [since_ms, until_ms)."""
-    where = f"status IN ({_STATUSES})"
+    """The summary figures of the counted attempts started in [since_ms, until_ms), of
+    one learner if `learner` is given, leaving out the attempt `skip`."""
+    where = ["1"]
     parameters: list[int] = []
-    if since_ms is not None:
-        where += " AND started_at >= ?"
-        parameters.append(since_ms)
-    if until_ms is not None:
-        where += " AND started_at < ?"
-        parameters.append(until_ms)
-    attempts = {
-        rowid: _Attempt(learner, exam, started_at, unpack_ints(items))
-        for rowid, learner, exam, started_at, items in connection.execute(
-            f"""SELECT id, learner, mode = 'exam', started_at, items FROM attempt
-                WHERE {where} ORDER BY id""",
-            parameters,
-        )
-    }
-    asked_info = _asked_info(connection)
-    totals = Totals()
-    if not attempts:
-        return totals
-    lowest, highest = min(attempts), max(attempts)
-    current: int | None = None
-    latest: dict[int, _Latest] = {}
-    for attempt, item, missing, correct, ms in connection.execute(
-        """SELECT attempt, item, response IS NULL, correct, ms FROM answer
-           WHERE attempt BETWEEN ? AND ? ORDER BY attempt, item, rev""",
-        (lowest, highest),
+    for condition, value in (
+        ("t.started_at >= ?", since_ms),
+        ("t.started_at < ?", until_ms),
+        ("t.learner = ?", learner),
+        ("t.id != ?", skip),
     ):
-        if attempt != current:
-            if current in attempts:
-                totals.add(attempts.pop(current), latest, asked_info)
-            current = attempt
-            latest = {}
-        latest[item] = _Latest(not missing, bool(correct), ms)
-    if current in attempts:
-        totals.add(attempts.pop(current), latest, asked_info)
-    for attempt_without_answers in attempts.values():
-        totals.add(attempt_without_answers, {}, asked_info)
-    return totals
+        if value is not None:
+            where.append(condition)
+            parameters.append(value)
+    attempts = _attempts(connection, " AND ".join(where), parameters)
+    if not attempts:
+        return Totals()
+    if len(attempts) * SPARSE < max(attempts) - min(attempts):
+        known = read_versions(connection, (v for a in attempts.values() for v in a.items))
+    else:
+        known = read_versions(connection)
+    return _total(connection, attempts, known)
+
+
+# --- keeping the tables -----------------------------------------------------------------
+
+LEARNER_TABLES = (
+    "learner_stats",
+    "learner_latest",
+    "learner_section_stats",
+    "learner_section_latest",
+)
+SHARED_TABLES = ("question_stats", "version_stats", "choice_stats")
+
+
+def apply_attempt(connection: sqlite3.Connection, attempt_rowid: int, sign: int = 1) -> None:
+    """Add one attempt to the summaries (sign -1: take it away), if its status counts."""
+    attempts = _attempts(connection, "t.id = ?", (attempt_rowid,))
+    attempt = attempts.get(attempt_rowid)
+    if attempt is None:
+        return
+    totals = _total(connection, attempts, read_versions(connection, attempt.items))
+    if sign > 0:
+        totals.write_shared(connection, 1)
+        totals.write_learners(connection)
+    else:
+        totals.write_shared(connection, -1)
+        refresh_learner(connection, attempt.learner, skip=attempt_rowid)
+
+
+def drop_learner(connection: sqlite3.Connection, learner: int) -> None:
+    """Delete a learner's rows of the per-learner tables."""
+    for table in LEARNER_TABLES:
+        connection.execute(f"DELETE FROM {table} WHERE learner = ?", (learner,))
+
+
+def refresh_learner(connection: sqlite3.Connection, learner: int, skip: int | None = None) -> None:
+    """Make a learner's rows of the per-learner tables again from their counted attempts
+    (all but `skip`): after one was taken away, or attempts moved to them."""
+    drop_learner(connection, learner)
+    compute(connection, learner=learner, skip=skip).write_learners(connection)
+
+
+def forget_learner(connection: sqlite3.Connection, learner: int) -> None:
+    """Take a learner's counted attempts out of every summary (before deleting them)."""
+    compute(connection, learner=learner).write_shared(connection, -1)
+    drop_learner(connection, learner)
 
 
 def rebuild(connection: sqlite3.Connection) -> None:
-    """Recompute both summary tables from every attempt (inside the caller's transaction)."""
-    connection.execute("DELETE FROM question_stats")
-    connection.execute("DELETE FROM learner_section_stats")
-    compute(connection).write(connection, 1)
+    """Make every summary table again from every attempt (inside the caller's transaction)."""
+    for table in (*SHARED_TABLES, *LEARNER_TABLES):
+        connection.execute(f"DELETE FROM {table}")
+    totals = compute(connection)
+    totals.write_shared(connection, 1)
+    totals.write_learners(connection)

@@ -4,7 +4,8 @@ answer DB N [DEADLINE_OFFSET]: start an attempt, print `attempt <id>`, then reco
     answers printing `saved <n>` after each commit, then block until killed. With
     DEADLINE_OFFSET (seconds, may be negative) the attempt has that deadline.
 writer DB TAG ATTEMPTS ANSWERS: open the store, print `ready`, wait for a line on
-    stdin (so two writers start together), then write ATTEMPTS attempts of ANSWERS answers each; print `done`.
+    stdin (so two writers start together), then write ATTEMPTS attempts of ANSWERS
+    answers each; print `done`.
 fill DB ROOM: once the attempt has started, limit files to ROOM bytes more than the
     biggest of the store's files (RLIMIT_FSIZE, as on a full disk), record answers
     until the store refuses, and print one JSON line saying what happened.

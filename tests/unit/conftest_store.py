@@ -6,8 +6,12 @@ as a script by nothing: the child process helper is `_store_child.py`.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from quiz.domain.model import QuestionType
 from quiz.domain.records import (
@@ -19,6 +23,7 @@ from quiz.domain.records import (
     Mode,
     Response,
 )
+from quiz.storage import summaries
 from quiz.storage.scores import ScoreStore
 
 T0 = datetime(2026, 11, 23, 10, 0, 0, tzinfo=UTC)
@@ -158,3 +163,42 @@ def fill_store(path: Path) -> list[str]:
         )
         ids.append(second)
     return ids
+
+
+# --- the report summaries ---------------------------------------------------------------
+
+SUMMARY_TABLES = (*summaries.SHARED_TABLES, *summaries.LEARNER_TABLES)
+
+
+def summary_rows(connection: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every summary table, in key order."""
+    return {
+        table: sorted(connection.execute(f"SELECT * FROM {table}").fetchall())
+        for table in SUMMARY_TABLES
+    }
+
+
+def rebuilt_summary_rows(connection: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
+    """What `summaries.rebuild` makes of the store (rolled back: the store is unchanged)."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        summaries.rebuild(connection)
+        return summary_rows(connection)
+    finally:
+        connection.execute("ROLLBACK")
+
+
+def assert_same_summaries(
+    kept: dict[str, list[tuple[Any, ...]]], rebuilt: dict[str, list[tuple[Any, ...]]]
+) -> None:
+    """Equal row for row; sums of fractions (question_stats.r_*) to rounding."""
+    assert kept.keys() == rebuilt.keys()
+    for table in kept:
+        assert len(kept[table]) == len(rebuilt[table]), table
+        for mine, theirs in zip(kept[table], rebuilt[table], strict=True):
+            assert mine == pytest.approx(theirs, rel=1e-9, abs=1e-9), (table, mine, theirs)
+
+
+def assert_summaries_are_rebuilt_ones(connection: sqlite3.Connection) -> None:
+    """The summaries the store kept as attempts came and went equal a rebuild's."""
+    assert_same_summaries(summary_rows(connection), rebuilt_summary_rows(connection))

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest_store import assert_summaries_are_rebuilt_ones as rebuilt_ones
 
 from quiz.cli import main
 from quiz.domain.records import Mode
 from quiz.storage import db as store_db
-from quiz.storage import summaries
 from quiz.storage.scores import ScoreStore
 from tests.unit.test_report_data import ALL, CY, GIVEN, Given, build_store, save
 
@@ -44,31 +44,12 @@ def rows(path: Path, sql: str, *parameters: Any) -> list[tuple[Any, ...]]:
 
 
 def assert_summaries_are_rebuilt_ones(path: Path) -> None:
-    """The summaries kept by rename/forget equal those a full rebuild makes."""
+    """The summaries kept by rename/forget equal those a full rebuild makes (all tables)."""
     connection = store_db.connect(path, create=False)
     try:
-        kept_sections = connection.execute(
-            "SELECT * FROM learner_section_stats ORDER BY 1, 2, 3, 4"
-        ).fetchall()
-        kept_questions = connection.execute(
-            "SELECT * FROM question_stats ORDER BY 1, 2, 3"
-        ).fetchall()
-        connection.execute("BEGIN")
-        summaries.rebuild(connection)
-        rebuilt_sections = connection.execute(
-            "SELECT * FROM learner_section_stats ORDER BY 1, 2, 3, 4"
-        ).fetchall()
-        rebuilt_questions = connection.execute(
-            "SELECT * FROM question_stats ORDER BY 1, 2, 3"
-        ).fetchall()
-        connection.execute("ROLLBACK")
+        rebuilt_ones(connection)
     finally:
         connection.close()
-    assert kept_sections == rebuilt_sections
-    assert len(kept_questions) == len(rebuilt_questions)
-    for kept, rebuilt in zip(kept_questions, rebuilt_questions, strict=True):
-        assert kept[:9] == rebuilt[:9]
-        assert kept[9:] == pytest.approx(rebuilt[9:])
 
 
 def attempts_of(path: Path) -> dict[str, int]:

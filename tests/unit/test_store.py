@@ -13,10 +13,21 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest_store import QUESTIONS, T0, WRONG, answer, completed, fill_store, make_start
+from conftest_store import (
+    QUESTIONS,
+    T0,
+    WRONG,
+    answer,
+    assert_summaries_are_rebuilt_ones,
+    completed,
+    fill_store,
+    make_start,
+    summary_rows,
+)
 
 from quiz.domain.records import AttemptResult, AttemptStatus, Mode
 from quiz.storage import codec, db, liveness, summaries
+from quiz.storage.reports import ReportFilter
 from quiz.storage.scores import ScoreStore
 
 
@@ -349,6 +360,165 @@ def test_a_store_of_the_first_version_is_upgraded(tmp_path: Path) -> None:
     assert detail.history[0].seconds == 4.2
     backups = list(tmp_path.glob("scores.sqlite3.v1-*.bak"))
     assert len(backups) == 1  # made with the backup API before upgrading
+
+
+def test_a_store_of_the_second_version_is_upgraded(tmp_path: Path) -> None:
+    """Version 3 adds summaries (and best results to learner_section_stats), built from
+    the finished attempts already there; the version 2 summaries are made again too."""
+    path = tmp_path / "scores.sqlite3"
+    db.connect(path, upto=2).close()
+    connection = sqlite3.connect(path)
+    nov = 1795428000000  # 2026-11-23 10:00 UTC
+    day = 86_400_000
+    connection.executescript(
+        f"""
+        INSERT INTO learner VALUES (1, 'ana ruiz', 'Ana Ruiz');
+        INSERT INTO learner_name VALUES (1, 1, 'Ana Ruiz');
+        INSERT INTO course VALUES (1, 'laser-skin-tightening');
+        INSERT INTO course_version VALUES (1, 1, 'sha256:ab');
+        INSERT INTO section VALUES (1, 1, 'swelling'), (2, 1, 'bruising');
+        INSERT INTO question VALUES (1, 1, 'swelling-01'), (2, 1, 'bruising-02');
+        INSERT INTO asked_question VALUES (1, x'01', 1, 1, 'single', 0,
+            'How long does swelling usually last?',
+            '["About two weeks", "One to three days", "A few hours"]',
+            '["One to three days"]');
+        INSERT INTO asked_question VALUES (2, x'02', 2, 2, 'true_false', 0,
+            'Capillaries are small blood vessels.', '[]', '["true"]');
+        -- practice: "A few hours" (wrong), true (right)
+        INSERT INTO attempt (id, uuid, learner, learner_name, course_version, mode, exam,
+            sections, seed, started_at, items, status, finished_at, correct, total, percent,
+            passed)
+            VALUES (1, 'a1', 1, 1, 1, 'practice', NULL, x'0102', 5, {nov - 2 * day}, x'0102',
+            'completed', {nov - 2 * day + 60000}, 1, 2, 50.0, NULL);
+        INSERT INTO answer VALUES (1, 0, 0, 4, 0, 4200, 42), (1, 1, 0, 1, 1, 3000, 80);
+        -- exam: "About two weeks" changed to the right answer; false (wrong)
+        INSERT INTO attempt (id, uuid, learner, learner_name, course_version, mode, exam,
+            sections, seed, started_at, time_limit, deadline_at, pass_mark, items, status,
+            finished_at, correct, total, percent, passed)
+            VALUES (2, 'a2', 1, 1, 1, 'exam', 'staff-check', x'0102', 6, {nov}, 900,
+            {nov + 900000}, 75, x'0102', 'completed', {nov + 60000}, 1, 2, 50.0, 0);
+        INSERT INTO answer VALUES (2, 0, 0, 1, 0, 2000, 20), (2, 0, 1, 2, 1, 2500, 45),
+            (2, 1, 0, 0, 0, 1000, 60);
+        -- abandoned: not counted
+        INSERT INTO attempt (id, uuid, learner, learner_name, course_version, mode, exam,
+            sections, seed, started_at, items, status, finished_at, correct, total, percent,
+            passed)
+            VALUES (3, 'a3', 1, 1, 1, 'practice', NULL, x'0102', 7, {nov + day}, x'0102',
+            'abandoned', {nov + day + 9000}, 0, 2, 0.0, NULL);
+        INSERT INTO answer VALUES (3, 0, 0, 4, 0, 900, 9);
+        -- version 2 summaries, out of date
+        INSERT INTO question_stats VALUES (1, 202611, 0, 9, 9, 9, 9, 9, 9, 9.0, 9.0, 9.0);
+        INSERT INTO learner_section_stats VALUES (1, 1, 202611, 0, 9, 9, 9, 9, 9);
+        """
+    )
+    connection.commit()
+    connection.close()
+
+    with ScoreStore.open(path) as store:
+        connection = store._connection
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION == 3
+        kept = summary_rows(connection)
+        assert_summaries_are_rebuilt_ones(connection)
+        report = store.report(ReportFilter())
+    assert len(list(tmp_path.glob("scores.sqlite3.v2-*.bak"))) == 1
+    month = codec.local_month_number(nov)
+    assert kept["learner_stats"] == [(1, 1, month, 0, 1), (1, 1, month, 1, 1)]
+    assert kept["learner_latest"] == [(1, 1, 0, nov - 2 * day, 1), (1, 1, 1, nov, 2)]
+    # swelling: 0/1 then 1/1; bruising: 1/1 then 0/1. Best per month and mode.
+    assert [row[:2] + row[3:] for row in kept["learner_section_stats"]] == [
+        (1, 1, 0, 1, 1, 1, 0, 4200, 1, 0),
+        (1, 1, 1, 1, 1, 1, 1, 2500, 1, 1),
+        (1, 2, 0, 1, 1, 1, 1, 3000, 1, 1),
+        (1, 2, 1, 1, 1, 1, 0, 1000, 1, 0),
+    ]
+    assert kept["learner_section_latest"] == [
+        (1, 1, nov, 2, 1, 1, 75),
+        (1, 2, nov, 2, 1, 0, 75),
+    ]
+    assert kept["version_stats"] == [(1, month, 2), (2, month, 2)]
+    assert kept["choice_stats"] == [(1, month, 0, "A few hours", 1)]
+    assert [row[:7] for row in kept["question_stats"]] == [
+        (1, month, 0, 1, 1, 0, 4200),
+        (1, month, 1, 1, 1, 1, 2500),
+        (2, month, 0, 1, 1, 1, 3000),
+        (2, month, 1, 1, 1, 0, 1000),
+    ]
+    assert (report.attempts, report.exams) == (2, 1)
+    (ana,) = report.learners
+    swelling, bruising = ana.sections
+    assert (swelling.section, swelling.last_percent, swelling.best_percent) == (
+        "swelling",
+        100,
+        100,
+    )
+    assert (bruising.section, bruising.last_percent, bruising.best_percent) == ("bruising", 0, 100)
+    assert [s.section for s in ana.weak_sections] == ["bruising"]  # 0% < the exam's 75
+    assert ana.latest_exam is not None and ana.latest_exam.percent == 50.0
+    assert ana.latest_exam.passed is False
+    choices = {q.question: q.wrong_choices for q in report.questions}
+    assert [(c.choice, c.picks) for c in choices["swelling-01"]] == [
+        ("A few hours", 1),
+        ("About two weeks", 0),  # picked, then changed: the answer that counts was right
+    ]
+
+
+def test_an_attempt_recovery_closed_and_its_process_then_finished_counts_once(
+    tmp_path: Path,
+) -> None:
+    """Recovery counts an attempt whose deadline passed as timed out; if its process
+    was alive after all and finishes it, the summaries take the first ending away (the
+    learner's best and latest are made again from their other attempts)."""
+    path = tmp_path / "scores.sqlite3"
+    fill_store(path)
+    with ScoreStore.open(path) as store:
+        later = store.start_attempt(make_start(started_at=T0 + timedelta(days=1)))
+        for position in range(4):
+            store.record_answer(later, answer(position, right=position != 1))
+        store._live.clear()  # as if another process had started it
+    _set(path, later, pid=_ended_pid())
+    with ScoreStore.open(path) as store:  # recovery: timed out (its deadline passed)
+        assert store.list_attempts()[0].status is AttemptStatus.TIMED_OUT
+        timed_out = summary_rows(store._connection)
+        assert_summaries_are_rebuilt_ones(store._connection)
+        store.finish_attempt(later, completed(3, passed=True))
+        assert store.list_attempts()[0].status is AttemptStatus.COMPLETED
+        assert_summaries_are_rebuilt_ones(store._connection)
+        assert summary_rows(store._connection) == timed_out  # counted once, not twice
+
+
+def test_a_save_after_another_process_forgot_the_learner(tmp_path: Path) -> None:
+    """Learner and spelling ids are not cached: another process may have deleted them,
+    and a new learner may have the same id again."""
+    path = tmp_path / "scores.sqlite3"
+    with ScoreStore.open(path) as here, ScoreStore.open(path) as there:
+        first = here.start_attempt(make_start("Ana Ruiz"))
+        here.record_answer(first, answer(0))
+        here.finish_attempt(first, completed(1))
+        there.forget_learner(there.forget_plan("Ana Ruiz"))
+        again = here.start_attempt(make_start("Ana Ruiz"))  # no StoreError
+        here.record_answer(again, answer(0))
+        here.finish_attempt(again, completed(1))
+        attempts = there.list_attempts()
+    assert [(a.id, a.learner) for a in attempts] == [(again, "Ana Ruiz")]
+
+
+def test_a_save_after_another_process_merged_the_learner(tmp_path: Path) -> None:
+    """A spelling another process moved to another learner is not reused for a new one."""
+    path = tmp_path / "scores.sqlite3"
+    with ScoreStore.open(path) as here, ScoreStore.open(path) as there:
+        for name in ("Ana Ruiz", "Anne Ruiz"):
+            attempt_id = here.start_attempt(make_start(name))
+            here.finish_attempt(attempt_id, completed(0, passed=False))
+        there.rename_learner("Anne Ruiz", "Ana Ruiz")  # Anne's spelling now Ana's
+        again = here.start_attempt(make_start("Anne Ruiz"))  # a new learner again
+        here.finish_attempt(again, completed(0, passed=False))
+        detail = there.get_attempt(again)
+        mismatched = there._connection.execute(
+            """SELECT count(*) FROM attempt a JOIN learner_name n ON n.id = a.learner_name
+               WHERE n.learner != a.learner"""
+        ).fetchone()[0]
+    assert detail is not None and detail.summary.learner_key == "anne ruiz"
+    assert detail.summary.learner == "Anne Ruiz" and mismatched == 0
 
 
 def test_finish_then_recover_keeps_the_result(tmp_path: Path) -> None:
