@@ -591,7 +591,8 @@ class QuizSession:
             correct=correct,
             total=total,
             percent=round(100.0 * correct / total, 2),
-            passed=self.passed(),
+            # An abandoned attempt was never finished: it neither passed nor failed.
+            passed=None if status is AttemptStatus.ABANDONED else self.passed(),
         )
         return self.result
 

@@ -341,3 +341,24 @@ def test_attempt_start_and_review() -> None:
     assert items[1].correct and items[1].question is course.question(items[1].asked.question_id)
     again = review_items(None, session.asked, {session.asked[1].question_id: "Right"})
     assert again[1].correct and again[1].question is None
+
+
+def test_an_abandoned_exam_neither_passes_nor_fails() -> None:
+    from quiz.domain.session import QuizSession, SystemClock, pick_questions
+
+    course = load_course(Path(__file__).resolve().parent.parent / "fixtures" / "mini").course
+    assert course is not None
+    preset = course.exams["check"]
+    selection = pick_questions(course, seed=1, preset=preset)
+    session = QuizSession(
+        course,
+        selection,
+        mode=Mode.EXAM,
+        seed=1,
+        clock=SystemClock(),
+        time_limit_seconds=90,
+        pass_mark=80,
+    )
+    result = session.finish(AttemptStatus.ABANDONED)
+    assert result.status is AttemptStatus.ABANDONED
+    assert result.passed is None
