@@ -19,10 +19,10 @@ from textual.screen import Screen
 
 from quiz.launch import AppOptions
 from quiz.settings import clean_name, load_settings, remember_learner
-from quiz.ui.attempt import Attempt
 from quiz.ui.peek import peek_title
 from quiz.ui.saving import AttemptSaver, ScoreStoreLike, StoreThread
 from quiz.ui.store_setup import EXIT_PROBLEM, StoreSetupMixin
+from quiz.ui.styles import FIRST_FRAME, REST, STYLESHEET, stylesheet_parts
 from quiz.ui.window import WindowSizeMixin
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from quiz.domain.model import Course, ExamPreset
     from quiz.domain.records import AttemptStatus, Mode
     from quiz.domain.session import Clock, QuizSession
+    from quiz.ui.attempt import Attempt
     from quiz.ui.screens.home import HomeScreen
 
 EXIT_USAGE = 2
@@ -52,7 +53,7 @@ class SavingProblem(Message):
 class QuizApp(WindowSizeMixin, StoreSetupMixin):
     """Trainees study with it; managers test staff with it."""
 
-    CSS_PATH = "quiz.tcss"
+    CSS_PATH = None  # quiz.tcss is read in two parts: see quiz.ui.styles
     TITLE = "quiz"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -75,9 +76,12 @@ class QuizApp(WindowSizeMixin, StoreSetupMixin):
         settings_path: Path | None = None,
         handle_signals: bool = False,
         tune_gc: bool = False,
+        started: Callable[[], None] | None = None,
         heartbeat_seconds: float = 30.0,
     ) -> None:
         super().__init__()
+        first_frame, self._rest_of_stylesheet = stylesheet_parts()
+        self.stylesheet.add_source(first_frame, read_from=(str(STYLESHEET), FIRST_FRAME))
         self.options = options
         """What the command line asked for."""
         self._clock = clock
@@ -97,6 +101,8 @@ class QuizApp(WindowSizeMixin, StoreSetupMixin):
         self.tune_gc = tune_gc
         """Freeze the objects built at start-up out of the garbage collector's way (the
         whole process is affected, so only `run_app` asks for it)."""
+        self._started_callback = started
+        """Called once, after the course is first shown (`run_app` ends its start-up tuning)."""
         self.heartbeat_seconds = heartbeat_seconds
         self.courses: list[Course] = []
         """The usable courses, once loaded."""
@@ -134,6 +140,7 @@ class QuizApp(WindowSizeMixin, StoreSetupMixin):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self.load_rest_of_stylesheet)
         self.watch_window_size()
         if self.handle_signals:
             self.install_signal_handlers()
@@ -144,6 +151,16 @@ class QuizApp(WindowSizeMixin, StoreSetupMixin):
         # Slow work (opening the store, loading the course) starts once the home
         # screen is painted, in threads, so the first frame does not wait for it.
         self.call_after_refresh(self._start_background_work)
+
+    def load_rest_of_stylesheet(self) -> None:
+        """Add the part of quiz.tcss after the first frame's (once), and restyle any
+        screen already shown over the home screen with it."""
+        css, self._rest_of_stylesheet = self._rest_of_stylesheet, ""
+        if not css:
+            return
+        self.stylesheet.add_source(css, read_from=(str(STYLESHEET), REST))
+        for screen in self.screen_stack[1:]:
+            self.stylesheet.update(screen)
 
     def _start_background_work(self) -> None:
         if self._course_loads is None:
@@ -207,6 +224,9 @@ class QuizApp(WindowSizeMixin, StoreSetupMixin):
             self.home.course_ready()
         if self.tune_gc:
             self.call_after_refresh(gc.freeze)
+        if self._started_callback is not None:
+            self.call_after_refresh(self._started_callback)
+            self._started_callback = None
         self.call_after_refresh(self.open_store_if_needed)
         # After the home screen is up: a quiz opens over it, or a usage error closes it.
         self.call_after_refresh(self._start_from_options)
@@ -318,6 +338,8 @@ class QuizApp(WindowSizeMixin, StoreSetupMixin):
         self, session: QuizSession, learner: str, preset: ExamPreset | None = None
     ) -> None:
         """Start saving the attempt and show its first question."""
+        from quiz.ui.attempt import Attempt
+
         assert self.store is not None
         saver = AttemptSaver(
             self.store,

@@ -17,6 +17,7 @@ import gc
 import sys
 import traceback
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,9 @@ from quiz.ui.store_setup import EXIT_PROBLEM
 
 if TYPE_CHECKING:
     from quiz.ui.saving import ScoreStoreLike
+
+STARTUP_SWITCH_INTERVAL = 0.0005
+"""Seconds (`sys.setswitchinterval`) while the app starts, until the course is shown."""
 
 
 def _error(line: str) -> None:
@@ -64,6 +68,13 @@ def run_app(options: AppOptions) -> int:
     # passes stall the screen for up to ~100 ms. Collect far less often; the app also
     # freezes what start-up built (see QuizApp.tune_gc), so those passes stay short.
     gc.set_threshold(20_000, 20, 20)
+    # Textual writes every frame from its own output thread, which has to take the GIL
+    # from the event loop: by default it waits up to 5 ms for it. Right after the first
+    # frame the loop is busy (the footer's keys, the rest of the stylesheet, the loader
+    # thread starting), so the home screen reached the terminal ~7 ms after it was made.
+    # Switch threads sooner until the course is shown, then go back to the default.
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(STARTUP_SWITCH_INTERVAL)
     store_thread = StoreThread()
     app = make_app(
         options,
@@ -75,11 +86,14 @@ def run_app(options: AppOptions) -> int:
         settings_path=paths.settings_path(),
         handle_signals=True,
         tune_gc=True,
+        started=partial(sys.setswitchinterval, switch_interval),
     )
     try:
         app.run()
     except Exception:  # an error outside the app's own handling
         app.internal_error = app.internal_error or traceback.format_exc()
+    finally:
+        sys.setswitchinterval(switch_interval)
     app.cancel_exit_watchdog()
     return _after(app, store_thread)
 

@@ -191,3 +191,36 @@ async def test_esc_in_practice_goes_home_and_keeps_the_answers() -> None:
     saved = store.only
     assert len(saved.answers) == 1
     assert saved.result is not None and saved.result.status is AttemptStatus.ABANDONED
+
+
+async def test_after_feedback_the_footer_shows_choose_dimmed_until_the_next_question() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        seed = seed_for(app, "sw-01", sections=["swelling"])
+        start(app, sections=["swelling"], count=3, seed=seed)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+
+        def choose_key() -> Widget:
+            keys = [k for k in screen.query("FooterKey") if getattr(k, "action", "") == "pick(0)"]
+            assert len(keys) == 1 and "Choose" in str(keys[0].render())
+            return keys[0]
+
+        assert not choose_key().has_class("-disabled")
+        assert screen.check_action("pick", (0,)) is True
+        await _answer(pilot, screen, right=False)
+        await pilot.pause()
+        assert choose_key().has_class("-disabled")
+        assert screen.check_action("pick", (0,)) is None  # shown dimmed if the footer is redrawn
+        picked = [str(row.render()) for row in screen.query(ChoiceRow)]
+        await pilot.press("a")  # the letters do nothing now
+        assert [str(row.render()) for row in screen.query(ChoiceRow)] == picked
+        await pilot.press("s")  # s still opens the passage (not "pick the 19th choice")
+        assert isinstance(app.screen, SourceReaderScreen)
+        await pilot.press("escape")
+        await pilot.press("enter")  # the next question: the letters choose again
+        await pilot.pause()
+        assert screen.feedback is None and screen.position == 1
+        assert not choose_key().has_class("-disabled")
+        assert screen.check_action("pick", (0,)) is True

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import quiz.ui.run
 from quiz.launch import AppOptions
 from quiz.ui.app import make_app
 from quiz.ui.peek import peek_title
-from quiz.ui.run import _after, run_app
+from quiz.ui.run import STARTUP_SWITCH_INTERVAL, _after, run_app
 from quiz.ui.saving import StoreThread
 from quiz.ui.screens.dialogs import ConfirmDialog
 from tests.ui.fakes import FakeStoreError, FixedClock
@@ -98,3 +102,31 @@ def test_the_title_is_read_before_loading(tmp_path: Path) -> None:
     assert peek_title(complex_) is None
     write_course(tmp_path / "c", {"course.yaml": "title: Another\n"})
     assert peek_title(tmp_path) is None, "several courses: no single title"
+
+
+def test_threads_switch_sooner_only_until_the_course_is_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual's output thread gets the GIL sooner while the first frames are written."""
+    seen: list[float] = []
+    real_make_app = quiz.ui.run.make_app
+
+    def make_app_that_only_starts(options: AppOptions, **kwargs: Any) -> Any:
+        app = real_make_app(options, **kwargs)
+
+        def run() -> None:  # instead of a terminal: the start and its end
+            seen.append(sys.getswitchinterval())
+            kwargs["started"]()
+            seen.append(sys.getswitchinterval())
+
+        app.run = run
+        return app
+
+    monkeypatch.setattr(quiz.ui.run, "make_app", make_app_that_only_starts)
+    before, thresholds = sys.getswitchinterval(), gc.get_threshold()
+    try:
+        assert run_app(AppOptions(questions_dir=MINI, db_path=tmp_path / "scores.sqlite3")) == 0
+    finally:
+        gc.set_threshold(*thresholds)
+    assert seen == [STARTUP_SWITCH_INTERVAL, before]
+    assert sys.getswitchinterval() == before

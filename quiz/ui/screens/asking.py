@@ -22,8 +22,11 @@ from quiz.ui.widgets.question import QuestionView
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
-# One binding a letter; the footer shows the first as "A B …". The footer does not
-# change from question to question (redrawing it costs more than answering).
+# One binding a letter; the footer shows the first as "A B …". The footer is not
+# recomposed from question to question (redrawing it costs more than answering): when
+# the letters do nothing (after feedback in practice) its key is dimmed in place.
+CHOOSE_ACTION = "pick(0)"
+"""The action of the letter binding the footer shows ("A B … Choose")."""
 PICK_BINDINGS: list[BindingType] = [
     Binding(key, f"pick({index})", "Choose", show=index == 0, key_display="A B …")
     for index, key in enumerate(LETTERS)
@@ -111,6 +114,18 @@ class AskingScreen(QuizScreen[None]):
 
     def refresh_status(self) -> None:
         """Say what to do next (each screen knows)."""
+
+    def dim_choose_key(self, dim: bool) -> None:
+        """Dim (or not) the footer's "A B … Choose" key, in place.
+
+        Recomposing the footer for it would cost more than the answer itself (and
+        Textual's footer keeps every key it ever made); restyling the one key is cheap.
+        `allows` must say the same, for when the footer is recomposed for other reasons.
+        """
+        for footer in self.query_children(Footer):
+            for key in footer.query_children("FooterKey"):
+                if getattr(key, "action", None) == CHOOSE_ACTION:
+                    key.set_class(dim, "-disabled")
 
     def action_pick(self, index: int) -> None:
         if index >= self.choice_count:

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from quiz.domain.durations import DurationError, format_duration, parse_duration
 from quiz.settings import clean_name
@@ -44,7 +44,8 @@ class HomeScreen(QuizScreen[None]):
 
     def compose(self) -> ComposeResult:
         # A light first frame (what can be shown before the course has loaded); the
-        # rest of the form is built from the course in `course_ready`.
+        # footer is added just after it (see `_add_footer`), the rest of the form is
+        # built from the course in `course_ready`.
         title = self.quiz_app.peeked_title
         yield Static(literal(title or "Loading the course…"), id="home-title", markup=False)
         yield Static("", id="home-description", markup=False)
@@ -60,7 +61,6 @@ class HomeScreen(QuizScreen[None]):
             )
         yield Static("", id="home-problem", markup=False)
         yield Static(HINT, id="home-hint", markup=False)
-        yield Footer()
 
     def _compose_form(self, course: Course) -> ComposeResult:
         from textual.widgets import Button, RadioSet
@@ -121,11 +121,23 @@ class HomeScreen(QuizScreen[None]):
 
     def on_mount(self) -> None:
         self.mounted = True
+        self.call_after_refresh(self._add_footer)
         self.query_one("#learner", Input).focus()
         if self.quiz_app.course is not None:
             self.course_ready()
         else:
             self._loading_timer = self.set_interval(0.5, self._show_loading)
+
+    async def _add_footer(self) -> None:
+        # Textual's Footer shows no keys on the frame it is mounted in anyway (it waits
+        # for the screen's bindings); mounted after the first frame, its module, CSS and
+        # layout are not on the first frame's path (~3 ms), and its keys show as soon.
+        from textual.widgets import Footer
+
+        if not self.is_attached:  # the app closed first (a usage error)
+            return
+        await self.mount(Footer())
+        self.refresh_bindings()  # the footer shows the keys it is told of once mounted
 
     def _loading_text(self) -> str:
         seconds = self.quiz_app.loading_seconds()

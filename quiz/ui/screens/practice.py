@@ -33,7 +33,14 @@ class PracticeScreen(AskingScreen):
         super().on_mount()
         self.show_question(0)
 
+    def allows(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick" and self.feedback is not None:
+            return None  # the choices are locked after the answer: shown, dimmed
+        return True
+
     def show_question(self, position: int) -> None:
+        if self.feedback is not None:
+            self.dim_choose_key(False)
         self.position = position
         self.feedback = None
         self.session.visit(position)
@@ -90,6 +97,7 @@ class PracticeScreen(AskingScreen):
         self.view.freeze(right_indexes(asked) if shown_choices(asked) else None)
         self.body.focus()
         self.refresh_status()
+        self.dim_choose_key(True)
         # The verdict shows at once (status line, marked choices); the panel with the
         # passage, which takes longer to lay out, follows in the next frame.
         self.call_after_refresh(self._show_feedback_panel, self.feedback)
