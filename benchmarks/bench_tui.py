@@ -96,6 +96,13 @@ class Sandbox:
             "QUIZ_SETTINGS": str(home / "settings.json"),
             "QUIZ_LOG": str(home / "quiz.log"),
             "PYTHONPATH": str(ROOT),
+            # Bytecode caches, as an installed quiz has them (pip compiles a wheel's
+            # modules; Textual's came compiled). With PYTHONDONTWRITEBYTECODE set in the
+            # environment, as it is in some shells, every start compiled the quiz's ~20
+            # modules from source (~19 ms of a ~250 ms first screen) while the baseline's
+            # Textual loaded compiled. The warm-up runs write the caches, here:
+            "PYTHONDONTWRITEBYTECODE": "",
+            "PYTHONPYCACHEPREFIX": str(WORK / "pycache"),
         }
 
     def quiz_argv(self, *args: str) -> list[str]:
