@@ -76,10 +76,7 @@ def test_building_the_command_line_imports_no_yaml_sqlite_or_textual() -> None:
 
 
 def test_opening_the_app_configures_no_command() -> None:
-    code = (
-        "import sys, quiz.cli; quiz.cli.build_parser([]); "
-        "print('\\n'.join(sorted(sys.modules)))"
-    )
+    code = "import sys, quiz.cli; quiz.cli.build_parser([]); print('\\n'.join(sorted(sys.modules)))"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )

@@ -1,10 +1,11 @@
 """The app's stylesheet, quiz.tcss, read in two parts so the first frame comes sooner.
 
-Parsing the whole file before the first frame took about 6 ms of the ~40 ms between
-the app starting and its home screen showing. The file is still one file: the part
-above `REST_MARKER` (the home screen, the small-window notice) is read when the app
-is built, the rest (question screens, dialogs, results, source reader, scores) just
-after the first frame is painted, or as soon as any other screen is shown first.
+Parsing the whole file before the first frame took about 5 ms of the ~40 ms between
+the app starting and its home screen showing. It stays one file: the part above
+`REST_MARKER` (the home screen, the small-window notice) is read when the app is
+built, the rest (question screens, dialogs, results, source reader, scores) just after
+the first frame (`QuizApp.load_rest_of_stylesheet`, which also restyles any screen
+shown over the home screen before then).
 """
 
 from __future__ import annotations
