@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 from quiz import paths
 from quiz.commands.scores import (
     TABLE_WIDTH,
+    add_filter_options,
     fit,
     json_text,
-    local_date,
     spreadsheet_safe,
     terminal_text,
     text_width,
@@ -70,24 +70,10 @@ def _epilog() -> str:
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = _epilog()
-    # Its own dest: `learner` is the app's --learner, which quiz.cli refuses with a command.
-    parser.add_argument(
-        "--learner",
-        dest="only_learner",
-        metavar="NAME",
-        help="only this learner's attempts (questions too)",
-    )
-    parser.add_argument(
-        "--since",
-        metavar="YYYY-MM-DD",
-        type=local_date,
-        help="only attempts started on or after this (local) date",
-    )
-    parser.add_argument(
-        "--format",
-        choices=("table", "csv", "json"),
-        default="table",
-        help="table (default; 80 columns), csv (safe to open in a spreadsheet) or json",
+    add_filter_options(
+        parser,
+        learner_help="only this learner's attempts (questions too)",
+        format_help="table (default; 80 columns), csv (safe to open in a spreadsheet) or json",
     )
 
 

@@ -37,11 +37,12 @@ CSV_FIELDS = (
 )
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
+def add_filter_options(
+    parser: argparse.ArgumentParser, *, learner_help: str, format_help: str
+) -> None:
+    """--learner, --since and --format, shared by the commands that list or report attempts."""
     # Its own dest: `learner` is the app's --learner, which quiz.cli refuses with a command.
-    parser.add_argument(
-        "--learner", dest="only_learner", metavar="NAME", help="only this learner's attempts"
-    )
+    parser.add_argument("--learner", dest="only_learner", metavar="NAME", help=learner_help)
     parser.add_argument(
         "--since",
         metavar="YYYY-MM-DD",
@@ -49,10 +50,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="only attempts started on or after this (local) date",
     )
     parser.add_argument(
-        "--format",
-        choices=("table", "csv", "json"),
-        default="table",
-        help="table (default), csv (safe to open in a spreadsheet) or json (for 'quiz import')",
+        "--format", choices=("table", "csv", "json"), default="table", help=format_help
+    )
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_filter_options(
+        parser,
+        learner_help="only this learner's attempts",
+        format_help="table (default), csv (safe to open in a spreadsheet) "
+        "or json (for 'quiz import')",
     )
 
 
