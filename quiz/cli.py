@@ -171,9 +171,32 @@ def _open_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         time_limit_seconds=time_limit,
         seed=args.seed,
     )
+    if not _is_terminal():
+        print(NO_TERMINAL, file=sys.stderr)
+        return EXIT_USAGE
     from quiz.ui.run import run_app
 
     return int(run_app(options))
+
+
+NO_TERMINAL = """\
+quiz: the app needs a terminal: standard input and output must both be one.
+Commands that print instead of opening the app:
+  quiz scores [--learner NAME] [--format table|csv|json]   every saved attempt
+  quiz report [--format table|csv|json]                    staff x sections, questions
+  quiz learners                                            who has taken the course
+  quiz check [PATH]                                        check course files
+Run `quiz` itself in a terminal window."""
+
+
+def _is_terminal() -> bool:
+    """Whether the app can take over a terminal (stdin and stdout are both one)."""
+    try:
+        return sys.stdin is not None and sys.stdout is not None and (
+            sys.stdin.isatty() and sys.stdout.isatty()
+        )
+    except (AttributeError, ValueError):  # replaced or closed streams
+        return False
 
 
 if __name__ == "__main__":

@@ -3,6 +3,11 @@
 Attempts are matched by id: one already here and identical is left alone (importing
 twice changes nothing); one here with different content is reported and kept as it
 is. A file that cannot be read as an export is reported and nothing of it is added.
+
+The verdict of a finished attempt is recomputed from its answers and its questions as
+asked (quiz.domain.grading); where the file said otherwise (an older or hand-edited
+file, a `passed` left out) the recomputed one is stored and a line says so, attempt by
+attempt. That is not an error: the command still succeeds.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import TYPE_CHECKING
 from quiz import paths
 
 if TYPE_CHECKING:  # the store is imported when the command runs, not with quiz.cli
+    from quiz.storage.exchange import RecomputedVerdict
     from quiz.storage.scores import ImportOutcome, ScoreStore
 
 
@@ -49,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
                 store = ScoreStore.open(path)
             outcome = store.import_attempts(details)
             print(_describe(file, outcome))
+            for change in outcome.recomputed:
+                print(_describe_recomputed(file, change))
             if outcome.conflicting:
                 status = 1
                 print(
@@ -78,3 +86,32 @@ def _describe(file: Path, outcome: ImportOutcome) -> str:
             "exported; export them again once finished)"
         )
     return f"{file}: " + ", ".join(parts)
+
+
+def _describe_recomputed(file: Path, change: RecomputedVerdict) -> str:
+    """One attempt whose file's verdict was replaced: which, and what each said.
+
+    "clinic.json: attempt 1f0c… (Ana Ruiz): file said no verdict, recomputed failed
+    (2 of 3 right, 66.67%; critical question 3 missed); the recomputed verdict was stored"
+    """
+    from quiz.domain.text import strip_control
+
+    outcome = change.verdict
+    said = _verdict_word(change.file_passed)
+    if change.file_correct is not None and change.file_correct != outcome.correct:
+        said = f"{change.file_correct} of {outcome.total} right and {said}"
+    why = [f"{outcome.correct} of {outcome.total} right, {outcome.percent:g}%"]
+    if outcome.passed is False and outcome.critical_missed:
+        numbers = ", ".join(str(position + 1) for position in outcome.critical_missed)
+        noun = "question" if len(outcome.critical_missed) == 1 else "questions"
+        why.append(f"critical {noun} {numbers} missed")
+    return (
+        f"{file}: attempt {strip_control(change.attempt_id)} ({strip_control(change.learner)}): "
+        f"file said "
+        f"{said}, recomputed {_verdict_word(outcome.passed)} ({'; '.join(why)}); "
+        "the recomputed verdict was stored"
+    )
+
+
+def _verdict_word(passed: bool | None) -> str:
+    return "no verdict" if passed is None else ("passed" if passed else "failed")

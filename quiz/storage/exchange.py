@@ -2,16 +2,23 @@
 
 Every problem is an ImportFileError naming the file, the attempt and the field, so
 `quiz import` can say exactly what is wrong. Nothing here touches the store.
+
+A file's `correct`, `percent` and `passed` are not taken on trust: `recompute` gives
+the verdict of a finished attempt from its answers and its questions as asked
+(quiz.domain.grading), which the import stores; `RecomputedVerdict` is one attempt
+whose file said otherwise (an older or hand-edited file), for the import to report.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from quiz.domain.model import QuestionType
+from quiz.domain.grading import Verdict, verdict
+from quiz.domain.model import DEFAULT_PASS_MARK, QuestionType
 from quiz.domain.records import AskedQuestion, AttemptStatus, Mode, Response
 from quiz.domain.text import learner_key
 from quiz.storage.attempts import (
@@ -30,6 +37,54 @@ class ImportFileError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+@dataclass(frozen=True)
+class RecomputedVerdict:
+    """An imported attempt whose file's verdict is not the one its answers give."""
+
+    attempt_id: str
+    learner: str  # as typed for the attempt
+    file_correct: int | None  # what the file said (None: not given)
+    file_passed: bool | None
+    verdict: Verdict  # what was stored
+
+
+def recompute(detail: AttemptDetail) -> Verdict | None:
+    """The verdict of a finished attempt from its answers that count (their `correct`
+    flags, graded when they were given) and the critical flags of its questions as
+    asked; None for an attempt still in progress. Practice and abandoned attempts have
+    no pass or fail; an exam without a pass mark is held to DEFAULT_PASS_MARK, as the
+    app does."""
+    summary = detail.summary
+    if summary.status is AttemptStatus.IN_PROGRESS:
+        return None
+    pass_mark = None
+    if summary.mode is Mode.EXAM:
+        pass_mark = summary.pass_mark if summary.pass_mark is not None else DEFAULT_PASS_MARK
+    return verdict(
+        [item.question.critical for item in detail.items],
+        [position for position, item in enumerate(detail.items) if item.correct],
+        pass_mark,
+        abandoned=summary.status is AttemptStatus.ABANDONED,
+    )
+
+
+def disagreement(detail: AttemptDetail, outcome: Verdict) -> RecomputedVerdict | None:
+    """What the attempt's file said, where it differs from the recomputed verdict: its
+    `passed` (a missing one differs from a pass or a fail, not from no verdict), or its
+    `correct` when given. None when they agree."""
+    summary = detail.summary
+    score_differs = summary.correct is not None and summary.correct != outcome.correct
+    if summary.passed == outcome.passed and not score_differs:
+        return None
+    return RecomputedVerdict(
+        attempt_id=summary.id,
+        learner=summary.learner,
+        file_correct=summary.correct,
+        file_passed=summary.passed,
+        verdict=outcome,
+    )
 
 
 def read_export_file(path: Path) -> list[AttemptDetail]:

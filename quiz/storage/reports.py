@@ -26,11 +26,13 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 
+from quiz.domain.grading import Verdict, verdict
 from quiz.domain.model import DEFAULT_PASS_MARK
 from quiz.domain.stats import ItemSums, discrimination, facility, flag_reasons
 from quiz.domain.text import learner_key
@@ -208,6 +210,7 @@ class _Version:
     type: str
     choices: str  # JSON, parsed only when needed
     answer: str
+    critical: bool  # a miss fails an exam (quiz.domain.grading)
 
 
 @dataclass
@@ -245,9 +248,9 @@ class _Names:
             for rowid, key, name in connection.execute("SELECT id, key, name FROM learner")
         }
         self.versions: dict[int, _Version] = {
-            rowid: _Version(question, section, kind, choices, answer)
-            for rowid, question, section, kind, choices, answer in connection.execute(
-                "SELECT id, question, section, type, choices, answer FROM asked_question"
+            rowid: _Version(question, section, kind, choices, answer, bool(critical))
+            for rowid, question, section, kind, choices, answer, critical in connection.execute(
+                "SELECT id, question, section, type, choices, answer, critical FROM asked_question"
             )
         }
         self.version_section = {rowid: v.section for rowid, v in self.versions.items()}
@@ -429,7 +432,7 @@ def _staff_from_attempts(attempts: dict[int, _Attempt], names: _Names) -> _Staff
             tally.last_at = attempt.started_at
             tally.last_pass_mark = mark
             tally.best_percent = max(tally.best_percent, percent)
-    staff.latest_exam = {learner: _exam_result(a) for learner, a in latest_exam.items()}
+    staff.latest_exam = {learner: _exam_result(a, names) for learner, a in latest_exam.items()}
     return staff
 
 
@@ -480,12 +483,17 @@ def _staff_rows(staff: _Staff, names: _Names) -> tuple[list[LearnerReport], list
 def _exam(
     exam_id: str | None,
     started_at: int,
-    percent: float,
+    percent: float | None,
     pass_mark: int | None,
     passed: bool | None,
+    regrade: Callable[[int], Verdict],
 ) -> ExamResult:
-    if passed is None:
-        passed = percent >= (pass_mark if pass_mark is not None else DEFAULT_PASS_MARK)
+    """The stored result; where an older store left percent or passed empty, the
+    verdict from the answers (`regrade(pass_mark)`: quiz.domain.grading's one rule)."""
+    if percent is None or passed is None:
+        outcome = regrade(pass_mark if pass_mark is not None else DEFAULT_PASS_MARK)
+        percent = outcome.percent if percent is None else percent
+        passed = bool(outcome.passed) if passed is None else passed
     return ExamResult(
         exam=exam_id,
         started_at=from_ms(started_at),
@@ -495,12 +503,27 @@ def _exam(
     )
 
 
-def _exam_result(attempt: _Attempt) -> ExamResult:
-    total = len(attempt.items)
-    percent = attempt.percent
-    if percent is None:
-        percent = 100.0 * bin(attempt.right).count("1") / total if total else 0.0
-    return _exam(attempt.exam_id, attempt.started_at, percent, attempt.pass_mark, attempt.passed)
+def _critical_flags(items: list[int], names: _Names) -> list[bool]:
+    """The critical flag of each question asked (by its asked_question id)."""
+    versions = names.versions
+    return [version in versions and versions[version].critical for version in items]
+
+
+def _exam_result(attempt: _Attempt, names: _Names) -> ExamResult:
+    return _exam(
+        attempt.exam_id,
+        attempt.started_at,
+        attempt.percent,
+        attempt.pass_mark,
+        attempt.passed,
+        partial(_regrade_counted, attempt, names),
+    )
+
+
+def _regrade_counted(attempt: _Attempt, names: _Names, pass_mark: int) -> Verdict:
+    """The verdict of a counted attempt from its answers that count (`attempt.right`)."""
+    right = [item for item in range(len(attempt.items)) if attempt.right >> item & 1]
+    return verdict(_critical_flags(attempt.items, names), right, pass_mark)
 
 
 # --- questions --------------------------------------------------------------------------
@@ -740,7 +763,7 @@ def _staff_from_summaries(
             latest_exam[learner] = order
     staff.last_at = {learner: order[0] for learner, order in latest.items()}
     staff.latest_exam = _exam_results(
-        connection, {learner: order[1] for learner, order in latest_exam.items()}
+        connection, {learner: order[1] for learner, order in latest_exam.items()}, scope.names
     )
     for learner, section, attempts, asked, right, best in connection.execute(
         """SELECT learner, section, sum(attempts), sum(asked), sum(right),
@@ -777,7 +800,9 @@ def _staff_from_summaries(
     return staff, counted, exams
 
 
-def _exam_results(connection: sqlite3.Connection, rowids: dict[int, int]) -> dict[int, ExamResult]:
+def _exam_results(
+    connection: sqlite3.Connection, rowids: dict[int, int], names: _Names
+) -> dict[int, ExamResult]:
     """learner id -> the result of their exam attempt of id rowids[learner]."""
     found: dict[int, ExamResult] = {}
     wanted = sorted(set(rowids.values()))
@@ -788,22 +813,28 @@ def _exam_results(connection: sqlite3.Connection, rowids: dict[int, int]) -> dic
                 FROM attempt WHERE id IN ({",".join("?" * len(chunk))})""",
             chunk,
         ):
-            if percent is None:  # not written: from the answers that count
-                total = len(unpack_ints(items))
-                percent = 100.0 * _right_answers(connection, rowid) / total if total else 0.0
             found[rowid] = _exam(
-                exam_id, started_at, percent, pass_mark, None if passed is None else bool(passed)
+                exam_id,
+                started_at,
+                percent,
+                pass_mark,
+                None if passed is None else bool(passed),
+                partial(_regrade_stored, connection, names, rowid, items),
             )
     return {learner: found[rowid] for learner, rowid in rowids.items() if rowid in found}
 
 
-def _right_answers(connection: sqlite3.Connection, rowid: int) -> int:
+def _regrade_stored(
+    connection: sqlite3.Connection, names: _Names, rowid: int, items: bytes, pass_mark: int
+) -> Verdict:
+    """The verdict of attempt `rowid` from its answers that count (the latest of each)."""
     latest: dict[int, int] = {}
     for item, correct in connection.execute(
         "SELECT item, correct FROM answer WHERE attempt = ? ORDER BY item, rev", (rowid,)
     ):
         latest[item] = correct
-    return sum(latest.values())
+    right = [item for item, correct in latest.items() if correct]
+    return verdict(_critical_flags(unpack_ints(items), names), right, pass_mark)
 
 
 def _question_figures_from_summaries(

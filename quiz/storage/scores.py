@@ -11,7 +11,7 @@ raised and nothing is half-written: the caller keeps the answer and tries again.
 
 Opening a store closes the attempts left in progress by processes that are gone
 (quiz.storage.liveness): `timed_out` at the deadline if it has passed, otherwise
-`abandoned`, graded from their saved answers, which stay.
+`abandoned`, graded from their saved answers (which stay) by quiz.domain.grading.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from quiz.domain.grading import verdict
 from quiz.domain.model import QuestionType
 from quiz.domain.records import (
     AnswerRecord,
@@ -65,7 +66,7 @@ from quiz.storage.codec import (
 from quiz.storage.errors import StoreError, translate
 
 if TYPE_CHECKING:  # imported by the methods that use them: the app never needs them
-    from quiz.storage import learners, reports
+    from quiz.storage import exchange, learners, reports
 
 __all__ = [
     "AnswerEntry",
@@ -123,6 +124,9 @@ class ImportOutcome:
     present: tuple[str, ...] = ()  # already in the store, identical
     conflicting: tuple[str, ...] = ()  # in the store with different content: kept as it was
     in_progress: tuple[str, ...] = ()  # still running where they came from: not imported
+    recomputed: tuple[exchange.RecomputedVerdict, ...] = ()
+    """Imported attempts whose file's verdict disagreed with their answers: the
+    recomputed one was stored."""
 
 
 @dataclass
@@ -131,6 +135,7 @@ class _ImportTally:
     present: list[str] = field(default_factory=list)
     conflicting: list[str] = field(default_factory=list)
     in_progress: list[str] = field(default_factory=list)
+    recomputed: list[exchange.RecomputedVerdict] = field(default_factory=list)
 
 
 class ScoreStore:
@@ -504,31 +509,28 @@ class ScoreStore:
             ):
                 latest[item] = (bool(correct), at_ds)
             right = {item for item, (correct, _at) in latest.items() if correct}
-            total = len(items)
-            correct_count = len(right)
-            percent = round(100.0 * correct_count / total, 2) if total else 0.0
-            passed: bool | None = None
             if deadline_at is not None and now >= deadline_at:
                 status, finished = AttemptStatus.TIMED_OUT, deadline_at
-                if pass_mark is not None:
-                    critical_missed = any(
-                        self._asked_question(connection, asked, item).critical and item not in right
-                        for item, asked in enumerate(items)
-                    )
-                    passed = correct_count * 100 >= pass_mark * total and not critical_missed
             else:
                 last_answer = max((started_at + at * 100 for _c, at in latest.values()), default=0)
                 status = AttemptStatus.ABANDONED
                 finished = max(started_at, heartbeat_at or 0, last_answer)
+            critical = [
+                self._asked_question(connection, asked, item).critical
+                for item, asked in enumerate(items)
+            ]
+            outcome = verdict(
+                critical, right, pass_mark, abandoned=status is AttemptStatus.ABANDONED
+            )
             connection.execute(
                 """UPDATE attempt SET status = ?, finished_at = ?, correct = ?, percent = ?,
                        passed = ?, heartbeat_at = NULL WHERE id = ?""",
                 (
                     str(status),
                     finished,
-                    correct_count,
-                    percent,
-                    None if passed is None else int(passed),
+                    outcome.correct,
+                    outcome.percent,
+                    None if outcome.passed is None else int(outcome.passed),
                     rowid,
                 ),
             )
@@ -539,7 +541,12 @@ class ScoreStore:
 
     def import_attempts(self, details: Sequence[AttemptDetail]) -> ImportOutcome:
         """Add attempts exported elsewhere, matched by id: an identical one already here
-        is left alone, a different one with the same id is reported and kept as it is."""
+        is left alone, a different one with the same id is reported and kept as it is.
+
+        A finished attempt is stored with the verdict its answers give (correct,
+        percent, passed: `exchange.recompute`), whatever its file said; those whose file
+        said otherwise are in the outcome's `recomputed`. `passed` is not compared with
+        an attempt already here (the file's may be missing or stale, and is not used)."""
         tally = _ImportTally()
         for start in range(0, len(details), IMPORT_BATCH):
             batch = details[start : start + IMPORT_BATCH]
@@ -551,24 +558,27 @@ class ScoreStore:
             present=tuple(tally.present),
             conflicting=tuple(tally.conflicting),
             in_progress=tuple(tally.in_progress),
+            recomputed=tuple(tally.recomputed),
         )
 
     def _import_one(
         self, connection: sqlite3.Connection, detail: AttemptDetail, tally: _ImportTally
     ) -> None:
+        from quiz.storage import exchange
+
         summary = detail.summary
         row = connection.execute(
             f"SELECT {_SUMMARY_COLUMNS}, a.id, a.items {_SUMMARY_FROM} WHERE a.uuid = ?",
             (summary.id,),
         ).fetchone()
         if row is not None:
-            existing = self._detail(connection, row)
-            if existing.to_export_dict() == detail.to_export_dict():
+            if _same_apart_from_passed(self._detail(connection, row), detail):
                 tally.present.append(summary.id)
             else:
                 tally.conflicting.append(summary.id)
             return
-        if summary.status is AttemptStatus.IN_PROGRESS:
+        outcome = exchange.recompute(detail)
+        if outcome is None:  # still in progress
             tally.in_progress.append(summary.id)
             return
         course = self._id(connection, "course", code=summary.course)
@@ -602,10 +612,10 @@ class ScoreStore:
                 pack_ints(asked_ids),
                 str(summary.status),
                 to_ms(summary.finished_at) if summary.finished_at else None,
-                summary.correct if summary.correct is not None else detail.correct_count(),
+                outcome.correct,
                 summary.total,
-                summary.percent,
-                None if summary.passed is None else int(summary.passed),
+                outcome.percent,
+                None if outcome.passed is None else int(outcome.passed),
             ),
         )
         rowid = cursor.lastrowid
@@ -629,6 +639,9 @@ class ScoreStore:
         connection.executemany(_INSERT_ANSWER, rows)
         summaries.apply_attempt(connection, rowid, 1)
         tally.imported.append(summary.id)
+        change = exchange.disagreement(detail, outcome)
+        if change is not None:
+            tally.recomputed.append(change)
 
     # --- ids, read once and cached ------------------------------------------------------
 
@@ -870,6 +883,14 @@ class ScoreStore:
         history = order_history(by_item)
         items = tuple(AttemptItem(question=q, answer=latest.get(q.position)) for q in questions)
         return AttemptDetail(summary=summary, items=items, history=history)
+
+
+def _same_apart_from_passed(stored: AttemptDetail, imported: AttemptDetail) -> bool:
+    """The same attempt, leaving `passed` out: the import recomputes it, so a file that
+    leaves it out (or an older store's) is no conflict."""
+    mine, theirs = stored.to_export_dict(), imported.to_export_dict()
+    del mine["passed"], theirs["passed"]
+    return mine == theirs
 
 
 # --- files ------------------------------------------------------------------------------

@@ -12,13 +12,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, on, work
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 
 from quiz.launch import AppOptions
 from quiz.settings import clean_name, load_settings, remember_learner
+from quiz.ui.keys import KeyDone, KeyOrder
 from quiz.ui.peek import peek_title
 from quiz.ui.saving import AttemptSaver, ScoreStoreLike, StoreThread
 from quiz.ui.store_setup import EXIT_PROBLEM, StoreSetupMixin
@@ -121,6 +122,23 @@ class QuizApp(WindowSizeMixin, StoreSetupMixin):
         """Printed by `run_app` after the terminal is restored (why the app could not start)."""
         self._heartbeat: Any = None
         self._expiry: Any = None
+        self.key_order = KeyOrder(self, self._dispatch_key)
+        """Hands keys out one at a time, in the order they arrived (see quiz.ui.keys)."""
+
+    # --- keys, in order ----------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.key_order.key_arrived(event)
+        else:
+            await super().on_event(event)
+
+    async def _dispatch_key(self, event: events.Key) -> None:
+        await super().on_event(event)
+
+    @on(KeyDone)
+    def _key_done(self, message: KeyDone) -> None:
+        self.key_order.key_done(message)
 
     @property
     def clock(self) -> Clock:

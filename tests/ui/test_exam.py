@@ -24,6 +24,9 @@ def _right(screen: ExamScreen, position: int) -> None:
         screen.attempt.answer(position, screen.session.questions[position].answer[0])
     else:
         screen.attempt.answer(position, response_for(asked, right_indexes(asked)))
+    if position == screen.position:
+        # The screen saves what its view holds on every move: show the answer there too.
+        screen.show_question(position)
 
 
 def _text(widget: Static) -> str:

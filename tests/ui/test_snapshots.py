@@ -41,6 +41,10 @@ def _answer_rightly(app: QuizApp, positions: range) -> None:
             attempt.answer(position, attempt.session.questions[position].answer[0])
         else:
             attempt.answer(position, response_for(asked, right_indexes(asked)))
+    screen = app.screen
+    if hasattr(screen, "show_question"):
+        # The exam saves what its view holds on every move: show the answers there too.
+        screen.show_question(screen.position)
 
 
 def test_home(app: QuizApp, snap_compare: Any) -> None:

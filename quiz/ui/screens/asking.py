@@ -134,7 +134,11 @@ class AskingScreen(QuizScreen[None]):
             raise SkipAction()
         if self.check_time():
             return
-        self.view.choices.pick(index)
+        if self.view.choices.pick(index, announce=False):
+            self.after_pick()  # recorded now, before the next key is handled
+
+    def after_pick(self) -> None:
+        """A choice was picked or toggled (each screen knows what that means)."""
 
     def action_scroll_body(self, direction: int) -> None:
         if direction < 0:

@@ -12,6 +12,7 @@ from textual.widgets import Button, Footer, Input, Static
 
 from quiz.settings import clean_name
 from quiz.ui.screens.base import QuizDialog
+from quiz.ui.widgets.fields import TextField
 from quiz.ui.widgets.passage import literal
 
 
@@ -72,11 +73,10 @@ class NameDialog(QuizDialog[str | None]):
                 classes="dialog-detail",
                 markup=False,
             )
-            yield Input(self.remembered, placeholder="Your name", id="name", max_length=100)
+            yield TextField(self.remembered, placeholder="Your name", id="name", max_length=100)
             yield Static("", id="name-problem", classes="problem", markup=False)
         yield Footer()
 
-    @on(Input.Submitted, "#name")
     def action_done(self) -> None:
         name = clean_name(self.query_one("#name", Input).value)
         if not name:

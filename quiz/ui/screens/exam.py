@@ -7,9 +7,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Input
 
-from quiz.domain.model import QuestionType
 from quiz.domain.records import AttemptStatus
 from quiz.domain.session import SessionError, TimeUp
 from quiz.ui.attempt import Attempt
@@ -95,35 +93,37 @@ class ExamScreen(AskingScreen):
             return False
         return True
 
-    @on(ChoiceList.Picked)
-    def picked(self) -> None:
+    def after_pick(self) -> None:
         if self._save(self.position):
             self.refresh_progress()
 
-    def _save_typed(self) -> bool:
-        if self.session.asked[self.position].type != QuestionType.SHORT:
-            return not self.check_time()
-        return self._save(self.position)
+    @on(ChoiceList.Picked)
+    def picked(self) -> None:
+        # A click: the view and the session may already agree (saving is idempotent).
+        self.after_pick()
 
-    @on(Input.Submitted, "#short-answer")
-    def typed(self) -> None:
-        self.action_next()
+    def _save_current(self) -> bool:
+        """Keep what the current question's view holds, whatever its type, before any
+        move; False if the attempt cannot go on (time is up)."""
+        if self.check_time():
+            return False
+        return self._save(self.position)
 
     # --- moving ------------------------------------------------------------------------
 
     def action_goto_question(self, position: int) -> None:
-        if self._save_typed() and 0 <= position < len(self.session.asked):
+        if self._save_current() and 0 <= position < len(self.session.asked):
             self.show_question(position)
 
     def action_move(self, step: int) -> None:
         target = self.position + step
         if 0 <= target < len(self.session.asked):
             self.action_goto_question(target)
-        elif self._save_typed():
+        elif self._save_current():
             self.refresh_progress()
 
     def action_next(self) -> None:
-        if not self._save_typed():
+        if not self._save_current():
             return
         if self.position + 1 < len(self.session.asked):
             self.show_question(self.position + 1)
@@ -134,7 +134,7 @@ class ExamScreen(AskingScreen):
     # --- ending ------------------------------------------------------------------------
 
     def action_submit(self) -> None:
-        if not self._save_typed():
+        if not self._save_current():
             return
         unanswered = len(self.session.unanswered())
         if unanswered:
@@ -155,7 +155,7 @@ class ExamScreen(AskingScreen):
         )
 
     def action_leave(self) -> None:
-        self._save_typed()
+        self._save_current()
         if not self.attempt.active:
             return
         detail = (

@@ -14,6 +14,7 @@ from quiz.domain.durations import DurationError, format_duration, parse_duration
 from quiz.settings import clean_name
 from quiz.ui.literal import literal
 from quiz.ui.screens.base import QuizScreen
+from quiz.ui.widgets.fields import TextField
 
 if TYPE_CHECKING:
     # Built when the course has loaded (imported then, not before the first frame).
@@ -37,6 +38,8 @@ class HomeScreen(QuizScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", "Start", key_display="^s", priority=True),
+        # Enter in a text field (its own Enter steps aside: see TextField).
+        Binding("enter", "start", "Start", show=False),
         Binding("r", "reader", "Course text"),
         Binding("m", "my_scores", "My scores"),
         Binding("a", "all_staff", "All staff"),
@@ -52,7 +55,7 @@ class HomeScreen(QuizScreen[None]):
         yield Static(self._loading_text(), id="home-loading", markup=False)
         with VerticalScroll(id="home-form"), Horizontal(id="name-row", classes="home-field"):
             yield Label("Your name")
-            yield Input(
+            yield TextField(
                 self.quiz_app.remembered_learner or "",
                 placeholder="Type your name",
                 id="learner",
@@ -83,7 +86,7 @@ class HomeScreen(QuizScreen[None]):
             with Vertical(id="home-right"):
                 with Horizontal(classes="home-field"):
                     yield Label("Questions")
-                    yield Input(
+                    yield TextField(
                         id="count",
                         type="integer",
                         placeholder=f"all ({len(course.questions)})",
@@ -91,7 +94,9 @@ class HomeScreen(QuizScreen[None]):
                     )
                 with Horizontal(classes="home-field"):
                     yield Label("Time limit")
-                    yield Input(id="time-limit", placeholder="none, or 90s/10m/1h", compact=True)
+                    yield TextField(
+                        id="time-limit", placeholder="none, or 90s/10m/1h", compact=True
+                    )
                 yield Static(
                     "Leave these empty for every question and no time limit "
                     "(or the exam preset's).",
@@ -202,9 +207,6 @@ class HomeScreen(QuizScreen[None]):
         self.query_one("#home-problem", Static).update(text)
         if focus:
             self.query_one(focus).focus()
-
-    def on_input_submitted(self) -> None:
-        self.action_start()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {

@@ -6,7 +6,6 @@ from typing import ClassVar
 
 from textual import on
 from textual.binding import Binding, BindingType
-from textual.widgets import Input
 
 from quiz.domain.records import AttemptStatus
 from quiz.domain.session import ReviewItem, SessionError, TimeUp, right_indexes, shown_choices
@@ -70,11 +69,13 @@ class PracticeScreen(AskingScreen):
         else:
             self.action_next()
 
-    @on(ChoiceList.Picked)
-    def picked(self) -> None:
+    def after_pick(self) -> None:
         self.refresh_status()
 
-    @on(Input.Submitted, "#short-answer")
+    @on(ChoiceList.Picked)
+    def picked(self) -> None:
+        self.after_pick()
+
     def action_submit(self) -> None:
         if self.check_time() or self.feedback is not None:
             return

@@ -121,8 +121,11 @@ class ChoiceList(VerticalGroup):
                 verdict=self._verdicts.get(row.index),
             )
 
-    def pick(self, index: int) -> bool:
-        """Pick choice `index` (toggle it for several answers). False if there is no such choice."""
+    def pick(self, index: int, *, announce: bool = True) -> bool:
+        """Pick choice `index` (toggle it for several answers). False if there is no such choice.
+
+        A key's action records the pick itself, at once (`announce=False`); a click
+        is announced with `Picked`."""
         if self.locked or not 0 <= index < len(self.choices):
             return False
         if self.multiple:
@@ -130,7 +133,8 @@ class ChoiceList(VerticalGroup):
         else:
             self.picked = {index}
         self._redraw()
-        self.post_message(self.Picked(self))
+        if announce:
+            self.post_message(self.Picked(self))
         return True
 
     def show_verdicts(self, right: Iterable[int]) -> None:

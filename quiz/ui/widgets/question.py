@@ -13,6 +13,7 @@ from quiz.domain.model import QuestionType
 from quiz.domain.records import AskedQuestion, Response
 from quiz.domain.session import letter, picked_indexes, response_for, shown_choices
 from quiz.ui.widgets.choices import ChoiceList
+from quiz.ui.widgets.fields import TextField
 from quiz.ui.widgets.passage import literal
 
 MAX_TYPED = 200
@@ -43,7 +44,9 @@ class QuestionView(VerticalGroup):
         yield Static("", id="question-prompt", markup=False)
         yield Static("", id="question-hint", markup=False)
         yield ChoiceList(id="choices")
-        yield Input(placeholder="Type your answer here", id="short-answer", max_length=MAX_TYPED)
+        yield TextField(
+            placeholder="Type your answer here", id="short-answer", max_length=MAX_TYPED
+        )
 
     @property
     def choices(self) -> ChoiceList:

@@ -1,0 +1,104 @@
+"""Keys take effect in the order they arrive, one at a time.
+
+Textual hands a key to the focused widget's message queue and goes straight on to the
+next key; the key then bubbles up through other queues before a binding acts on it.
+When a letter and Enter arrive in one burst (fast typing, a paste, an SSH link) the
+second key can be handed out before the first has done its work: before the pick is
+recorded, or before Enter has moved the focus to the next question's text field.
+
+`KeyOrder` holds every key that arrives while an earlier one is still travelling. A
+marker message follows each key along the same path (the focused widget, then its
+ancestors up to the app); when the marker reaches the app, everything the key did
+has run, and the next key is released after the callbacks the key scheduled (such as
+moving the focus). Keys that arrive one by one are never held, so typing costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from textual.app import App
+    from textual.dom import DOMNode
+    from textual.timer import Timer
+
+STUCK_CHECK_SECONDS = 0.25
+"""While keys are held, how often to check that the travelling key's path still exists:
+a marker is lost when a widget on its way is removed (as when a dialog closes)."""
+
+
+class KeyDone(Message):
+    """Follows a key up the DOM: when the app gets it, the key has done its work."""
+
+    def __init__(self, serial: int) -> None:
+        super().__init__()
+        self.serial = serial
+
+
+class KeyOrder:
+    """Hands the app's keys out one at a time (see the module docstring)."""
+
+    def __init__(self, app: App[Any], dispatch: Callable[[events.Key], Awaitable[None]]):
+        self._app = app
+        self._dispatch = dispatch
+        self._held: deque[events.Key] = deque()
+        self._travelling: int | None = None  # the serial of the key on its way, if any
+        self._serial = 0
+        self._path: tuple[DOMNode, ...] = ()  # where the travelling key's marker goes
+        self._stuck_timer: Timer | None = None
+
+    @property
+    def held(self) -> int:
+        """How many keys are waiting (for tests)."""
+        return len(self._held)
+
+    async def key_arrived(self, event: events.Key) -> None:
+        """A key from the terminal: handle it now, or after the one still travelling."""
+        if self._travelling is not None:
+            self._held.append(event)
+            if self._stuck_timer is None:
+                self._stuck_timer = self._app.set_interval(STUCK_CHECK_SECONDS, self._unstick)
+            return
+        await self._send(event)
+
+    async def _send(self, event: events.Key) -> None:
+        self._serial += 1
+        serial = self._serial
+        self._travelling = serial
+        target = self._app.focused or self._app.screen
+        self._path = tuple(target.ancestors_with_self)
+        await self._dispatch(event)
+        if not target.post_message(KeyDone(serial)):
+            self._travelling = None  # the target is closing: nothing more will happen
+
+    def key_done(self, message: KeyDone) -> None:
+        """The marker reached the app: release the next key once pending callbacks ran."""
+        message.stop()
+        if message.serial == self._travelling:
+            self._app.call_later(self._release, message.serial)
+
+    async def _release(self, serial: int) -> None:
+        if serial != self._travelling:
+            return
+        self._travelling = None
+        await self._next()
+
+    async def _next(self) -> None:
+        if self._held:
+            await self._send(self._held.popleft())
+        if not self._held and self._stuck_timer is not None:
+            self._stuck_timer.stop()
+            self._stuck_timer = None
+
+    async def _unstick(self) -> None:
+        lost = any(not node.is_attached for node in self._path if node is not self._app)
+        if self._travelling is not None and not lost:
+            return  # still on its way (a slow key): keep waiting
+        self._travelling = None
+        await self._next()
