@@ -6,8 +6,6 @@ from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from textual.screen import ModalScreen, Screen
 
-from quiz.ui.widgets.fields import taken_by_field
-
 if TYPE_CHECKING:
     from quiz.ui.app import QuizApp
 
@@ -24,7 +22,7 @@ class QuizScreen(Screen[ResultType], Generic[ResultType]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While the window is too small only the "make it larger" notice shows: keys
         # must not answer questions the learner cannot see.
-        if self.app.has_class("-too-small") or taken_by_field(self, action):
+        if self.app.has_class("-too-small"):
             return False
         return self.allows(action, parameters)
 
@@ -41,4 +39,4 @@ class QuizDialog(ModalScreen[ResultType], Generic[ResultType]):
         return cast("QuizApp", self.app)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (self.app.has_class("-too-small") or taken_by_field(self, action))
+        return not self.app.has_class("-too-small")
