@@ -1,4 +1,8 @@
-"""`quiz check [PATH ...]`: check courses and bank files, list their sections and problems."""
+"""`quiz check [PATH ...]`: check courses and bank files, list their sections and problems.
+
+Problems are errors (exit 1) or warnings (exit 0, or 1 with --strict), each printed as
+`path:line:col: message` (`warning: ` before a warning's message).
+"""
 
 from __future__ import annotations
 
@@ -28,7 +32,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--coverage",
         action="store_true",
-        help="also list, for each section, the paragraphs that no question cites",
+        help="also list, for each section, the paragraphs that no question cites, and each "
+        "fact with the questions that ask it",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 on warnings too",
     )
 
 
@@ -59,26 +69,35 @@ def run(args: argparse.Namespace) -> int:
     if usage_errors and not targets:
         return 2
 
-    problem_count = 0
+    problem_count = warning_count = 0
     out = sys.stdout
     for index, (folder, only) in enumerate(targets):
         loaded = load_course(folder)
         problems = list(loaded.problems)
+        warnings = list(loaded.warnings)
         if only is not None:
             problems = [p for p in problems if _belongs(p, only, folder)]
+            warnings = [p for p in warnings if _belongs(p, only, folder)]
         if index:
             out.write("\n")
         _print_course(loaded, only, args.coverage)
         problem_count += len(problems)
-        if problems:
-            out.write(f"  {len(problems)} problem{'s' if len(problems) != 1 else ''}:\n")
-            for problem in problems:
+        warning_count += len(warnings)
+        counts = [_plural(len(problems), "problem")] if problems else []
+        counts += [_plural(len(warnings), "warning")] if warnings else []
+        if counts:
+            out.write(f"  {', '.join(counts)}:\n")
+            for problem in problems + warnings:
                 out.write(strip_control(str(problem)) + "\n")
         else:
             out.write("  no problems\n")
-    if problem_count or usage_errors:
+    if problem_count or usage_errors or (args.strict and warning_count):
         return 1
     return 0
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _belongs(problem: Problem, only: Path, folder: Path) -> bool:
@@ -94,7 +113,7 @@ def _belongs(problem: Problem, only: Path, folder: Path) -> bool:
 
 def _print_course(loaded: CourseLoad, only: Path | None, coverage: bool) -> None:
     from quiz.domain.durations import format_duration
-    from quiz.domain.model import QuestionType
+    from quiz.domain.model import CriticalMode, QuestionType
 
     course = loaded.course
     out = sys.stdout
@@ -132,14 +151,24 @@ def _print_course(loaded: CourseLoad, only: Path | None, coverage: bool) -> None
         f"{totals['tf']:>10} {totals['sh']:>6} {totals['c']:>8}\n"
     )
     for preset in course.exams.values():
-        every_critical = ", every critical question in" if preset.include_critical else ""
+        in_every_exam = {
+            CriticalMode.QUESTIONS: ", every critical question in",
+            CriticalMode.FACTS: ", every critical fact in",
+            CriticalMode.NONE: "",
+        }[preset.critical]
         out.write(
             f"  exam {preset.id}: {strip_control(preset.title)}\n"
             f"    {preset.questions} questions, {format_duration(preset.time_limit_seconds)}, "
-            f"pass mark {preset.pass_mark}%{every_critical}\n"
+            f"pass mark {preset.pass_mark}%{in_every_exam}\n"
         )
+        if preset.sections is not None:
+            counts = [f"{s} {n}" for s, n in preset.sections.items()]
+            _write_wrapped("    per section: ", counts, "      ")
+        elif preset.is_blueprint:
+            out.write("    spread evenly over the sections\n")
     if coverage:
         _print_coverage(course)
+        _print_fact_coverage(course)
 
 
 def _print_coverage(course: Course) -> None:
@@ -161,3 +190,52 @@ def _print_coverage(course: Course) -> None:
             )
     if not missing:
         out.write("    none: every paragraph is cited by at least one question\n")
+
+
+def _print_fact_coverage(course: Course) -> None:
+    """Each fact with the questions that ask it, then the facts no question asks."""
+    out = sys.stdout
+    if not course.facts:
+        out.write("  facts: none listed (each question is its own fact)\n")
+        return
+    asking: dict[str, list[str]] = {fact_id: [] for fact_id in course.facts}
+    own: dict[str, list[str]] = {}  # section -> questions without a fact
+    for question in course.questions:
+        if question.fact is not None and question.fact in asking:
+            asking[question.fact].append(question.id)
+        else:
+            own.setdefault(question.section, []).append(question.id)
+    out.write("  facts and the questions that ask them:\n")
+    for section in course.source.sections:
+        facts = course.facts_in(section.id)
+        if not facts and section.id not in own:
+            continue
+        out.write(f"    {section.id}\n")
+        for fact in facts:
+            label = f"{fact.id} (critical)" if fact.critical else fact.id
+            _write_wrapped(f"      {strip_control(label)}: ", asking[fact.id] or ["none"], " " * 8)
+        if section.id in own:
+            _write_wrapped("      without a fact: ", own[section.id], " " * 8)
+    unasked = [fact for fact in course.facts.values() if not asking[fact.id]]
+    out.write("  facts no question asks:\n")
+    for fact in unasked:
+        text = strip_control(fact.text)
+        if len(text) > 40:
+            text = text[:37].rstrip() + "..."
+        out.write(f"    {fact.section} {fact.id} (course.yaml line {fact.line}): {text}\n")
+    if not unasked:
+        out.write("    none: every fact is asked by at least one question\n")
+
+
+def _write_wrapped(first: str, items: list[str], indent: str, width: int = 80) -> None:
+    """`first` then the items, comma-separated, wrapped at `width` under `indent`."""
+    out = sys.stdout
+    line = first
+    for index, item in enumerate(items):
+        piece = strip_control(item) + ("," if index < len(items) - 1 else "")
+        if line.strip() and line != first and len(line) + 1 + len(piece) > width:
+            out.write(line + "\n")
+            line = indent + piece
+        else:
+            line = line + piece if line == first else line + " " + piece
+    out.write(line + "\n")

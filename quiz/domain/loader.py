@@ -4,7 +4,8 @@ A course folder holds `course.yaml`, the course text it names (`source.md`), and
 bank files: the other `*.yaml` files, each drawn from one section of the text.
 Bank files are written by hand and shared between clinics, so they are treated
 as untrusted input (see `yamlsafe`). Every problem in every file is reported in
-one run as `path:line:col: message`.
+one run as `path:line:col: message`; warnings are kept apart from the problems, so
+that they never stop a course or count against it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from quiz.domain.validate import (
     CourseDraft,
     check_bank,
     check_course_file,
+    check_course_rules,
     check_cross_file,
 )
 
@@ -31,11 +33,13 @@ COURSE_FILE = "course.yaml"
 
 @dataclass(frozen=True)
 class CourseLoad:
-    """The result of loading one course folder: the course if it is usable, and its problems."""
+    """The result of loading one course folder: the course if it is usable, its problems
+    (errors), and its warnings (shown by `quiz check`, which fails on them with --strict)."""
 
     path: Path
     course: Course | None
     problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -167,10 +171,11 @@ def _load_course(folder: Path) -> CourseLoad:
         node = reader.read_yaml(bank_path, what="this bank file")
         if node is None:
             continue
-        bank = check_bank(bank_path, node, source, quotes, reader.problems)
+        facts = draft.facts if draft is not None else None
+        bank = check_bank(bank_path, node, source, quotes, reader.problems, facts)
         if bank is not None:
             banks.append(bank)
-    if draft is not None and not banks and not reader.problems:
+    if draft is not None and not banks and not any(not p.is_warning for p in reader.problems):
         reader.problems.append(
             Problem(
                 folder / COURSE_FILE,
@@ -180,6 +185,8 @@ def _load_course(folder: Path) -> CourseLoad:
             )
         )
     check_cross_file(banks, source, reader.problems)
+    if draft is not None:
+        check_course_rules(draft, source, banks, reader.problems)
 
     course = None
     if draft is not None and source is not None and draft.id is not None:
@@ -194,8 +201,11 @@ def _load_course(folder: Path) -> CourseLoad:
             ),
             exams=draft.exams,
             version="sha256:" + reader.digest.hexdigest(),
+            facts=draft.facts,
         )
-    return CourseLoad(folder, course, tuple(reader.problems))
+    errors = tuple(p for p in reader.problems if not p.is_warning)
+    warnings = tuple(p for p in reader.problems if p.is_warning)
+    return CourseLoad(folder, course, errors, warnings)
 
 
 def _load_source(folder: Path, draft: CourseDraft, reader: _Reader) -> SourceText | None:

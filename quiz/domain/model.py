@@ -15,6 +15,13 @@ class QuestionType(StrEnum):
     SHORT = "short"
 
 
+class Severity(StrEnum):
+    """How bad a problem is: an error makes `quiz check` fail; a warning only with --strict."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input file, where it is, and what to do about it."""
@@ -23,9 +30,15 @@ class Problem:
     line: int  # 1-based
     column: int  # 1-based
     message: str
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity is Severity.WARNING
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        label = "warning: " if self.is_warning else ""
+        return f"{self.path}:{self.line}:{self.column}: {label}{self.message}"
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,24 @@ class SourceRef:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """One thing a section of the course teaches, listed in `course.yaml` (format 2).
+
+    Questions name the fact they test; questions of one fact are enemies (one would
+    give the other's answer away), so an exam never holds two of them. A critical
+    fact is one a wrong answer about could harm a client: by default every exam
+    holds one question of each.
+    """
+
+    id: str
+    section: str
+    text: str
+    critical: bool = False
+    line: int = 0  # where its id is written in course.yaml
+    column: int = 0
+
+
+@dataclass(frozen=True)
 class Question:
     """One question as the bank gives it (choices in the bank's order)."""
 
@@ -87,11 +118,20 @@ class Question:
     source: str  # the quote, as written
     source_ref: SourceRef
     feedback: Mapping[str, str] = field(default_factory=dict)
-    critical: bool = False
+    critical: bool = False  # with a fact, the fact's
     difficulty: int | None = None
     tags: tuple[str, ...] = ()
     path: Path = Path()
     line: int = 0
+    fact: str | None = None  # the id of the fact it tests (format 2); None: its own fact
+
+    @property
+    def fact_key(self) -> str:
+        """What the question tests: its fact's id, or its own id when it names none.
+
+        Two questions with one key are enemies and never share an exam.
+        """
+        return self.fact if self.fact is not None else self.id
 
     @property
     def right_answer_text(self) -> str:
@@ -113,16 +153,51 @@ class Bank:
     questions: tuple[Question, ...]
 
 
+class CriticalMode(StrEnum):
+    """What critical content every exam of a preset must hold."""
+
+    FACTS = "facts"  # one question of every critical fact (format 2's default)
+    QUESTIONS = "questions"  # every critical question (format 1's `include_critical: true`)
+    NONE = "none"  # nothing in particular
+
+
 @dataclass(frozen=True)
 class ExamPreset:
-    """An exam the course defines in `course.yaml`."""
+    """An exam the course defines in `course.yaml`.
+
+    A format-1 preset draws as format 1 always did: spread evenly over the sections,
+    with every critical question when `include_critical` is set. A format-2 preset is
+    a blueprint: the questions per section (`sections`, or evenly), one question of
+    every critical fact (`critical`), never two questions of one fact.
+    """
 
     id: str
     title: str
-    questions: int
-    include_critical: bool
+    questions: int  # how many to draw; with `sections`, their sum
     time_limit_seconds: int
     pass_mark: int  # percent, 0..100
+    critical: CriticalMode = CriticalMode.NONE
+    sections: Mapping[str, int] | None = None  # questions per section id; None: evenly
+    format: int = 1  # the format of the course.yaml it was written in
+    include_critical: bool = False  # format 1's field: the same as critical=QUESTIONS
+
+    def __post_init__(self) -> None:
+        # include_critical and critical say one thing two ways: keep them in step.
+        if self.include_critical and self.critical is CriticalMode.NONE:
+            object.__setattr__(self, "critical", CriticalMode.QUESTIONS)
+        elif self.critical is CriticalMode.QUESTIONS:
+            object.__setattr__(self, "include_critical", True)
+        if self.include_critical and self.critical is not CriticalMode.QUESTIONS:
+            raise ValueError("include_critical means critical=QUESTIONS")
+        if self.format < 2 and (self.critical is CriticalMode.FACTS or self.sections is not None):
+            raise ValueError("critical facts and section counts are format 2")
+        if self.format >= 2 and self.critical is CriticalMode.QUESTIONS:
+            raise ValueError("format 2 presets include critical facts, not questions")
+
+    @property
+    def is_blueprint(self) -> bool:
+        """Drawn by the format-2 rules (quotas, critical facts, enemies apart)."""
+        return self.format >= 2
 
 
 @dataclass(frozen=True)
@@ -137,6 +212,7 @@ class Course:
     banks: tuple[Bank, ...]
     exams: Mapping[str, ExamPreset]
     version: str  # "sha256:<hex>" over course.yaml, the source and the banks
+    facts: Mapping[str, Fact] = field(default_factory=dict)  # by id, in course.yaml order
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -154,6 +230,9 @@ class Course:
 
     def questions_in(self, section_id: str) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.section == section_id)
+
+    def facts_in(self, section_id: str) -> tuple[Fact, ...]:
+        return tuple(f for f in self.facts.values() if f.section == section_id)
 
 
 DEFAULT_PASS_MARK = 80

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from quiz.domain.model import DEFAULT_PASS_MARK, Course, ExamPreset, Question, QuestionType
+from quiz.domain.model import DEFAULT_PASS_MARK, Course, Question, QuestionType
 from quiz.domain.records import (
     AnswerRecord,
     AskedQuestion,
@@ -26,7 +26,13 @@ from quiz.domain.records import (
     Mode,
     Response,
 )
-from quiz.domain.text import fold, strip_control
+
+# Picking questions lives in quiz.domain.selection; these names stay importable from here.
+from quiz.domain.selection import Selection as Selection
+from quiz.domain.selection import SelectionError as SelectionError
+from quiz.domain.selection import pick_questions as pick_questions
+from quiz.domain.selection import resolve_sections as resolve_sections
+from quiz.domain.text import match_typed, strip_control, typed_form
 
 
 class Clock(Protocol):
@@ -51,14 +57,6 @@ class SystemClock:
         return datetime.now(UTC)
 
 
-class SelectionError(ValueError):
-    """The questions asked for cannot be picked (unknown section or preset, empty pool)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 class SessionError(RuntimeError):
     """An answer the session cannot take (finished attempt, practice answer already given)."""
 
@@ -70,117 +68,6 @@ class TimeUp(SessionError):
 def new_seed() -> int:
     """A fresh seed for an attempt that was not given one (saved with the attempt)."""
     return random.SystemRandom().randrange(1, 2**31)
-
-
-# --- picking questions ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Selection:
-    """The questions picked for an attempt, in the order they will be asked."""
-
-    questions: tuple[Question, ...]
-    sections: tuple[str, ...]  # the sections drawn from, in course order
-    note: str | None = None  # something the learner should be told about the pick
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def resolve_sections(course: Course, sections: Iterable[str] | None) -> tuple[str, ...]:
-    """The section ids asked for, checked and in course order (None: every section)."""
-    known = [section.id for section in course.source.sections]
-    if sections is None:
-        return tuple(known)
-    wanted = list(dict.fromkeys(sections))
-    unknown = [s for s in wanted if s not in known]
-    if unknown:
-        raise SelectionError(
-            f"unknown section {', '.join(repr(s) for s in unknown)}: "
-            f"the course has {', '.join(known)}"
-        )
-    if not wanted:
-        raise SelectionError("choose at least one section")
-    return tuple(s for s in known if s in wanted)
-
-
-def pick_questions(
-    course: Course,
-    *,
-    seed: int,
-    sections: Iterable[str] | None = None,
-    count: int | None = None,
-    preset: ExamPreset | None = None,
-) -> Selection:
-    """Pick and order the questions for an attempt.
-
-    With a preset, the draw is spread evenly over the sections and (if the preset
-    says so) every critical question is included; `sections` and `count` override
-    the preset's. Without one, questions are drawn at random from the sections.
-    A count larger than the pool uses the whole pool, and the note says so.
-    """
-    chosen_sections = resolve_sections(course, sections)
-    pool = [q for q in course.questions if q.section in chosen_sections]
-    if not pool:
-        where = "the chosen sections" if sections is not None else "this course"
-        raise SelectionError(f"there are no questions in {where}: choose other sections")
-    if count is None:
-        count = preset.questions if preset is not None else len(pool)
-    if count < 1:
-        raise SelectionError("the number of questions must be at least 1")
-    rng = random.Random(seed)
-    notes: list[str] = []
-    if count > len(pool):
-        where = "the chosen sections" if sections is not None else "this course"
-        notes.append(f"only {_plural(len(pool), 'question')} in {where}; using all {len(pool)}")
-        count = len(pool)
-    if preset is None:
-        rng.shuffle(pool)
-        picked = pool[:count]
-    else:
-        picked = _spread(pool, chosen_sections, count, preset.include_critical, rng, notes)
-    rng.shuffle(picked)
-    return Selection(tuple(picked), chosen_sections, "; ".join(notes) or None)
-
-
-def _spread(
-    pool: list[Question],
-    sections: Sequence[str],
-    count: int,
-    include_critical: bool,
-    rng: random.Random,
-    notes: list[str],
-) -> list[Question]:
-    """Every critical question (if asked), then fill from the section with fewest so far."""
-    picked: list[Question] = []
-    if include_critical:
-        picked = [q for q in pool if q.critical]
-        if len(picked) > count:
-            notes.append(
-                f"all {len(picked)} critical questions are included, "
-                f"more than the {count} asked for"
-            )
-            return picked
-    # Ties between sections are broken in an order drawn from the seed, so the
-    # extra questions of an uneven split do not always go to the first sections.
-    tie_order = list(sections)
-    rng.shuffle(tie_order)
-    rank = {section: index for index, section in enumerate(tie_order)}
-    remaining: dict[str, list[Question]] = {}
-    for section in sections:
-        questions = [q for q in pool if q.section == section and q not in picked]
-        rng.shuffle(questions)
-        remaining[section] = questions
-    taken = Counter(q.section for q in picked)
-    while len(picked) < count:
-        open_sections = [s for s in sections if remaining[s]]
-        if not open_sections:
-            break
-        section = min(open_sections, key=lambda s: (taken[s], rank[s]))
-        picked.append(remaining[section].pop())
-        taken[section] += 1
-    return picked
 
 
 # --- what is shown, and grading ----------------------------------------------------------
@@ -229,9 +116,11 @@ def right_indexes(asked: AskedQuestion) -> frozenset[int]:
     return picked_indexes(asked, list(asked.answer))
 
 
-def grade(asked: AskedQuestion, response: Response) -> bool:
+def grade(asked: AskedQuestion, response: Response, confusable: Iterable[str] = ()) -> bool:
     """Whether `response` is right. Multiple answers are all-or-nothing; typed answers
-    match an accepted one after `fold()`."""
+    match an accepted one by `match_typed` (case, end punctuation and a leading article
+    ignored; one slip forgiven in a long word unless it is within one edit of a
+    `confusable` text: see `confusable_texts`)."""
     if response is None:
         return False
     kind = asked.type
@@ -240,8 +129,35 @@ def grade(asked: AskedQuestion, response: Response) -> bool:
     if kind == QuestionType.MULTIPLE:
         return isinstance(response, list) and set(response) == set(asked.answer)
     if kind == QuestionType.SHORT:
-        return isinstance(response, str) and fold(response) in {fold(a) for a in asked.answer}
+        return isinstance(response, str) and match_typed(response, asked.answer, confusable)[0]
     return isinstance(response, str) and (response,) == asked.answer[:1]
+
+
+def slip_spelling(asked: AskedQuestion, response: Response) -> str | None:
+    """For a typed answer accepted with a spelling slip: the accepted spelling."""
+    if asked.type != QuestionType.SHORT or not isinstance(response, str):
+        return None
+    return match_typed(response, asked.answer)[1]
+
+
+_confusable_cache: dict[str, frozenset[str]] = {}
+
+
+def confusable_texts(course: Course) -> frozenset[str]:
+    """Every accepted typed answer and every choice in the course, in `typed_form`: a
+    typed slip within one edit of any of them (other than the question's own answers)
+    is not forgiven. Cached by course version (a course is immutable)."""
+    texts = _confusable_cache.get(course.version)
+    if texts is None:
+        texts = frozenset(
+            typed_form(text)
+            for question in course.questions
+            for text in (
+                question.answer if question.type == QuestionType.SHORT else question.choices
+            )
+        )
+        _confusable_cache[course.version] = texts
+    return texts
 
 
 def describe_response(asked: AskedQuestion, response: Response) -> str:
@@ -353,20 +269,21 @@ def section_scores(
 
 
 def review_items(
-    course: Course | None, asked: Sequence[AskedQuestion], responses: Mapping[str, Response]
+    course: Course | None,
+    asked: Sequence[AskedQuestion],
+    answers: Mapping[str, tuple[Response, bool]],
 ) -> tuple[ReviewItem, ...]:
-    """The review of an attempt from its saved records (`responses` by question id).
-
-    Used for a live session and for an attempt read back from the score store.
-    """
+    """The review of an attempt from its records: `answers` maps a question id to its
+    latest response and whether it was graded right when given (never re-graded here:
+    a review shows the verdict the attempt was scored with)."""
     items = []
     for question in asked:
-        response = responses.get(question.question_id)
+        response, correct = answers.get(question.question_id, (None, False))
         items.append(
             ReviewItem(
                 asked=question,
                 response=response,
-                correct=grade(question, response),
+                correct=correct,
                 question=course.question(question.question_id) if course else None,
             )
         )
@@ -492,7 +409,11 @@ class QuizSession:
         record = AnswerRecord(
             question_id=asked.question_id,
             response=response,
-            correct=grade(asked, response),
+            correct=grade(
+                asked,
+                response,
+                confusable_texts(self.course) if asked.type == QuestionType.SHORT else (),
+            ),
             seconds=round(seconds, 3),
             answered_at=self._wall_time(now - self.started_monotonic),
         )
@@ -550,11 +471,11 @@ class QuizSession:
 
     def critical_failures(self) -> tuple[AskedQuestion, ...]:
         """Critical questions answered wrongly or left unanswered (either fails an exam)."""
-        return tuple(
-            a
-            for a in self.asked
-            if a.critical and not (a.position in self._latest and self._latest[a.position].correct)
-        )
+        from quiz.domain.grading import verdict  # the pass rule's one home
+
+        right = [position for position, record in self._latest.items() if record.correct]
+        outcome = verdict([a.critical for a in self.asked], right, self.pass_mark)
+        return tuple(self.asked[position] for position in outcome.critical_missed)
 
     def section_scores(self) -> tuple[SectionScore, ...]:
         correct = {p: r.correct for p, r in self._latest.items()}
@@ -566,11 +487,11 @@ class QuizSession:
         return tuple(s for s in self.section_scores() if s.below(mark))
 
     def passed(self) -> bool | None:
-        """Pass or fail for an exam (None for practice)."""
-        if self.pass_mark is None:
-            return None
-        total = len(self.asked)
-        return self.correct_count() * 100 >= self.pass_mark * total and not self.critical_failures()
+        """Pass or fail for an exam (None for practice): quiz.domain.grading's rule."""
+        from quiz.domain.grading import verdict
+
+        right = [position for position, record in self._latest.items() if record.correct]
+        return verdict([a.critical for a in self.asked], right, self.pass_mark).passed
 
     def finish(self, status: AttemptStatus | None = None) -> AttemptResult:
         """End the attempt (once; later calls return the same result).
@@ -583,16 +504,23 @@ class QuizSession:
         expired = self.is_expired()
         if status is None or status is AttemptStatus.ABANDONED:
             status = AttemptStatus.TIMED_OUT if expired else (status or AttemptStatus.COMPLETED)
-        total = len(self.asked)
-        correct = self.correct_count()
+        from quiz.domain.grading import verdict
+
+        right = [position for position, record in self._latest.items() if record.correct]
+        outcome = verdict(
+            [a.critical for a in self.asked],
+            right,
+            self.pass_mark,
+            # An abandoned attempt was never finished: it neither passed nor failed.
+            abandoned=status is AttemptStatus.ABANDONED,
+        )
         self.result = AttemptResult(
             status=status,
             finished_at=self._wall_time(self._capped_elapsed()),
-            correct=correct,
-            total=total,
-            percent=round(100.0 * correct / total, 2),
-            # An abandoned attempt was never finished: it neither passed nor failed.
-            passed=None if status is AttemptStatus.ABANDONED else self.passed(),
+            correct=outcome.correct,
+            total=outcome.total,
+            percent=outcome.percent,
+            passed=outcome.passed,
         )
         return self.result
 
@@ -623,5 +551,8 @@ class QuizSession:
         )
 
     def review(self) -> tuple[ReviewItem, ...]:
-        responses = {self.asked[p].question_id: r for p, r in self._responses.items()}
-        return review_items(self.course, self.asked, responses)
+        answers = {
+            self.asked[p].question_id: (record.response, record.correct)
+            for p, record in self._latest.items()
+        }
+        return review_items(self.course, self.asked, answers)

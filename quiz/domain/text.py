@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # Curly quotes, primes and the dash family, mapped to their plain ASCII forms.
 _PLAIN = str.maketrans(
@@ -93,3 +94,97 @@ def strip_control(text: str) -> str:
 def learner_key(name: str) -> str:
     """The key used to match a learner's name: casefold(NFC(trimmed name))."""
     return unicodedata.normalize("NFC", name.strip()).casefold()
+
+
+# --- typed answers ---------------------------------------------------------------------
+
+_LEADING_ARTICLE = re.compile(r"(?:a|an|the) (?=\S)")
+SLIP_MIN_LETTERS = 6
+"""A spelling slip is forgiven only in a word of at least this many letters."""
+
+
+def _strip_end_punctuation(text: str) -> str:
+    start, end = 0, len(text)
+    while start < end and unicodedata.category(text[start]).startswith("P"):
+        start += 1
+    while end > start and unicodedata.category(text[end - 1]).startswith("P"):
+        end -= 1
+    return text[start:end].strip()
+
+
+def typed_form(text: str) -> str:
+    """A typed answer as it is compared with the accepted ones.
+
+    `fold()`, then punctuation at either end dropped, then one leading article ("a",
+    "an", "the") dropped: "The capillaries." matches "capillaries". Inner punctuation
+    stays ("Retin-A" is not "Retin A" unless both are accepted).
+    """
+    text = _strip_end_punctuation(fold(text))
+    return _strip_end_punctuation(_LEADING_ARTICLE.sub("", text, count=1))
+
+
+def within_one_edit(first: str, second: str) -> bool:
+    """Whether the two texts differ by at most one insertion, deletion, substitution or
+    swap of two neighbouring characters (the optimal string alignment distance <= 1)."""
+    if first == second:
+        return True
+    if abs(len(first) - len(second)) > 1:
+        return False
+    prefix = 0
+    for a, b in zip(first, second, strict=False):
+        if a != b:
+            break
+        prefix += 1
+    rest_first, rest_second = first[prefix:], second[prefix:]
+    if len(first) == len(second):
+        return (
+            rest_first[1:] == rest_second[1:]  # one substitution
+            or (
+                len(rest_first) >= 2
+                and rest_first[0] == rest_second[1]
+                and rest_first[1] == rest_second[0]
+                and rest_first[2:] == rest_second[2:]  # one swap
+            )
+        )
+    longer, shorter = (
+        (rest_first, rest_second) if len(first) > len(second) else (rest_second, rest_first)
+    )
+    return longer[1:] == shorter  # one insertion or deletion
+
+
+def is_slip(typed: str, accepted: str) -> bool:
+    """Whether `typed` is `accepted` with one slip in one word of six letters or more
+    (both already in `typed_form`). Words are not joined or split by a slip."""
+    if typed == accepted:
+        return False
+    typed_words, accepted_words = typed.split(" "), accepted.split(" ")
+    if len(typed_words) != len(accepted_words):
+        return False
+    differing = [(t, a) for t, a in zip(typed_words, accepted_words, strict=True) if t != a]
+    if len(differing) != 1:
+        return False
+    typed_word, accepted_word = differing[0]
+    letters = sum(1 for char in accepted_word if char.isalpha())
+    return letters >= SLIP_MIN_LETTERS and within_one_edit(typed_word, accepted_word)
+
+
+def match_typed(
+    typed: str, accepted: Iterable[str], confusable: Iterable[str] = ()
+) -> tuple[bool, str | None]:
+    """Grade a typed answer: (right, the accepted spelling when it was a forgiven slip).
+
+    Right when `typed_form(typed)` equals an accepted answer's, or is one slip away from
+    one (see `is_slip`) and not also within one edit of a `confusable` text (another
+    question's answer or choice, in `typed_form`): a slip that could be another answer
+    is that answer's case, never forgiven.
+    """
+    wanted = typed_form(typed)
+    forms = {typed_form(answer): answer for answer in accepted}
+    if wanted in forms:
+        return True, None
+    for form, answer in forms.items():
+        if is_slip(wanted, form):
+            if any(within_one_edit(wanted, other) for other in confusable if other not in forms):
+                return False, None
+            return True, answer
+    return False, None

@@ -99,10 +99,6 @@ class AttemptDetail:
     def questions(self) -> tuple[AskedQuestion, ...]:
         return tuple(item.question for item in self.items)
 
-    def responses(self) -> dict[str, Response]:
-        """The latest response by question id (for quiz.domain.session.review_items)."""
-        return {i.question.question_id: i.response for i in self.items if i.answer}
-
     def correct_count(self) -> int:
         return sum(1 for item in self.items if item.correct)
 

@@ -283,7 +283,7 @@ class QuizApp(WindowSizeMixin, StoreSetupMixin):
         assert self.course is not None
         seed = seed if seed is not None else new_seed()
         selection = pick_questions(
-            self.course, seed=seed, sections=sections, count=count, preset=preset
+            self.course, seed=seed, sections=sections, count=count, preset=preset, mode=mode
         )
         if selection.note and tell:
             self.notify(selection.note[0].upper() + selection.note[1:] + ".", markup=False)

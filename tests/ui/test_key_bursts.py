@@ -35,7 +35,7 @@ def asked(mode: Mode, seed: int) -> tuple[AskedQuestion, ...]:
     """The questions the app will ask for this seed, in order, with their shown choices."""
     course = load_course(KEYS).course
     assert course is not None
-    selection = pick_questions(course, seed=seed, count=COUNT)
+    selection = pick_questions(course, seed=seed, count=COUNT, mode=mode)
     return QuizSession(course, selection, mode=mode, seed=seed, clock=SystemClock()).asked
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from quiz.domain.loader import load_course
-from quiz.domain.model import QuestionType
+from quiz.domain.model import CriticalMode, QuestionType
 from quiz.domain.text import fold
 from quiz.paths import bundled_questions_dir
 
@@ -43,11 +43,19 @@ def test_the_course_meets_its_brief() -> None:
     assert all(q.explanation and q.source for q in questions)
     scenarios = [q for q in questions if "scenario" in q.tags]
     assert len(scenarios) * 3 >= len(questions)
+    # Critical only where a wrong answer could harm a client, and the flag lives on facts.
+    critical_facts = {f.id for f in course.facts.values() if f.critical}
+    assert critical_facts
     critical = {q.id for q in questions if q.critical}
-    assert critical == {q.id for q in questions if q.section == "drugs-pregnancy"}
+    assert critical == {q.id for q in questions if q.fact in critical_facts}
+    assert not {"drugs-pregnancy-02", "drugs-pregnancy-09"} & critical, "mechanism questions"
+    assert all(q.type is not QuestionType.SHORT for q in questions if q.critical)
+    asked_per_fact = Counter(q.fact for q in questions)
+    assert all(asked_per_fact[f] >= 2 for f in critical_facts), asked_per_fact
+    assert all(q.fact for q in questions), "every question names its fact"
     preset = course.exams["staff-check"]
     assert (preset.questions, preset.time_limit_seconds, preset.pass_mark) == (20, 900, 80)
-    assert preset.include_critical
+    assert preset.critical is CriticalMode.FACTS
 
 
 def test_every_paragraph_is_cited() -> None:

@@ -16,6 +16,7 @@ from quiz.domain.session import (
     letter,
     picked_indexes,
     shown_choices,
+    slip_spelling,
 )
 from quiz.ui.widgets.passage import PassageView, literal
 
@@ -62,6 +63,9 @@ class FeedbackPanel(VerticalGroup):
         yield verdict
         if self.show_response:
             yield self._line("Your answer: ", describe_response(item.asked, item.response))
+        spelling = slip_spelling(item.asked, item.response) if item.correct else None
+        if spelling is not None:
+            yield self._line("Accepted with a spelling slip. The right spelling: ", spelling)
         if not item.correct:
             yield self._line("The right answer: ", describe_answer(item.asked))
         for label, text in choice_feedback(item):
