@@ -27,14 +27,7 @@ from dataclasses import dataclass, field
 
 from quiz.domain.model import Course, CriticalMode, ExamPreset, Question
 from quiz.domain.records import Mode
-
-
-class SelectionError(ValueError):
-    """The questions asked for cannot be picked (unknown section or preset, empty pool)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+from quiz.errors import SelectionError as SelectionError
 
 
 @dataclass(frozen=True)

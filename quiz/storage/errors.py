@@ -6,24 +6,14 @@ import errno
 import os
 import sqlite3
 from pathlib import Path
-from typing import Literal
 
-StoreErrorKind = Literal["corrupt", "not_a_database", "readonly", "full", "locked", "other"]
+from quiz.errors import StoreError as StoreError
+from quiz.errors import StoreErrorKind as StoreErrorKind
 
 BUSY_TIMEOUT_SECONDS = 10.0
 
 _UNTOUCHED = "The file was not changed."
 _ELSEWHERE = "or choose another file with --db PATH"
-
-
-class StoreError(Exception):
-    """A problem with the score store. `message` names the file and says what to do."""
-
-    def __init__(self, kind: StoreErrorKind, path: Path, message: str) -> None:
-        super().__init__(message)
-        self.kind: StoreErrorKind = kind
-        self.path = path
-        self.message = message
 
 
 def not_a_database(path: Path, why: str = "it is not an SQLite database") -> StoreError:
