@@ -54,7 +54,7 @@ def test_home(app: QuizApp, snap_compare: Any) -> None:
 def test_practice_question_with_a_choice_picked(app: QuizApp, snap_compare: Any) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         assert app.course is not None
-        seed = seed_for(app, "procedure-03", sections=["procedure"])
+        seed = seed_for(app, "procedure-02", sections=["procedure"])
         start(app, seed=seed, sections=["procedure"], count=4)
         await pilot.pause()
         await pilot.press("b")
