@@ -9,6 +9,9 @@ from pathlib import Path
 
 
 class QuestionType(StrEnum):
+    """The built-in question types. A question's `type` is a str: one of these, or the
+    name of a kind registered with `quiz.domain.kinds.register_kind`."""
+
     SINGLE = "single"
     MULTIPLE = "multiple"
     TRUE_FALSE = "true_false"
@@ -108,7 +111,7 @@ class Question:
 
     id: str
     section: str
-    type: QuestionType
+    type: str  # the name of its kind (quiz.domain.kinds): a QuestionType for the built-in ones
     prompt: str
     choices: tuple[str, ...]  # empty for true_false and short
     # single: the right choice; multiple: the right choices; true_false: ("true",) or
@@ -132,15 +135,6 @@ class Question:
         Two questions with one key are enemies and never share an exam.
         """
         return self.fact if self.fact is not None else self.id
-
-    @property
-    def right_answer_text(self) -> str:
-        """The right answer, as a person reads it."""
-        if self.type is QuestionType.TRUE_FALSE:
-            return "True" if self.answer == ("true",) else "False"
-        if self.type is QuestionType.SHORT:
-            return self.answer[0]
-        return "; ".join(self.answer)
 
 
 @dataclass(frozen=True)

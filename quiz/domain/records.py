@@ -36,7 +36,7 @@ class AskedQuestion:
     position: int  # 0-based order in the attempt
     question_id: str
     section: str
-    type: str  # a QuestionType value
+    type: str  # the name of its kind (quiz.domain.kinds), as in Question.type
     prompt: str
     choices: tuple[str, ...]  # in the order shown; empty for true_false and short
     answer: tuple[str, ...]  # the right answer(s), as in Question.answer

@@ -1,4 +1,9 @@
-"""A quiz attempt without Textual: the questions and their order, answers, grading, the deadline.
+"""A quiz attempt without Textual: the questions and their order, answers, the deadline.
+
+What it is made of lives beside it, one concept a module: the clock (quiz.domain.clock),
+drawing the questions (quiz.domain.selection), grading and the pass rule
+(quiz.domain.grading), what the learner sees and reads back (quiz.domain.answers), and
+what differs between question types (quiz.domain.kinds).
 
 Everything random comes from `random.Random(seed)` (never the global generator), so
 the same seed gives the same questions, in the same order, with the same choice
@@ -9,14 +14,28 @@ the deadline is a point on the monotonic clock, never a count of ticks.
 from __future__ import annotations
 
 import random
-import time
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from datetime import datetime, timedelta
 
-from quiz.domain.model import DEFAULT_PASS_MARK, Course, Question, QuestionType
+# What a session is made of lives beside it; these names stay importable from here.
+from quiz.domain.answers import ReviewItem as ReviewItem
+from quiz.domain.answers import describe_answer as describe_answer
+from quiz.domain.answers import describe_response as describe_response
+from quiz.domain.answers import letter as letter
+from quiz.domain.answers import picked_indexes as picked_indexes
+from quiz.domain.answers import response_for as response_for
+from quiz.domain.answers import review_items as review_items
+from quiz.domain.answers import right_indexes as right_indexes
+from quiz.domain.answers import shown_choices as shown_choices
+from quiz.domain.clock import Clock as Clock
+from quiz.domain.clock import SystemClock as SystemClock
+from quiz.domain.grading import SectionScore as SectionScore
+from quiz.domain.grading import confusable_texts as confusable_texts
+from quiz.domain.grading import grade as grade
+from quiz.domain.grading import section_scores as section_scores
+from quiz.domain.grading import slip_spelling as slip_spelling
+from quiz.domain.grading import verdict
+from quiz.domain.kinds import kind_of
+from quiz.domain.model import DEFAULT_PASS_MARK, Course, Question
 from quiz.domain.records import (
     AnswerRecord,
     AskedQuestion,
@@ -26,35 +45,10 @@ from quiz.domain.records import (
     Mode,
     Response,
 )
-
-# Picking questions lives in quiz.domain.selection; these names stay importable from here.
 from quiz.domain.selection import Selection as Selection
 from quiz.domain.selection import SelectionError as SelectionError
 from quiz.domain.selection import pick_questions as pick_questions
 from quiz.domain.selection import resolve_sections as resolve_sections
-from quiz.domain.text import match_typed, strip_control, typed_form
-
-
-class Clock(Protocol):
-    """Where a session reads the time."""
-
-    def monotonic(self) -> float:
-        """Seconds on a clock that never goes back (for deadlines and durations)."""
-        ...
-
-    def now(self) -> datetime:
-        """The wall-clock time, timezone-aware UTC (for records)."""
-        ...
-
-
-class SystemClock:
-    """The real clock."""
-
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 class SessionError(RuntimeError):
@@ -70,116 +64,6 @@ def new_seed() -> int:
     return random.SystemRandom().randrange(1, 2**31)
 
 
-# --- what is shown, and grading ----------------------------------------------------------
-
-
-def letter(index: int) -> str:
-    """The label of choice `index`: A, B, C..."""
-    return chr(ord("A") + index)
-
-
-def shown_choices(asked: AskedQuestion) -> tuple[str, ...]:
-    """The choices as the learner sees them (true/false questions show True and False)."""
-    if asked.type == QuestionType.TRUE_FALSE:
-        return ("True", "False")
-    return asked.choices
-
-
-def response_for(asked: AskedQuestion, picked: Iterable[int]) -> Response:
-    """The response for the choices picked (by index in the shown order); None for none."""
-    indexes = sorted(set(picked))
-    if not indexes:
-        return None
-    if asked.type == QuestionType.TRUE_FALSE:
-        return indexes[0] == 0
-    if asked.type == QuestionType.MULTIPLE:
-        return [asked.choices[i] for i in indexes]
-    if asked.type == QuestionType.SINGLE:
-        return asked.choices[indexes[0]]
-    raise ValueError("a short question has no choices")
-
-
-def picked_indexes(asked: AskedQuestion, response: Response) -> frozenset[int]:
-    """The shown choices a response picks (the reverse of `response_for`)."""
-    if response is None or asked.type == QuestionType.SHORT:
-        return frozenset()
-    if isinstance(response, bool):
-        return frozenset({0 if response else 1})
-    texts = [response] if isinstance(response, str) else response
-    return frozenset(i for i, choice in enumerate(asked.choices) if choice in texts)
-
-
-def right_indexes(asked: AskedQuestion) -> frozenset[int]:
-    """The shown choices that make up the right answer (none for a short question)."""
-    if asked.type == QuestionType.TRUE_FALSE:
-        return picked_indexes(asked, asked.answer == ("true",))
-    return picked_indexes(asked, list(asked.answer))
-
-
-def grade(asked: AskedQuestion, response: Response, confusable: Iterable[str] = ()) -> bool:
-    """Whether `response` is right. Multiple answers are all-or-nothing; typed answers
-    match an accepted one by `match_typed` (case, end punctuation and a leading article
-    ignored; one slip forgiven in a long word unless it is within one edit of a
-    `confusable` text: see `confusable_texts`)."""
-    if response is None:
-        return False
-    kind = asked.type
-    if kind == QuestionType.TRUE_FALSE:
-        return isinstance(response, bool) and response == (asked.answer == ("true",))
-    if kind == QuestionType.MULTIPLE:
-        return isinstance(response, list) and set(response) == set(asked.answer)
-    if kind == QuestionType.SHORT:
-        return isinstance(response, str) and match_typed(response, asked.answer, confusable)[0]
-    return isinstance(response, str) and (response,) == asked.answer[:1]
-
-
-def slip_spelling(asked: AskedQuestion, response: Response) -> str | None:
-    """For a typed answer accepted with a spelling slip: the accepted spelling."""
-    if asked.type != QuestionType.SHORT or not isinstance(response, str):
-        return None
-    return match_typed(response, asked.answer)[1]
-
-
-_confusable_cache: dict[str, frozenset[str]] = {}
-
-
-def confusable_texts(course: Course) -> frozenset[str]:
-    """Every accepted typed answer and every choice in the course, in `typed_form`: a
-    typed slip within one edit of any of them (other than the question's own answers)
-    is not forgiven. Cached by course version (a course is immutable)."""
-    texts = _confusable_cache.get(course.version)
-    if texts is None:
-        texts = frozenset(
-            typed_form(text)
-            for question in course.questions
-            for text in (
-                question.answer if question.type == QuestionType.SHORT else question.choices
-            )
-        )
-        _confusable_cache[course.version] = texts
-    return texts
-
-
-def describe_response(asked: AskedQuestion, response: Response) -> str:
-    """A response as the learner reads it: "B. They break apart", "True", the typed text."""
-    if response is None or response == "" or response == []:
-        return "(unanswered)"
-    if asked.type == QuestionType.SHORT:
-        return str(response)
-    choices = shown_choices(asked)
-    return "; ".join(f"{letter(i)}. {choices[i]}" for i in sorted(picked_indexes(asked, response)))
-
-
-def describe_answer(asked: AskedQuestion) -> str:
-    """The right answer as the learner reads it, with its letters."""
-    if asked.type == QuestionType.SHORT:
-        first, *others = asked.answer
-        return f"{first} (also accepted: {', '.join(others)})" if others else first
-    if asked.type == QuestionType.TRUE_FALSE:
-        return describe_response(asked, asked.answer == ("true",))
-    return describe_response(asked, list(asked.answer))
-
-
 def _ask(position: int, question: Question, seed: int) -> AskedQuestion:
     choices = list(question.choices)
     # One generator per question, seeded from the attempt's seed and the question's
@@ -189,105 +73,12 @@ def _ask(position: int, question: Question, seed: int) -> AskedQuestion:
         position=position,
         question_id=question.id,
         section=question.section,
-        type=question.type.value,
+        type=str(question.type),
         prompt=question.prompt,
         choices=tuple(choices),
         answer=question.answer,
         critical=question.critical,
     )
-
-
-def _normalise(asked: AskedQuestion, response: Response) -> Response:
-    """The response checked against the question, in a canonical form; None if empty."""
-    kind = asked.type
-    if response is None:
-        return None
-    if kind == QuestionType.SHORT:
-        if not isinstance(response, str):
-            raise ValueError("a short question takes typed text")
-        text = strip_control(response).strip()
-        return text or None
-    if kind == QuestionType.TRUE_FALSE:
-        if not isinstance(response, bool):
-            raise ValueError("a true/false question takes True or False")
-        return response
-    texts = [response] if isinstance(response, str) else response
-    if not isinstance(texts, list) or any(t not in asked.choices for t in texts):
-        raise ValueError("the response is not one of the question's choices")
-    if kind == QuestionType.SINGLE:
-        if len(texts) != 1:
-            raise ValueError("a single-answer question takes one choice")
-        return texts[0]
-    ordered = [c for c in asked.choices if c in texts]
-    return ordered or None
-
-
-# --- results ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SectionScore:
-    """How the learner did on the questions from one section."""
-
-    section_id: str
-    title: str
-    correct: int
-    total: int
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.correct / self.total if self.total else 0.0
-
-    def below(self, pass_mark: int) -> bool:
-        # Whole numbers, so 4 of 5 against 80 is not lost to rounding.
-        return self.correct * 100 < pass_mark * self.total
-
-
-@dataclass(frozen=True)
-class ReviewItem:
-    """One question of a finished attempt, as the review shows it."""
-
-    asked: AskedQuestion
-    response: Response
-    correct: bool
-    question: Question | None  # the bank's question (explanation, passage), if still there
-
-    @property
-    def answered(self) -> bool:
-        return self.response is not None
-
-
-def section_scores(
-    course: Course, asked: Sequence[AskedQuestion], correct: Mapping[int, bool]
-) -> tuple[SectionScore, ...]:
-    """Scores per section, in course order; `correct` maps positions to right/wrong."""
-    totals: Counter[str] = Counter(a.section for a in asked)
-    rights: Counter[str] = Counter(a.section for a in asked if correct.get(a.position, False))
-    order = [s.id for s in course.source.sections]
-    ids = sorted(totals, key=lambda s: (order.index(s) if s in order else len(order), s))
-    return tuple(SectionScore(s, course.section_title(s), rights[s], totals[s]) for s in ids)
-
-
-def review_items(
-    course: Course | None,
-    asked: Sequence[AskedQuestion],
-    answers: Mapping[str, tuple[Response, bool]],
-) -> tuple[ReviewItem, ...]:
-    """The review of an attempt from its records: `answers` maps a question id to its
-    latest response and whether it was graded right when given (never re-graded here:
-    a review shows the verdict the attempt was scored with)."""
-    items = []
-    for question in asked:
-        response, correct = answers.get(question.question_id, (None, False))
-        items.append(
-            ReviewItem(
-                asked=question,
-                response=response,
-                correct=correct,
-                question=course.question(question.question_id) if course else None,
-            )
-        )
-    return tuple(items)
 
 
 # --- the session -----------------------------------------------------------------------
@@ -399,21 +190,19 @@ class QuizSession:
         if self.mode is Mode.PRACTICE and position in self._latest:
             raise SessionError("a practice question is answered once")
         asked = self.asked[position]
-        response = _normalise(asked, response)
+        kind = kind_of(asked.type)
+        response = kind.normalise(asked, response) if response is not None else None
         if response is None:
             raise ValueError("no answer given")
         now = self.clock.monotonic()
         seconds = self._time_on[position]
         if position == self._current:
             seconds += now - self._entered_at
+        confusable = confusable_texts(self.course) if kind.uses_confusables else ()
         record = AnswerRecord(
             question_id=asked.question_id,
             response=response,
-            correct=grade(
-                asked,
-                response,
-                confusable_texts(self.course) if asked.type == QuestionType.SHORT else (),
-            ),
+            correct=kind.grade(asked, response, confusable),
             seconds=round(seconds, 3),
             answered_at=self._wall_time(now - self.started_monotonic),
         )
@@ -471,8 +260,6 @@ class QuizSession:
 
     def critical_failures(self) -> tuple[AskedQuestion, ...]:
         """Critical questions answered wrongly or left unanswered (either fails an exam)."""
-        from quiz.domain.grading import verdict  # the pass rule's one home
-
         right = [position for position, record in self._latest.items() if record.correct]
         outcome = verdict([a.critical for a in self.asked], right, self.pass_mark)
         return tuple(self.asked[position] for position in outcome.critical_missed)
@@ -488,8 +275,6 @@ class QuizSession:
 
     def passed(self) -> bool | None:
         """Pass or fail for an exam (None for practice): quiz.domain.grading's rule."""
-        from quiz.domain.grading import verdict
-
         right = [position for position, record in self._latest.items() if record.correct]
         return verdict([a.critical for a in self.asked], right, self.pass_mark).passed
 
@@ -504,8 +289,6 @@ class QuizSession:
         expired = self.is_expired()
         if status is None or status is AttemptStatus.ABANDONED:
             status = AttemptStatus.TIMED_OUT if expired else (status or AttemptStatus.COMPLETED)
-        from quiz.domain.grading import verdict
-
         right = [position for position, record in self._latest.items() if record.correct]
         outcome = verdict(
             [a.critical for a in self.asked],

@@ -15,7 +15,6 @@ from quiz.domain.model import Paragraph, Problem, Section, SourceRef, SourceText
 from quiz.domain.text import find_control, fold, fold_with_map
 
 _HEADING = re.compile(r"^##\s+(?P<title>.*?)\s*\{#(?P<id>[A-Za-z0-9][A-Za-z0-9_-]*)\}\s*$")
-SECTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
 def parse_source(path: Path, text: str) -> tuple[SourceText, list[Problem]]:

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from quiz.domain.model import QuestionType
+from quiz.domain.kinds import kind_of
 from quiz.domain.records import AskedQuestion, Response
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -101,56 +101,32 @@ def unpack_ints(data: bytes) -> list[int]:
 
 
 def encode_response(asked: AskedQuestion, response: Response) -> int | str | None:
-    """A response as stored: a bit per shown choice picked (single, multiple), 1/0 for
-    true/false, the text for short, NULL for no answer.
+    """A response as stored, by its question's kind (quiz.domain.kinds): a bit per shown
+    choice picked (single, multiple), 1/0 for true/false, the text for short; NULL for
+    no answer.
 
     Raises ValueError when the response does not fit the question (a bug in the caller,
-    or a damaged import file).
+    or a damaged import file), or its type has no kind.
     """
     if response is None:
         return None
-    kind = asked.type
-    if kind == QuestionType.TRUE_FALSE:
-        if not isinstance(response, bool):
-            raise ValueError(f"a true/false response must be true or false, not {response!r}")
-        return int(response)
-    if kind == QuestionType.SHORT:
-        if not isinstance(response, str):
-            raise ValueError(f"a short response must be text, not {response!r}")
-        return response
-    if kind == QuestionType.SINGLE:
-        if not isinstance(response, str):
-            raise ValueError(f"a single-answer response must be one choice, not {response!r}")
-        picked = [response]
-    elif kind == QuestionType.MULTIPLE:
-        if not isinstance(response, list) or not all(isinstance(r, str) for r in response):
-            raise ValueError(f"a multiple-answer response must be a list, not {response!r}")
-        picked = response
-    else:
-        raise ValueError(f"unknown question type {kind!r}")
-    mask = 0
-    for text in picked:
-        try:
-            mask |= 1 << asked.choices.index(text)
-        except ValueError:
-            raise ValueError(f"{text!r} is not one of the choices shown") from None
-    return mask
+    return kind_of(asked.type).encode(asked, response)
 
 
 def decode_response(asked: AskedQuestion, stored: int | str | None) -> Response:
+    """The response `encode_response` stored."""
     if stored is None:
         return None
-    kind = asked.type
-    if kind == QuestionType.TRUE_FALSE:
-        return bool(stored)
-    if kind == QuestionType.SHORT:
-        return str(stored)
-    if not isinstance(stored, int):
-        raise ValueError(f"stored response {stored!r} is not a choice mask")
-    picked = [c for i, c in enumerate(asked.choices) if stored >> i & 1]
-    if kind == QuestionType.SINGLE:
-        return picked[0] if picked else None
-    return picked
+    return kind_of(asked.type).decode(asked, stored)
+
+
+def is_choice_mask(question_type: str) -> bool:
+    """Whether a stored response of `question_type` is a bit mask over the choices as
+    shown (bit i: choice i), which reports count per choice; False for an unknown type."""
+    try:
+        return kind_of(question_type).stores_choice_mask
+    except ValueError:
+        return False
 
 
 # --- the question as asked --------------------------------------------------------------

@@ -14,7 +14,10 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from quiz.domain.session import letter
+from quiz.domain.answers import letter, picked_indexes, response_for
+from quiz.domain.kinds import kind_of
+from quiz.domain.records import AskedQuestion, Response
+from quiz.ui.widgets.answer import AnswerWidget
 from quiz.ui.widgets.passage import literal
 
 
@@ -69,8 +72,10 @@ class ChoiceRow(Static):
             choice_list.pick(self.index)
 
 
-class ChoiceList(VerticalGroup):
-    """A question's choices. Posts `Picked` when the learner picks or toggles one."""
+class ChoiceList(VerticalGroup, AnswerWidget):
+    """A question's choices. Posts `Picked` when the learner picks or toggles one.
+
+    The answer widget of every kind that shows choices (single, multiple, true_false)."""
 
     class Picked(Message):
         """The picked set changed."""
@@ -108,6 +113,26 @@ class ChoiceList(VerticalGroup):
         if new_rows:
             self.mount_all(new_rows)
         self._redraw(rows[: len(self.choices)] + new_rows)
+
+    def show_answer(self, asked: AskedQuestion, response: Response) -> None:
+        kind = kind_of(asked.type)
+        self.set_choices(
+            kind.shown_choices(asked),
+            multiple=kind.picks_several,
+            picked=picked_indexes(asked, response),
+        )
+
+    def hide_answer(self) -> None:
+        self.set_choices((), multiple=False)
+
+    def read_response(self, asked: AskedQuestion) -> Response:
+        return response_for(asked, self.picked)
+
+    def freeze(self, right: Iterable[int] | None = None) -> None:
+        if right is not None:
+            self.show_verdicts(right)
+        else:
+            self.locked = True
 
     def _rows(self) -> list[ChoiceRow]:
         return [row for row in self.query_children(ChoiceRow) if row.index < len(self.choices)]

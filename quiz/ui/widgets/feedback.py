@@ -8,16 +8,10 @@ from textual.containers import VerticalGroup
 from textual.content import Content
 from textual.widgets import Static
 
-from quiz.domain.model import Course, QuestionType
-from quiz.domain.session import (
-    ReviewItem,
-    describe_answer,
-    describe_response,
-    letter,
-    picked_indexes,
-    shown_choices,
-    slip_spelling,
-)
+from quiz.domain.answers import ReviewItem, describe_answer, describe_response
+from quiz.domain.answers import choice_feedback as feedback_for_choices
+from quiz.domain.grading import slip_spelling
+from quiz.domain.model import Course
 from quiz.ui.widgets.passage import PassageView, literal
 
 
@@ -32,18 +26,9 @@ def verdict_text(item: ReviewItem) -> str:
 
 def choice_feedback(item: ReviewItem) -> list[tuple[str, str]]:
     """The bank's feedback for each choice the learner picked: (label, text)."""
-    question = item.question
-    if question is None or not question.feedback or item.response is None:
+    if item.question is None:
         return []
-    asked = item.asked
-    shown = shown_choices(asked)
-    found = []
-    for index in sorted(picked_indexes(asked, item.response)):
-        key = shown[index].lower() if asked.type == QuestionType.TRUE_FALSE else shown[index]
-        text = question.feedback.get(key)
-        if text:
-            found.append((f"{letter(index)}. {shown[index]}", text))
-    return found
+    return feedback_for_choices(item.question, item.asked, item.response)
 
 
 class FeedbackPanel(VerticalGroup):
