@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from quiz import paths
 from quiz.domain.text import strip_control
+from quiz.errors import ExitCode
 
 if TYPE_CHECKING:  # the loader (PyYAML, validation) is imported when the command runs,
     # so that building the command line costs nothing when the app opens
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     for message in usage_errors:
         print(f"quiz check: {message}", file=sys.stderr)
     if usage_errors and not targets:
-        return 2
+        return ExitCode.USAGE
 
     problem_count = warning_count = 0
     out = sys.stdout
@@ -92,8 +93,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             out.write("  no problems\n")
     if problem_count or usage_errors or (args.strict and warning_count):
-        return 1
-    return 0
+        return ExitCode.PROBLEM
+    return ExitCode.OK
 
 
 def _plural(count: int, noun: str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quiz import paths
+from quiz.errors import ExitCode
 
 if TYPE_CHECKING:  # the store is imported when the command runs, not with quiz.cli
     from quiz.storage.exchange import RecomputedVerdict
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from quiz.storage.scores import ScoreStore, StoreError
 
     path = paths.db_path(args.db)
-    status = 0
+    status = ExitCode.OK
     store: ScoreStore | None = None
     try:
         for name in args.files:
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
                 print(
                     f"quiz import: {error.message} Nothing was imported from it.", file=sys.stderr
                 )
-                status = 1
+                status = ExitCode.PROBLEM
                 continue
             if store is None:
                 store = ScoreStore.open(path)
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
             for change in outcome.recomputed:
                 print(_describe_recomputed(file, change))
             if outcome.conflicting:
-                status = 1
+                status = ExitCode.PROBLEM
                 print(
                     f"quiz import: {file}: {len(outcome.conflicting)} attempt(s) have the id of "
                     f"a different attempt already in {path}; they were not imported and the "
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
                 )
     except StoreError as error:
         print(f"quiz import: {error.message}", file=sys.stderr)
-        return 1
+        return ExitCode.PROBLEM
     finally:
         if store is not None:
             store.close()
@@ -95,9 +96,10 @@ def _describe_recomputed(file: Path, change: RecomputedVerdict) -> str:
     (2 of 3 right, 66.67%; critical question 3 missed); the recomputed verdict was stored"
     """
     from quiz.domain.text import strip_control
+    from quiz.tables.formats import verdict_word
 
     outcome = change.verdict
-    said = _verdict_word(change.file_passed)
+    said = verdict_word(change.file_passed)
     if change.file_correct is not None and change.file_correct != outcome.correct:
         said = f"{change.file_correct} of {outcome.total} right and {said}"
     why = [f"{outcome.correct} of {outcome.total} right, {outcome.percent:g}%"]
@@ -108,10 +110,6 @@ def _describe_recomputed(file: Path, change: RecomputedVerdict) -> str:
     return (
         f"{file}: attempt {strip_control(change.attempt_id)} ({strip_control(change.learner)}): "
         f"file said "
-        f"{said}, recomputed {_verdict_word(outcome.passed)} ({'; '.join(why)}); "
+        f"{said}, recomputed {verdict_word(outcome.passed)} ({'; '.join(why)}); "
         "the recomputed verdict was stored"
     )
-
-
-def _verdict_word(passed: bool | None) -> str:
-    return "no verdict" if passed is None else ("passed" if passed else "failed")

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from quiz import paths
-from quiz.commands.scores import TABLE_WIDTH, fit, terminal_text, text_width
+from quiz.errors import ExitCode
+from quiz.tables.formats import NO_VALUE, local_minute
+from quiz.tables.text import TABLE_WIDTH, fit, line, terminal_text
 
 if TYPE_CHECKING:
     from quiz.storage.learners import ForgetPlan, LearnerInfo
@@ -67,11 +69,11 @@ def run(args: argparse.Namespace) -> int:
     if not path.exists():
         if action is None:
             print(f"no learners yet (the store {path} does not exist)")
-            return 0
+            return ExitCode.OK
         print(
             f"quiz learners: the store {path} does not exist: nothing to change.", file=sys.stderr
         )
-        return 1
+        return ExitCode.PROBLEM
     try:
         with ScoreStore.open(path, create=False) as store:
             if action == "rename":
@@ -81,15 +83,15 @@ def run(args: argparse.Namespace) -> int:
             _write_list(store.list_learners(), sys.stdout)
     except StoreError as error:
         print(f"quiz learners: {error.message}", file=sys.stderr)
-        return 1
-    return 0
+        return ExitCode.PROBLEM
+    return ExitCode.OK
 
 
 # --- list -------------------------------------------------------------------------------
 
 
 def _when(moment: datetime | None) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "—"
+    return local_minute(moment) if moment else NO_VALUE
 
 
 def _write_list(found: list[LearnerInfo], out: TextIO) -> None:
@@ -111,13 +113,9 @@ def _write_list(found: list[LearnerInfo], out: TextIO) -> None:
             ]
         )
     widths.append(TABLE_WIDTH - sum(widths) - len(widths))
+    right = [index in (1, 2) for index in range(len(widths))]  # the counts
     for row in (header, *rows):
-        cells = []
-        for index, (cell, width) in enumerate(zip(row, widths, strict=True)):
-            fitted = fit(cell, width)
-            pad = " " * (width - text_width(fitted))
-            cells.append(pad + fitted if index in (1, 2) else fitted + pad)
-        out.write(" ".join(cells).rstrip() + "\n")
+        out.write(line(row, widths, right) + "\n")
 
 
 # --- rename -----------------------------------------------------------------------------
@@ -130,7 +128,7 @@ def _rename(store: ScoreStore, old: str, new: str) -> int:
         done = store.rename_learner(old, new)
     except LearnerProblem as error:
         print(f"quiz learners rename: {terminal_text(error.message)}", file=sys.stderr)
-        return 1
+        return ExitCode.PROBLEM
     old_name, new_name = terminal_text(done.old_name), terminal_text(done.new_name)
     plural = "s" if done.attempts != 1 else ""
     if done.merged:
@@ -141,7 +139,7 @@ def _rename(store: ScoreStore, old: str, new: str) -> int:
         )
     else:
         print(f"Renamed {old_name} to {new_name} ({done.attempts} attempt{plural}).")
-    return 0
+    return ExitCode.OK
 
 
 # --- forget -----------------------------------------------------------------------------
@@ -181,16 +179,16 @@ def _forget(store: ScoreStore, path: Path, name: str, *, yes: bool) -> int:
         plan = store.forget_plan(name)
     except LearnerProblem as error:
         print(f"quiz learners forget: {terminal_text(error.message)}", file=sys.stderr)
-        return 1
-    for line in _describe(plan):
-        print(line)
+        return ExitCode.PROBLEM
+    for said in _describe(plan):
+        print(said)
     if plan.in_progress:
         print(
             f"quiz learners forget: {terminal_text(plan.name)} has an attempt in progress. "
             "Nothing was deleted: run this again once it has ended.",
             file=sys.stderr,
         )
-        return 1
+        return ExitCode.PROBLEM
     if not yes:
         if not sys.stdin.isatty():
             print(
@@ -198,19 +196,19 @@ def _forget(store: ScoreStore, path: Path, name: str, *, yes: bool) -> int:
                 "Pass --yes to delete.",
                 file=sys.stderr,
             )
-            return 1
+            return ExitCode.PROBLEM
         try:
             typed = input("Type yes to delete, anything else to keep: ")
         except EOFError:
             typed = ""
         if typed.strip().casefold() != "yes":
             print("Nothing was deleted.")
-            return 1
+            return ExitCode.PROBLEM
     try:
         done = store.forget_learner(plan)
     except LearnerProblem as error:
         print(f"quiz learners forget: {terminal_text(error.message)}", file=sys.stderr)
-        return 1
+        return ExitCode.PROBLEM
     print(
         f"Deleted {terminal_text(done.name)}: {done.attempts} attempt"
         f"{'s' if done.attempts != 1 else ''} and {done.answers} answer"
@@ -221,4 +219,4 @@ def _forget(store: ScoreStore, path: Path, name: str, *, yes: bool) -> int:
         print("These copies of the store still hold them; delete them too if they must go:")
         for copy in copies:
             print(f"  {terminal_text(str(copy))}")
-    return 0
+    return ExitCode.OK

@@ -1,37 +1,27 @@
 """`quiz report [--learner NAME] [--since YYYY-MM-DD] [--format table|csv|json]`.
 
 Staff by section, questions and sections, for a clinic manager. Never creates or
-changes the store.
+changes the store. Each table's columns are its spec in quiz.tables.report, which the
+All-staff screen shows too; FORMATS names the writer of each --format.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from quiz import paths
-from quiz.commands.scores import (
-    TABLE_WIDTH,
-    add_filter_options,
-    fit,
-    json_text,
-    spreadsheet_safe,
-    terminal_text,
-    text_width,
-)
+from quiz.commands.scores import add_filter_options, missing_store_note
+from quiz.errors import ExitCode
+from quiz.tables.text import TABLE_WIDTH, fit, terminal_text, wrap
 
 if TYPE_CHECKING:  # the store is imported when the command runs, not with quiz.cli
-    from quiz.storage.reports import (
-        LearnerReport,
-        QuestionReport,
-        Report,
-        ReportFilter,
-        SectionResult,
-    )
+    from quiz.storage.report_model import Report, ReportFilter
+    from quiz.tables.columns import Table
+    from quiz.tables.report import QuestionRow, ReportView
 
 COUNTED = (
     "completed and timed-out attempts (not those in progress or abandoned), "
@@ -58,6 +48,23 @@ EPILOG_PARAGRAPHS = (
     "table), separated by an empty line; safe to open in a spreadsheet. json: the "
     "same numbers. Percentages are rounded to one decimal in csv and json, to whole "
     "numbers in the table.",
+)
+
+# What the printed report says above each table.
+STAFF_NOTE = (
+    "tries: attempts that asked questions of the section; last: percent right in the "
+    f"latest of them; best: in the best one. {WEAK_RULE}"
+)
+QUESTIONS_NOTE = (
+    "{flagged} of {questions} questions flagged. asked: attempts that asked it; "
+    "facility: percent of them right; discr.: Moodle's discrimination index (-100..100; — "
+    "when it cannot be computed). Flagged when facility is below 50% or discrimination "
+    "is negative. Below a choice question: each wrong choice, how often it was picked "
+    "and the percent of the times the question was asked."
+)
+SECTIONS_NOTE = (
+    "staff: learners with a counted attempt at the section; at or above: of them, those "
+    "at or above the pass mark on their latest attempt at it."
 )
 
 
@@ -91,15 +98,9 @@ def run(args: argparse.Namespace) -> int:
 
     report_filter = ReportFilter(learner=args.only_learner, since=args.since)
     path = paths.db_path(args.db)
-    out = sys.stdout
     if not path.exists():
-        note = f"no attempts yet (the store {path} does not exist)"
-        if args.format == "table":
-            out.write(note + "\n")
-        else:
-            print(note, file=sys.stderr)
-            write(Report(report_filter, 0, 0, (), (), ()), args.format, out)
-        return 0
+        empty = Report.empty(report_filter)
+        return missing_store_note(args, lambda out: write(empty, args.format, out))
     try:
         with ScoreStore.open(path, create=False) as store:
             report = store.report(report_filter)
@@ -112,12 +113,12 @@ def run(args: argparse.Namespace) -> int:
                     close = closest(args.only_learner, known)
     except StoreError as error:
         print(f"quiz report: {error.message}", file=sys.stderr)
-        return 1
+        return ExitCode.PROBLEM
     if not report.attempts and args.format == "table":
-        out.write(_nothing(report_filter, close) + "\n")
-        return 0
-    write(report, args.format, out)
-    return 0
+        sys.stdout.write(_nothing(report_filter, close) + "\n")
+        return ExitCode.OK
+    write(report, args.format, sys.stdout)
+    return ExitCode.OK
 
 
 def _nothing(report_filter: ReportFilter, close: tuple[str, ...]) -> str:
@@ -130,46 +131,25 @@ def _nothing(report_filter: ReportFilter, close: tuple[str, ...]) -> str:
 
 
 def write(report: Report, form: str, out: TextIO) -> None:
-    if form == "json":
-        out.write(json_text(report_json(report)) + "\n")
-    elif form == "csv":
-        write_csv(report, out)
-    else:
-        write_table(report, out)
+    FORMATS[form](report, out)
 
 
-# --- shared numbers ---------------------------------------------------------------------
+def _view(report: Report) -> ReportView:
+    from quiz.tables.report import ReportView
 
-
-def rounded(value: float | None) -> float | None:
-    """A percentage or index as csv and json carry it (one decimal)."""
-    return None if value is None else round(value, 1)
-
-
-def utc_text(moment: datetime) -> str:
-    from quiz.storage.codec import format_utc
-
-    return format_utc(moment)
-
-
-def _section_label(report: Report, course: str, section: str) -> str:
-    return section if len(report.courses) <= 1 else f"{course}:{section}"
-
-
-def _weak_labels(report: Report, learner: LearnerReport) -> list[str]:
-    return [_section_label(report, s.course, s.section) for s in learner.weak_sections]
-
-
-def _percent_of(count: int, total: int) -> float:
-    return 100.0 * count / total if total else 0.0
+    return ReportView.of(report)
 
 
 # --- json -------------------------------------------------------------------------------
 
 
 def report_json(report: Report) -> dict[str, Any]:
+    from quiz.tables.render import json_objects
+    from quiz.tables.report import JSON_TABLES
+
     since = report.filter.since
-    return {
+    view = _view(report)
+    found: dict[str, Any] = {
         "filter": {
             "learner": report.filter.learner,
             "since": since.isoformat() if since else None,
@@ -177,244 +157,39 @@ def report_json(report: Report) -> dict[str, Any]:
         "counted": COUNTED,
         "attempts": report.attempts,
         "exams": report.exams,
-        "staff": [_learner_json(report, learner) for learner in report.learners],
-        "questions": [_question_json(q) for q in report.questions],
-        "sections": [
-            {
-                "course": s.course,
-                "section": s.section,
-                "staff": s.staff,
-                "at_or_above": s.at_or_above,
-                "share": rounded(s.share),
-            }
-            for s in report.sections
-        ],
     }
+    for key, table in JSON_TABLES:
+        found[key] = json_objects(table, table.rows(view))
+    return found
 
 
-def _learner_json(report: Report, learner: LearnerReport) -> dict[str, Any]:
-    exam = learner.latest_exam
-    return {
-        "learner": learner.name,
-        "attempts": learner.attempts,
-        "last_started_at": utc_text(learner.last_at),
-        "latest_exam": None
-        if exam is None
-        else {
-            "exam": exam.exam,
-            "started_at": utc_text(exam.started_at),
-            "percent": rounded(exam.percent),
-            "pass_mark": exam.pass_mark,
-            "passed": exam.passed,
-        },
-        "weak_sections": _weak_labels(report, learner),
-        "sections": [_section_json(s) for s in learner.sections],
-    }
+def write_json(report: Report, out: TextIO) -> None:
+    from quiz.tables.render import json_text
 
-
-def _section_json(result: SectionResult) -> dict[str, Any]:
-    return {
-        "course": result.course,
-        "section": result.section,
-        "attempts": result.attempts,
-        "asked": result.asked,
-        "right": result.right,
-        "last_percent": rounded(result.last_percent),
-        "best_percent": rounded(result.best_percent),
-        "last_started_at": utc_text(result.last_at),
-        "last_pass_mark": result.last_pass_mark,
-        "weak": result.weak,
-    }
-
-
-def _question_json(question: QuestionReport) -> dict[str, Any]:
-    return {
-        "course": question.course,
-        "question": question.question,
-        "section": question.section,
-        "type": question.type,
-        "asked": question.asked,
-        "answered": question.answered,
-        "right": question.right,
-        "facility": rounded(question.facility),
-        "discrimination": rounded(question.discrimination),
-        "flagged": question.flagged,
-        "flags": list(question.flags),
-        "wrong_choices": [
-            {
-                "choice": c.choice,
-                "picks": c.picks,
-                "percent_of_asked": rounded(_percent_of(c.picks, question.asked)),
-            }
-            for c in question.wrong_choices
-        ],
-    }
+    out.write(json_text(report_json(report)) + "\n")
 
 
 # --- csv --------------------------------------------------------------------------------
 
 
-def csv_tables(report: Report) -> list[tuple[str, tuple[str, ...], list[tuple[object, ...]]]]:
-    """(name, header, rows) of each table, in the order written."""
-
-    def blank(value: object) -> object:
-        return "" if value is None else value
-
-    def yes_no(value: bool | None) -> str:
-        return "" if value is None else str(value).lower()
-
-    staff_sections: list[tuple[object, ...]] = [
-        (
-            learner.name,
-            s.course,
-            s.section,
-            s.attempts,
-            s.asked,
-            s.right,
-            rounded(s.last_percent),
-            rounded(s.best_percent),
-            utc_text(s.last_at),
-            s.last_pass_mark,
-            yes_no(s.weak),
-        )
-        for learner in report.learners
-        for s in learner.sections
-    ]
-    staff: list[tuple[object, ...]] = []
-    for learner in report.learners:
-        exam = learner.latest_exam
-        staff.append(
-            (
-                learner.name,
-                learner.attempts,
-                utc_text(learner.last_at),
-                blank(exam.exam) if exam else "",
-                utc_text(exam.started_at) if exam else "",
-                blank(rounded(exam.percent)) if exam else "",
-                blank(exam.pass_mark) if exam else "",
-                yes_no(exam.passed) if exam else "",
-                "; ".join(_weak_labels(report, learner)),
-            )
-        )
-    questions: list[tuple[object, ...]] = [
-        (
-            q.course,
-            q.question,
-            q.section,
-            q.type,
-            q.asked,
-            q.answered,
-            q.right,
-            blank(rounded(q.facility)),
-            blank(rounded(q.discrimination)),
-            yes_no(q.flagged),
-            "; ".join(q.flags),
-        )
-        for q in report.questions
-    ]
-    choices: list[tuple[object, ...]] = [
-        (q.course, q.question, c.choice, c.picks, rounded(_percent_of(c.picks, q.asked)))
-        for q in report.questions
-        for c in q.wrong_choices
-    ]
-    sections: list[tuple[object, ...]] = [
-        (s.course, s.section, s.staff, s.at_or_above, rounded(s.share)) for s in report.sections
-    ]
-    return [
-        (
-            "staff_sections",
-            (
-                "learner",
-                "course",
-                "section",
-                "attempts",
-                "asked",
-                "right",
-                "last_percent",
-                "best_percent",
-                "last_started_at",
-                "last_pass_mark",
-                "weak",
-            ),
-            staff_sections,
-        ),
-        (
-            "staff",
-            (
-                "learner",
-                "attempts",
-                "last_started_at",
-                "latest_exam",
-                "latest_exam_started_at",
-                "latest_exam_percent",
-                "latest_exam_pass_mark",
-                "latest_exam_passed",
-                "weak_sections",
-            ),
-            staff,
-        ),
-        (
-            "questions",
-            (
-                "course",
-                "question",
-                "section",
-                "type",
-                "asked",
-                "answered",
-                "right",
-                "facility",
-                "discrimination",
-                "flagged",
-                "flags",
-            ),
-            questions,
-        ),
-        (
-            "wrong_choices",
-            ("course", "question", "choice", "picks", "percent_of_asked"),
-            choices,
-        ),
-        ("sections", ("course", "section", "staff", "at_or_above", "share"), sections),
-    ]
-
-
 def write_csv(report: Report, out: TextIO) -> None:
+    """One block per table, each with its header, the first column naming the table."""
     import csv
 
+    from quiz.tables.render import csv_rows
+    from quiz.tables.report import CSV_TABLES
+
+    view = _view(report)
     writer = csv.writer(out, lineterminator="\r\n")
-    for index, (name, header, rows) in enumerate(csv_tables(report)):
+    for index, table in enumerate(CSV_TABLES):
         if index:
             out.write("\r\n")
+        header, *rows = csv_rows(table, table.rows(view))
         writer.writerow(("table", *header))
-        for row in rows:
-            writer.writerow(
-                (name, *(spreadsheet_safe(v) if isinstance(v, str) else v for v in row))
-            )
+        writer.writerows((table.name, *row) for row in rows)
 
 
 # --- table ------------------------------------------------------------------------------
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}%"
-
-
-def _cells(cells: Sequence[str], widths: Sequence[int], right: Sequence[bool]) -> str:
-    parts = []
-    for cell, width, to_right in zip(cells, widths, right, strict=True):
-        fitted = fit(cell, width)
-        pad = " " * (width - text_width(fitted))
-        parts.append(pad + fitted if to_right else fitted + pad)
-    return " ".join(parts).rstrip()
-
-
-def _wrap(text: str, width: int, indent: str) -> list[str]:
-    """`text` in lines of at most `width` columns, each but the first after `indent`."""
-    import textwrap
-
-    lines = textwrap.wrap(text, width=width, subsequent_indent=indent, break_on_hyphens=False)
-    return [fit(line, width) for line in lines] or [""]
 
 
 def write_table(report: Report, out: TextIO) -> None:
@@ -424,12 +199,18 @@ def write_table(report: Report, out: TextIO) -> None:
 
 
 def table_lines(report: Report) -> list[str]:
-    lines = _heading(report)
-    lines += _staff_lines(report)
-    lines += _exam_lines(report)
-    lines += _question_lines(report)
-    lines += _share_lines(report)
-    return lines
+    from quiz.tables import report as tables
+
+    view = _view(report)
+    flagged = sum(1 for q in report.questions if q.flagged)
+    questions_note = QUESTIONS_NOTE.format(flagged=flagged, questions=len(report.questions))
+    return [
+        *_heading(report),
+        *_block(tables.STAFF_SECTIONS, view, STAFF_NOTE),
+        *_block(tables.STAFF, view),
+        *_block(tables.QUESTIONS, view, questions_note, after=_question_details),
+        *_block(tables.SECTIONS, view, SECTIONS_NOTE)[:-1],
+    ]
 
 
 def _heading(report: Report) -> list[str]:
@@ -442,134 +223,43 @@ def _heading(report: Report) -> list[str]:
         f"Report: {report.attempts} attempts ({report.exams} exams) by {who}, {scope}. "
         f"Counted: {COUNTED}."
     )
-    return [*_wrap(head, TABLE_WIDTH, ""), ""]
+    return [*wrap(head, TABLE_WIDTH), ""]
 
 
-def _title(text: str) -> list[str]:
-    return [text.upper(), "=" * len(text)]
+def _block(
+    table: Table[ReportView, Any],
+    view: ReportView,
+    note: str | None = None,
+    *,
+    after: Callable[[Any], list[str]] | None = None,
+) -> list[str]:
+    """A table under its title (and a note saying what its columns mean), then a blank line."""
+    from quiz.tables.render import text_lines
+
+    lines = [table.title.upper(), "=" * len(table.title)]
+    if note is not None:
+        lines += wrap(note, TABLE_WIDTH)
+    return [*lines, *text_lines(table, table.rows(view), after=after), ""]
 
 
-def _staff_lines(report: Report) -> list[str]:
-    lines = _title("Staff by section")
-    lines += _wrap(
-        "tries: attempts that asked questions of the section; last: percent right in "
-        "the latest of them; best: in the best one. " + WEAK_RULE,
-        TABLE_WIDTH,
-        "",
-    )
-    widths = [20, 22, 5, 5, 5, 18]
-    right = [False, False, True, True, True, False]
-    lines.append(_cells(["learner", "section", "tries", "last", "best", ""], widths, right))
-    for learner in report.learners:
-        name = terminal_text(learner.name)
-        for index, s in enumerate(learner.sections):
-            note = f"weak (pass {s.last_pass_mark}%)" if s.weak else ""
-            lines.append(
-                _cells(
-                    [
-                        name if index == 0 else "",
-                        terminal_text(_section_label(report, s.course, s.section)),
-                        str(s.attempts),
-                        _pct(s.last_percent),
-                        _pct(s.best_percent),
-                        note,
-                    ],
-                    widths,
-                    right,
-                )
-            )
-    return [*lines, ""]
+def _question_details(row: QuestionRow) -> list[str]:
+    """Below a question: why it is flagged, and each wrong choice with its picks."""
+    from quiz.tables.formats import percent_of, percent_text
 
-
-def _exam_lines(report: Report) -> list[str]:
-    lines = _title("Latest exam and weak sections")
-    widths = [20, 24]
-    lines.append(_cells(["learner", "latest exam", "weak sections"], [*widths, 33], [False] * 3))
-    indent = " " * (sum(widths) + len(widths))
-    room = TABLE_WIDTH - len(indent)
-    for learner in report.learners:
-        exam = learner.latest_exam
-        if exam is None:
-            outcome = "no exam"
-        else:
-            verdict = "passed" if exam.passed else "failed"
-            outcome = f"{verdict} {exam.percent:.0f}% {exam.started_at.astimezone():%Y-%m-%d}"
-        weak = ", ".join(terminal_text(w) for w in _weak_labels(report, learner)) or "none"
-        wrapped = _wrap(weak, room, "")
-        first = _cells([terminal_text(learner.name), outcome], widths, [False, False])
-        lines.append(first.ljust(len(indent)) + wrapped[0])
-        lines += [indent + more for more in wrapped[1:]]
-    return [*lines, ""]
-
-
-def _question_lines(report: Report) -> list[str]:
-    lines = _title("Questions")
-    flagged = sum(1 for q in report.questions if q.flagged)
-    lines += _wrap(
-        f"{flagged} of {len(report.questions)} questions flagged. asked: attempts that "
-        "asked it; facility: percent of them right; discr.: Moodle's discrimination index "
-        "(-100..100; — when it cannot be computed). Flagged when facility is below 50% or "
-        "discrimination is negative. Below a choice question: each wrong choice, how often "
-        "it was picked and the percent of the times the question was asked.",
-        TABLE_WIDTH,
-        "",
-    )
-    widths = [24, 18, 6, 8, 7, 12]
-    right = [False, False, True, True, True, False]
-    lines.append(
-        _cells(["question", "section", "asked", "facility", "discr.", "flag"], widths, right)
-    )
-    for q in report.questions:
-        index = "—" if q.discrimination is None else f"{q.discrimination:.0f}"
-        lines.append(
-            _cells(
-                [
-                    terminal_text(q.question),
-                    terminal_text(_section_label(report, q.course, q.section)),
-                    str(q.asked),
-                    _pct(q.facility),
-                    index,
-                    "FLAGGED" if q.flagged else "",
-                ],
-                widths,
-                right,
-            )
-        )
-        if q.flagged:
-            lines += _wrap("    flagged: " + "; ".join(q.flags), TABLE_WIDTH, " " * 13)
-        for choice in q.wrong_choices:
-            share = _percent_of(choice.picks, q.asked)
-            lines.append(
-                fit(
-                    f"    wrong: {choice.picks:>4} {share:>4.0f}%  {terminal_text(choice.choice)}",
-                    TABLE_WIDTH,
-                )
-            )
-    return [*lines, ""]
-
-
-def _share_lines(report: Report) -> list[str]:
-    lines = _title("Sections")
-    lines += _wrap(
-        "staff: learners with a counted attempt at the section; at or above: of them, "
-        "those at or above the pass mark on their latest attempt at it.",
-        TABLE_WIDTH,
-        "",
-    )
-    widths = [40, 6, 12, 6]
-    right = [False, True, True, True]
-    lines.append(_cells(["section", "staff", "at or above", "share"], widths, right))
-    for s in report.sections:
-        lines.append(
-            _cells(
-                [
-                    terminal_text(_section_label(report, s.course, s.section)),
-                    str(s.staff),
-                    str(s.at_or_above),
-                    _pct(s.share),
-                ],
-                widths,
-                right,
-            )
-        )
+    question = row.question
+    lines = []
+    if question.flagged:
+        lines += wrap("    flagged: " + "; ".join(question.flags), TABLE_WIDTH, " " * 13)
+    for choice in question.wrong_choices:
+        share = percent_text(percent_of(choice.picks, question.asked))
+        text = f"    wrong: {choice.picks:>4} {share:>5}  {terminal_text(choice.choice)}"
+        lines.append(fit(text, TABLE_WIDTH))
     return lines
+
+
+FORMATS: dict[str, Callable[[Report, TextIO], None]] = {
+    "table": write_table,
+    "csv": write_csv,
+    "json": write_json,
+}
+"""The writer of each --format."""

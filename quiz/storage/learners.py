@@ -14,6 +14,8 @@ or `_reading`).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -259,3 +261,22 @@ def forget_learner(connection: sqlite3.Connection, plan: ForgetPlan) -> ForgetPl
     connection.execute("DELETE FROM learner_name WHERE learner = ?", (plan.learner_id,))
     connection.execute("DELETE FROM learner WHERE id = ?", (plan.learner_id,))
     return current
+
+
+@contextmanager
+def pages_overwritten(connection: sqlite3.Connection) -> Iterator[None]:
+    """What is deleted inside is overwritten (secure_delete), and afterwards the
+    write-ahead log is emptied into the file, so forgotten answers leave no copy."""
+    previous = connection.execute("PRAGMA secure_delete").fetchone()[0]
+    connection.execute("PRAGMA secure_delete = ON")
+    try:
+        yield
+        try:  # copy the overwritten pages into the file and empty the log
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.Error:
+            pass  # another program is reading; the log is emptied later
+    finally:
+        try:
+            connection.execute(f"PRAGMA secure_delete = {int(previous)}")
+        except sqlite3.Error:
+            pass

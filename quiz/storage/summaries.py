@@ -13,8 +13,10 @@ tables are described in `quiz.storage.db`. Two kinds:
   the learner's rows again from their attempts: `refresh_learner`, which reads only
   that learner's attempts.
 
-`apply_attempt` adds (or, with sign -1, takes away) one attempt inside the caller's
-transaction; `forget_learner` and `refresh_learner` serve quiz.storage.learners;
+The figures themselves, summed attempt by attempt and written to the tables, are
+`Totals` (quiz.storage.summary_totals). `apply_attempt` adds (or, with sign -1, takes
+away) one attempt inside the caller's transaction; `forget_learner` and
+`refresh_learner` serve quiz.storage.learners;
 `rebuild` makes every table again from the attempts and answers; `compute` gives the
 same figures for the attempts started in a period, straight from the answers (for the
 part of a month a report's period starts in).
@@ -27,335 +29,40 @@ more questions; so every order of adding attempts gives the same rows.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import NamedTuple
 
-from quiz.storage.codec import local_month_number, unpack_ints
+from quiz.storage.codec import unpack_ints
+from quiz.storage.summary_totals import (
+    CHOICE_TYPES,
+    AnswerRow,
+    CountedAttempt,
+    QuestionSums,
+    Totals,
+    Version,
+)
+
+__all__ = [
+    "CHOICE_TYPES",
+    "COUNTED_STATUSES",
+    "LEARNER_TABLES",
+    "SHARED_TABLES",
+    "QuestionSums",
+    "Totals",
+    "apply_attempt",
+    "compute",
+    "drop_learner",
+    "forget_learner",
+    "read_versions",
+    "rebuild",
+    "refresh_learner",
+]
 
 COUNTED_STATUSES = ("completed", "timed_out")
-CHOICE_TYPES = ("single", "multiple")
-
-QuestionKey = tuple[int, int, int]  # question id, month, exam (0/1)
-SectionKey = tuple[int, int, int, int]  # learner id, section id, month, exam
-LearnerKey = tuple[int, int, int, int]  # learner id, course id, month, exam
-VersionKey = tuple[int, int]  # asked_question id, month
-ChoiceKey = tuple[int, int, int, str]  # question id, month, exam, choice text
-LatestKey = tuple[int, int, int]  # learner id, course id, exam
-SectionLatestKey = tuple[int, int]  # learner id, section id
-
 _STATUSES = ",".join(f"'{s}'" for s in COUNTED_STATUSES)
 SPARSE = 4
 """compute reads answers attempt by attempt when the attempts it sums are fewer than
 1/SPARSE of the id range they span (one learner's), else in one range scan."""
-
-
-@dataclass(slots=True)
-class QuestionSums:
-    asked: int = 0
-    answered: int = 0
-    right: int = 0
-    ms: int = 0
-    r_n: int = 0
-    r_x: int = 0
-    r_sum: float = 0.0
-    r_sq: float = 0.0
-    r_xr: float = 0.0
-
-    def add(self, more: QuestionSums) -> None:
-        self.asked += more.asked
-        self.answered += more.answered
-        self.right += more.right
-        self.ms += more.ms
-        self.r_n += more.r_n
-        self.r_x += more.r_x
-        self.r_sum += more.r_sum
-        self.r_sq += more.r_sq
-        self.r_xr += more.r_xr
-
-
-def better(asked: int, right: int, best_asked: int, best_right: int) -> bool:
-    """Whether right/asked beats best_right/best_asked: a higher fraction, or the same
-    one over more questions (best_asked 0: there is no best yet)."""
-    if best_asked <= 0:
-        return True
-    mine, theirs = right * best_asked, best_right * asked
-    return mine > theirs or (mine == theirs and asked > best_asked)
-
-
-@dataclass(slots=True)
-class SectionSums:
-    attempts: int = 0
-    asked: int = 0
-    answered: int = 0
-    right: int = 0
-    ms: int = 0
-    best_asked: int = 0  # the best attempt at the section: questions asked in it...
-    best_right: int = 0  # ...and answered right
-
-    def offer_best(self, asked: int, right: int) -> None:
-        if better(asked, right, self.best_asked, self.best_right):
-            self.best_asked, self.best_right = asked, right
-
-
-@dataclass(frozen=True)
-class SectionLatest:
-    """A learner's latest counted attempt at a section, and its result there."""
-
-    started_at: int
-    attempt: int  # id
-    asked: int
-    right: int
-    pass_mark: int | None  # the attempt's (None for practice)
-
-    @property
-    def order(self) -> tuple[int, int]:
-        return self.started_at, self.attempt
-
-
-class Version(NamedTuple):
-    """An asked_question row, as the summaries need it."""
-
-    question: int
-    section: int
-    type: str
-    choices: str  # JSON, as stored: parsed only when a wrong pick is counted
-    answer: str
-
-
-@dataclass(frozen=True)
-class CountedAttempt:
-    rowid: int
-    learner: int
-    course: int
-    exam: int  # 1 for an exam, 0 for practice
-    started_at: int
-    pass_mark: int | None
-    items: list[int]  # asked_question ids
-
-
-AnswerRow = tuple[int, int, int, int, int, int | None]
-"""An answer as `_answer_rows` reads it: attempt, item, answered (0/1), right (0/1), ms,
-and the choices picked (the response) for a wrong answer stored as a mask, else None."""
-
-
-class Totals:
-    """The summary figures of some attempts, by the keys of the tables."""
-
-    def __init__(self) -> None:
-        self.questions: defaultdict[QuestionKey, QuestionSums] = defaultdict(QuestionSums)
-        self.versions: Counter[VersionKey] = Counter()
-        self.choices: Counter[ChoiceKey] = Counter()
-        self.learners: Counter[LearnerKey] = Counter()
-        self.latest: dict[LatestKey, tuple[int, int]] = {}  # (started_at, attempt id)
-        self.sections: defaultdict[SectionKey, SectionSums] = defaultdict(SectionSums)
-        self.section_latest: dict[SectionLatestKey, SectionLatest] = {}
-        self._wrong: dict[int, tuple[str | None, ...]] = {}  # by asked_question id
-
-    def add(
-        self,
-        attempt: CountedAttempt,
-        latest: dict[int, AnswerRow],
-        versions: dict[int, Version],
-    ) -> None:
-        """One attempt. `latest` holds the answers that count (the last row of each
-        item) by item (position)."""
-        month = local_month_number(attempt.started_at)
-        exam = attempt.exam
-        learner = attempt.learner
-        order = (attempt.started_at, attempt.rowid)
-        self.learners[(learner, attempt.course, month, exam)] += 1
-        latest_key = (learner, attempt.course, exam)
-        if self.latest.get(latest_key, (-1, -1)) < order:
-            self.latest[latest_key] = order
-        total = len(attempt.items)
-        right_total = sum(a[3] for a in latest.values())
-        # The score on the rest of the attempt, for an item answered wrong / right.
-        rest_wrong = right_total / (total - 1) if total > 1 else 0.0
-        rest_right = (right_total - 1) / (total - 1) if total > 1 else 0.0
-        questions = self.questions
-        counted_versions = self.versions
-        by_section: dict[int, list[int]] = {}  # section -> [asked, answered, right, ms]
-        for item, asked in enumerate(attempt.items):
-            version = versions.get(asked)
-            if version is None:
-                continue  # a damaged list of items: not a question that can be counted
-            answer = latest.get(item)
-            if answer is None:
-                answered = right = ms = 0
-            else:
-                _attempt, _item, answered, right, ms, mask = answer
-                if mask and version.type in CHOICE_TYPES:
-                    self._add_picks(asked, version, mask, month, exam)
-            sums = questions[(version.question, month, exam)]
-            sums.asked += 1
-            sums.answered += answered
-            sums.right += right
-            sums.ms += ms
-            if total > 1:
-                rest = rest_right if right else rest_wrong
-                sums.r_n += 1
-                sums.r_x += right
-                sums.r_sum += rest
-                sums.r_sq += rest * rest
-                sums.r_xr += right * rest
-            counted_versions[(asked, month)] += 1
-            counts = by_section.get(version.section)
-            if counts is None:
-                by_section[version.section] = [1, answered, right, ms]
-            else:
-                counts[0] += 1
-                counts[1] += answered
-                counts[2] += right
-                counts[3] += ms
-        for section, (asked_count, answered_count, right_count, ms_total) in by_section.items():
-            section_sums = self.sections[(learner, section, month, exam)]
-            section_sums.attempts += 1
-            section_sums.asked += asked_count
-            section_sums.answered += answered_count
-            section_sums.right += right_count
-            section_sums.ms += ms_total
-            section_sums.offer_best(asked_count, right_count)
-            key = (learner, section)
-            found = self.section_latest.get(key)
-            if found is None or found.order < order:
-                self.section_latest[key] = SectionLatest(
-                    attempt.started_at, attempt.rowid, asked_count, right_count, attempt.pass_mark
-                )
-
-    def _add_picks(self, asked: int, version: Version, mask: int, month: int, exam: int) -> None:
-        wrong = self._wrong.get(asked)
-        if wrong is None:  # position -> the choice's text if it is a wrong one
-            right = {str(a) for a in json.loads(version.answer)}
-            texts = [str(c) for c in json.loads(version.choices)]
-            wrong = self._wrong[asked] = tuple(t if t not in right else None for t in texts)
-        for position, text in enumerate(wrong):
-            if text is not None and mask >> position & 1:
-                self.choices[(version.question, month, exam, text)] += 1
-
-    # --- writing ------------------------------------------------------------------------
-
-    def write_shared(self, connection: sqlite3.Connection, sign: int) -> None:
-        """Add these figures to the shared tables (sign -1: take them away)."""
-        connection.executemany(
-            """INSERT INTO question_stats (question, month, exam, asked, answered, right, ms,
-                   r_n, r_x, r_sum, r_sq, r_xr)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (question, month, exam) DO UPDATE SET
-                   asked = asked + excluded.asked, answered = answered + excluded.answered,
-                   right = right + excluded.right, ms = ms + excluded.ms,
-                   r_n = r_n + excluded.r_n, r_x = r_x + excluded.r_x,
-                   r_sum = r_sum + excluded.r_sum, r_sq = r_sq + excluded.r_sq,
-                   r_xr = r_xr + excluded.r_xr""",
-            (
-                (
-                    *key,
-                    sign * s.asked,
-                    sign * s.answered,
-                    sign * s.right,
-                    sign * s.ms,
-                    sign * s.r_n,
-                    sign * s.r_x,
-                    sign * s.r_sum,
-                    sign * s.r_sq,
-                    sign * s.r_xr,
-                )
-                for key, s in sorted(self.questions.items())
-            ),
-        )
-        connection.executemany(
-            """INSERT INTO version_stats (asked_question, month, asked) VALUES (?, ?, ?)
-               ON CONFLICT (asked_question, month) DO UPDATE SET asked = asked + excluded.asked""",
-            ((*key, sign * count) for key, count in sorted(self.versions.items())),
-        )
-        connection.executemany(
-            """INSERT INTO choice_stats (question, month, exam, choice, picks)
-               VALUES (?, ?, ?, ?, ?)
-               ON CONFLICT (question, month, exam, choice) DO UPDATE SET
-                   picks = picks + excluded.picks""",
-            ((*key, sign * count) for key, count in sorted(self.choices.items())),
-        )
-        if sign < 0:  # rows that fell to nothing go
-            connection.executemany(
-                """DELETE FROM question_stats
-                   WHERE question = ? AND month = ? AND exam = ? AND asked <= 0""",
-                sorted(self.questions),
-            )
-            connection.executemany(
-                "DELETE FROM version_stats WHERE asked_question = ? AND month = ? AND asked <= 0",
-                sorted(self.versions),
-            )
-            connection.executemany(
-                """DELETE FROM choice_stats
-                   WHERE question = ? AND month = ? AND exam = ? AND choice = ? AND picks <= 0""",
-                sorted(self.choices),
-            )
-
-    def write_learners(self, connection: sqlite3.Connection) -> None:
-        """Add these figures to the per-learner tables (sums add up, bests and latests
-        are kept if better)."""
-        connection.executemany(
-            """INSERT INTO learner_stats (learner, course, month, exam, attempts)
-               VALUES (?, ?, ?, ?, ?)
-               ON CONFLICT (learner, course, month, exam) DO UPDATE SET
-                   attempts = attempts + excluded.attempts""",
-            ((*key, count) for key, count in sorted(self.learners.items())),
-        )
-        connection.executemany(
-            """INSERT INTO learner_latest (learner, course, exam, started_at, attempt)
-               VALUES (?, ?, ?, ?, ?)
-               ON CONFLICT (learner, course, exam) DO UPDATE SET
-                   started_at = excluded.started_at, attempt = excluded.attempt
-               WHERE (excluded.started_at, excluded.attempt) > (started_at, attempt)""",
-            ((*key, *order) for key, order in sorted(self.latest.items())),
-        )
-        better_sql = """excluded.best_right * best_asked > best_right * excluded.best_asked
-            OR (excluded.best_right * best_asked = best_right * excluded.best_asked
-                AND excluded.best_asked > best_asked)"""
-        connection.executemany(
-            f"""INSERT INTO learner_section_stats (learner, section, month, exam, attempts,
-                   asked, answered, right, ms, best_asked, best_right)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (learner, section, month, exam) DO UPDATE SET
-                   attempts = attempts + excluded.attempts, asked = asked + excluded.asked,
-                   answered = answered + excluded.answered, right = right + excluded.right,
-                   ms = ms + excluded.ms,
-                   best_asked = CASE WHEN {better_sql} THEN excluded.best_asked
-                       ELSE best_asked END,
-                   best_right = CASE WHEN {better_sql} THEN excluded.best_right
-                       ELSE best_right END""",
-            (
-                (
-                    *key,
-                    s.attempts,
-                    s.asked,
-                    s.answered,
-                    s.right,
-                    s.ms,
-                    s.best_asked,
-                    s.best_right,
-                )
-                for key, s in sorted(self.sections.items())
-            ),
-        )
-        connection.executemany(
-            """INSERT INTO learner_section_latest (learner, section, started_at, attempt,
-                   asked, right, pass_mark)
-               VALUES (?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (learner, section) DO UPDATE SET
-                   started_at = excluded.started_at, attempt = excluded.attempt,
-                   asked = excluded.asked, right = excluded.right,
-                   pass_mark = excluded.pass_mark
-               WHERE (excluded.started_at, excluded.attempt) > (started_at, attempt)""",
-            (
-                (*key, s.started_at, s.attempt, s.asked, s.right, s.pass_mark)
-                for key, s in sorted(self.section_latest.items())
-            ),
-        )
-
 
 # --- reading attempts -------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """The report from the summaries equals the report straight from the attempts.
 
 A report without a learner filter reads the summary tables (whole months, and the part
-month a `since` starts in from its attempts); `reports._report_from_attempts` reads
+month a `since` starts in from its attempts); `report_from_attempts` reads
 every counted attempt and answer. Both must give the same report, for every period and
 course, whatever the local timezone (months and `since` are local). And the summaries
 kept attempt by attempt equal a rebuild's.
@@ -22,7 +22,7 @@ import pytest
 from conftest_store import assert_summaries_are_rebuilt_ones
 
 from quiz.domain.records import AnswerRecord, AttemptResult, Mode
-from quiz.storage import reports
+from quiz.storage import report_from_attempts, report_from_summaries, reports
 from quiz.storage.reports import Report, ReportFilter
 from quiz.storage.scores import ScoreStore
 from tests.unit.test_report_data import (
@@ -133,9 +133,13 @@ def both(path: Path, report_filter: ReportFilter) -> tuple[Report, Report]:
     with ScoreStore.open(path, create=False) as store:
         connection = store._connection
         with reports.snapshot(connection):
-            names = reports._Names(connection)
-            from_summaries = reports._report_from_summaries(connection, report_filter, names)
-            from_attempts = reports._report_from_attempts(connection, report_filter, names)
+            names = reports.Names(connection)
+            from_summaries = report_from_summaries.report_from_summaries(
+                connection, report_filter, names
+            )
+            from_attempts = report_from_attempts.report_from_attempts(
+                connection, report_filter, names
+            )
     return from_summaries, from_attempts
 
 

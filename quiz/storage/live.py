@@ -1,0 +1,81 @@
+"""An attempt in progress, as recording its answers needs it (read once, then cached),
+and how one ends.
+
+`ScoreStore.start_attempt` makes one; a store that did not start the attempt (the app
+was restarted, or another store object records for it) reads it back with `read_live`.
+`end_attempt` writes the outcome of an attempt that finished, or that recovery closed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+
+from quiz.domain.records import AskedQuestion, AttemptStatus
+from quiz.storage import summaries
+from quiz.storage.codec import unpack_ints
+from quiz.storage.interning import Ids
+
+
+@dataclass
+class LiveAttempt:
+    """What record_answer needs about an attempt, read once."""
+
+    rowid: int
+    started_ms: int
+    items: dict[str, AskedQuestion]  # by question id
+    next_rev: dict[int, int]  # by item (position): the rev of its next answer
+    last_heartbeat: float  # monotonic
+
+
+def read_live(connection: sqlite3.Connection, ids: Ids, attempt_id: str) -> LiveAttempt | None:
+    """The attempt of id (UUID) `attempt_id` with its questions and the rev each
+    question's next answer gets; None if it is not in the store."""
+    row = connection.execute(
+        "SELECT id, started_at, items FROM attempt WHERE uuid = ?", (attempt_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    rowid, started_at, packed = row
+    items = {}
+    for position, asked_id in enumerate(unpack_ints(packed)):
+        asked = ids.asked_question(connection, asked_id, position)
+        items[asked.question_id] = asked
+    next_rev = dict(
+        connection.execute(
+            "SELECT item, max(rev) + 1 FROM answer WHERE attempt = ? GROUP BY item",
+            (rowid,),
+        ).fetchall()
+    )
+    return LiveAttempt(rowid, started_at, items, next_rev, time.monotonic())
+
+
+def end_attempt(
+    connection: sqlite3.Connection,
+    rowid: int,
+    status: AttemptStatus,
+    finished_ms: int,
+    *,
+    correct: int,
+    percent: float,
+    passed: bool | None,
+    total: int | None = None,
+) -> None:
+    """Write attempt `rowid`'s outcome (inside the caller's write transaction; `total`
+    None keeps the number asked) and add it to the report summaries, if it counts."""
+    connection.execute(
+        """UPDATE attempt SET status = ?, finished_at = ?, correct = ?,
+               total = coalesce(?, total), percent = ?, passed = ?, heartbeat_at = NULL
+           WHERE id = ?""",
+        (
+            str(status),
+            finished_ms,
+            correct,
+            total,
+            percent,
+            None if passed is None else int(passed),
+            rowid,
+        ),
+    )
+    summaries.apply_attempt(connection, rowid, 1)

@@ -1,0 +1,160 @@
+"""What a manager's report holds: frozen dataclasses, no SQL.
+
+`quiz.storage.reports` computes a `Report` (from the summaries, or straight from the
+attempts); `quiz.tables.report` says how each of its tables is shown. This module
+imports neither sqlite3 nor Textual, so the app's screens and the commands can use
+the report without loading the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """Which counted attempts a report covers."""
+
+    learner: str | None = None  # matched by learner_key
+    since: date | None = None  # local date: attempts started on or after it
+    course: str | None = None  # course id
+
+    @property
+    def whole_store(self) -> bool:
+        return self.learner is None and self.since is None and self.course is None
+
+
+# --- what a report holds ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionResult:
+    """One learner in one section."""
+
+    course: str
+    section: str
+    attempts: int  # counted attempts that asked questions of the section
+    asked: int  # questions of the section asked in them
+    right: int
+    last_percent: float
+    last_at: datetime  # when the latest of those attempts started (UTC)
+    last_pass_mark: int  # the pass mark that applies to the latest attempt
+    best_percent: float
+
+    @property
+    def weak(self) -> bool:
+        """Below the pass mark on the latest attempt at the section."""
+        return self.last_percent < self.last_pass_mark
+
+
+@dataclass(frozen=True)
+class ExamResult:
+    """A learner's latest exam attempt."""
+
+    exam: str | None  # the preset id
+    started_at: datetime
+    percent: float
+    pass_mark: int | None
+    passed: bool
+
+
+@dataclass(frozen=True)
+class LearnerReport:
+    name: str  # as last typed (or as renamed)
+    key: str
+    attempts: int  # counted attempts
+    last_at: datetime  # the latest of them started
+    latest_exam: ExamResult | None
+    sections: tuple[SectionResult, ...]
+
+    @property
+    def weak_sections(self) -> tuple[SectionResult, ...]:
+        return tuple(s for s in self.sections if s.weak)
+
+
+@dataclass(frozen=True)
+class ChoicePicks:
+    """A wrong choice of a multiple-choice question, and how often it was picked."""
+
+    choice: str
+    picks: int
+
+
+@dataclass(frozen=True)
+class QuestionReport:
+    course: str
+    question: str
+    section: str
+    type: str
+    asked: int  # counted attempts that asked it
+    answered: int
+    right: int
+    facility: float | None  # percent right of those asked
+    discrimination: float | None  # -100..100
+    flags: tuple[str, ...]  # quiz.domain.stats.flag_reasons
+    wrong_choices: tuple[ChoicePicks, ...]  # single/multiple only; most picked first
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.flags)
+
+
+@dataclass(frozen=True)
+class SectionShare:
+    """How many staff are at or above the pass mark in a section (latest attempt each)."""
+
+    course: str
+    section: str
+    staff: int
+    at_or_above: int
+
+    @property
+    def share(self) -> float:
+        return 100.0 * self.at_or_above / self.staff if self.staff else 0.0
+
+
+@dataclass(frozen=True)
+class Report:
+    filter: ReportFilter
+    attempts: int  # counted attempts covered
+    exams: int  # of which exams
+    learners: tuple[LearnerReport, ...]
+    questions: tuple[QuestionReport, ...]
+    sections: tuple[SectionShare, ...]
+
+    @classmethod
+    def empty(cls, report_filter: ReportFilter) -> Report:
+        """The report of no attempts."""
+        return cls(report_filter, 0, 0, (), (), ())
+
+    @property
+    def courses(self) -> tuple[str, ...]:
+        found = [s.course for s in self.sections] + [q.course for q in self.questions]
+        return tuple(dict.fromkeys(found))
+
+    def section_label(self, course: str, section: str) -> str:
+        """A section as the report names it: `course:section` when it covers several courses."""
+        return section if len(self.courses) <= 1 else f"{course}:{section}"
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One attempt's result in one section."""
+
+    attempt_id: str
+    started_at: datetime
+    exam: bool
+    right: int
+    asked: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.right / self.asked if self.asked else 0.0
+
+
+@dataclass(frozen=True)
+class SectionTrend:
+    course: str
+    section: str
+    points: tuple[TrendPoint, ...]  # oldest first

@@ -1,0 +1,62 @@
+"""Words and numbers as people read them: one home for each, used by every output."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+NO_VALUE = "—"
+"""Shown where a number cannot be given (no percent yet, no discrimination index)."""
+
+STATUS_WORDS = {
+    "in_progress": "in progress",
+    "completed": "completed",
+    "timed_out": "timed out",
+    "abandoned": "abandoned",
+}
+
+
+def status_words(status: object) -> str:
+    """An attempt's status as words ("timed out")."""
+    code = str(status)
+    return STATUS_WORDS.get(code, code)
+
+
+def percent_text(value: float | None) -> str:
+    """A percentage as tables show it: whole numbers ("75%"), NO_VALUE for none."""
+    return NO_VALUE if value is None else f"{value:.0f}%"
+
+
+def index_text(value: float | None) -> str:
+    """An index (-100..100) as tables show it: a whole number, NO_VALUE for none."""
+    return NO_VALUE if value is None else f"{value:.0f}"
+
+
+def rounded(value: float | None) -> float | None:
+    """A percentage or index as CSV and JSON carry it (one decimal)."""
+    return None if value is None else round(value, 1)
+
+
+def percent_of(count: int, total: int) -> float:
+    return 100.0 * count / total if total else 0.0
+
+
+def verdict_word(passed: bool | None, *, none: str = "no verdict") -> str:
+    """ "passed" or "failed"; `none` where there is no verdict (practice, unfinished)."""
+    return none if passed is None else ("passed" if passed else "failed")
+
+
+def local_minute(moment: datetime) -> str:
+    """A time in this computer's timezone, to the minute: "2026-11-23 10:00"."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def local_day(moment: datetime) -> str:
+    """A date in this computer's timezone: "2026-11-23"."""
+    return f"{moment.astimezone():%Y-%m-%d}"
+
+
+def utc_text(moment: datetime) -> str:
+    """A time as CSV and JSON carry it: UTC, ISO 8601 with a Z."""
+    from quiz.storage.codec import format_utc  # hashlib and json: only when a time is written
+
+    return format_utc(moment)
