@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from quiz.domain.kinds import UnknownKind, kind_names, kind_of
 from quiz.domain.records import AttemptStatus, Mode
 from quiz.domain.text import learner_key
 from quiz.storage.attempts import (
@@ -29,6 +30,7 @@ from quiz.storage.codec import (
     to_ms,
     unpack_ints,
 )
+from quiz.storage.errors import StoreError
 from quiz.storage.interning import Ids
 
 SUMMARY_COLUMNS = """
@@ -141,6 +143,18 @@ def detail(connection: sqlite3.Connection, ids: Ids, row: Sequence[Any]) -> Atte
         ids.asked_question(connection, asked_id, position)
         for position, asked_id in enumerate(unpack_ints(packed))
     ]
+    for question in questions:
+        try:
+            kind_of(question.type)
+        except UnknownKind:
+            raise StoreError(
+                "other",
+                ids.path,
+                f"{ids.path}: attempt {found.id} asked question {question.question_id!r} of "
+                f"type {question.type!r}, which this program does not know (it knows "
+                f"{', '.join(kind_names())}), so its answers cannot be read. The file was "
+                "not changed. Use the program that saved it (with that question type).",
+            ) from None
     by_item: dict[int, list[AnswerEntry]] = {}
     for item, response, correct, ms, at_ds in connection.execute(
         """SELECT item, response, correct, ms, at_ds FROM answer WHERE attempt = ?

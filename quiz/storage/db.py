@@ -6,7 +6,7 @@ with a busy timeout, so two terminals on one file wait for each other instead of
 with "database is locked". A new file is built under a temporary name and linked into
 place, so a crash never leaves a half-made store behind; it is owner-only (0600).
 
-Schema, version 3. Times are integer milliseconds since the Unix epoch, UTC, unless
+Schema, version 4. Times are integer milliseconds since the Unix epoch, UTC, unless
 said otherwise. Ids are integer rowids, used only inside the file.
 
 learner(id, key UNIQUE, name)
@@ -21,7 +21,12 @@ asked_question(id, digest UNIQUE, question, section, type, critical, prompt, cho
     A version of a question as it was put to a learner: prompt, choices in the order
     shown (a JSON array; each shuffle is its own version), the right answer (JSON
     array, as Question.answer), type and critical. digest is the SHA-256 of all of it
-    (codec.asked_digest), so identical versions share one row.
+    (codec.asked_digest), so identical versions share one row. type is the name of
+    the question's kind (quiz.domain.kinds): the built-in single, multiple, true_false,
+    short, or a registered one. It is checked against the kinds registered when a row
+    is written (interning.Ids.asked), not by the schema (up to version 3, a CHECK
+    allowed only the built-in four; version 4 rebuilt the table without it), so a
+    store can hold questions of a kind the program reading it does not know.
 host(id, name UNIQUE)                         the computers that ran attempts
 attempt(id, uuid UNIQUE, learner, learner_name, course_version, mode, exam, sections,
         seed, started_at, time_limit, deadline_at, pass_mark, items, status, finished_at,
@@ -42,10 +47,11 @@ answer(attempt, item, rev, response, correct, ms, at_ds)  WITHOUT ROWID, PK (att
     row with the highest rev is the answer that counts (an exam answer that was changed
     has several). The asked_question of an answer is item's entry in attempt.items: in
     SQL, asked_at(attempt.items, answer.item) on connections from `connect` (or after
-    `register_functions`). response has no column affinity: single/multiple: an integer with
-    bit i set for shown choice i; true_false: 1 or 0; short: the typed text; NULL: no
-    answer. correct is 0/1; ms the time spent on the question (milliseconds); at_ds
-    when it was given, in tenths of a second after the attempt's started_at.
+    `register_functions`). response has no column affinity; its form is the kind's
+    (QuestionKind.encode): single/multiple: an integer with bit i set for shown choice i;
+    true_false: 1 or 0; short: the typed text; NULL: no answer. correct is 0/1; ms the
+    time spent on the question (milliseconds); at_ds when it was given, in tenths of a
+    second after the attempt's started_at.
 
 Report summaries (version 2, extended in version 3), kept by `quiz.storage.summaries`
 in the transaction that ends an attempt, for the attempts that end 'completed' or
@@ -72,8 +78,9 @@ version_stats(asked_question, month, asked)     (v3)
     bytes (the biggest of these tables).
 choice_stats(question, month, exam, choice, picks)     (v3)
     WITHOUT ROWID, PK (question, month, exam, choice): how often a wrong choice (by its
-    text: the versions of a question shuffle the same texts) of a single or multiple
-    choice question was picked in an answer that counts and is wrong.
+    text: the versions of a question shuffle the same texts) of a question whose kind
+    stores a pick of the choices shown (codec.is_choice_mask: single, multiple) was
+    picked in an answer that counts and is wrong.
 learner_stats(learner, course, month, exam, attempts)     (v3)
     WITHOUT ROWID, PK (learner, course, month, exam): counted attempts per learner.
 learner_latest(learner, course, exam, started_at, attempt)     (v3)
@@ -300,6 +307,28 @@ CREATE TABLE choice_stats (
 """
 
 
+# Version 4: asked_question without the CHECK on type (the kind registry checks it
+# when a row is written), by SQLite's table rebuild (https://sqlite.org/lang_altertable.html,
+# "Making Other Kinds Of Table Schema Changes"): a new table, the rows copied with their
+# ids, the old one dropped, the new one renamed. version_stats refers to asked_question
+# by name, so it refers to the new table once renamed. The UNIQUE(digest) index comes
+# with the new table; asked_question has no other index, trigger or view.
+_V4_ASKED_QUESTION = """
+CREATE TABLE asked_question_v4 (
+    id INTEGER PRIMARY KEY,
+    digest BLOB NOT NULL UNIQUE,
+    question INTEGER NOT NULL REFERENCES question(id),
+    section INTEGER NOT NULL REFERENCES section(id),
+    type TEXT NOT NULL,
+    critical INTEGER NOT NULL CHECK (critical IN (0, 1)),
+    prompt TEXT NOT NULL,
+    choices TEXT NOT NULL,
+    answer TEXT NOT NULL
+)
+"""
+_ASKED_COLUMNS = "id, digest, question, section, type, critical, prompt, choices, answer"
+
+
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def apply(connection: sqlite3.Connection) -> None:
         # executescript() would COMMIT first; run the statements inside our transaction.
@@ -310,20 +339,58 @@ def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     return apply
 
 
-def _to_v3(connection: sqlite3.Connection) -> None:
-    _script(_V3)(connection)
-    summaries.rebuild(connection)  # every summary table, those of version 2 too
+def _to_v4(connection: sqlite3.Connection) -> None:
+    """Rebuild asked_question without the CHECK on type. Runs with foreign keys off
+    (`_migrate`: dropping a table they point at would otherwise fail), so it checks
+    them itself before the transaction commits."""
+    connection.execute(_V4_ASKED_QUESTION)
+    connection.execute(
+        f"INSERT INTO asked_question_v4 ({_ASKED_COLUMNS}) "
+        f"SELECT {_ASKED_COLUMNS} FROM asked_question"
+    )
+    connection.execute("DROP TABLE asked_question")
+    connection.execute("ALTER TABLE asked_question_v4 RENAME TO asked_question")
+    _check_foreign_keys(connection, "asked_question")
 
 
-# MIGRATIONS[n] takes a store of version n to version n + 1. Only the last step builds
-# the summaries (with the code of now, which writes the tables of now): a store made
-# with `upto` an earlier version, as tests do, has its summary tables empty.
+def _check_foreign_keys(connection: sqlite3.Connection, table: str) -> None:
+    """Raise if a row of `table`, or of a table whose foreign keys point at it, refers to
+    a row that is not there (PRAGMA foreign_key_check, for these tables only: the whole
+    file would read every answer)."""
+    referring = [
+        str(row[0])
+        for row in connection.execute(
+            """SELECT m.name FROM sqlite_schema m, pragma_foreign_key_list(m.name) f
+               WHERE m.type = 'table' AND f."table" = ? GROUP BY m.name""",
+            (table,),
+        )
+    ]
+    for name in (table, *referring):
+        broken = connection.execute(f'PRAGMA foreign_key_check("{name}")').fetchone()
+        if broken is not None:
+            raise sqlite3.IntegrityError(
+                f"rebuilding {table}: a row of {broken[0]} refers to a missing row of "
+                f"{broken[2]}; the upgrade was undone"
+            )
+
+
+# MIGRATIONS[n] takes a store of version n to version n + 1, all of them in one
+# transaction with foreign keys off (a step may rebuild a table, and SQLite cannot turn
+# them off inside a transaction): a step that could break them checks them itself.
+# The summaries are not built by a step: `_migrate` builds them all once, after the
+# last step, when the upgrade starts below SUMMARIES_VERSION (with the code of now,
+# which writes the tables of now). A store made with `upto` below SUMMARIES_VERSION,
+# as tests do, has its summary tables empty.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_V1),
     _script(_V2),
-    _to_v3,
+    _script(_V3),
+    _to_v4,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+SUMMARIES_VERSION = 3
+"""The version that made the summary tables as they are now (a later version that
+changes them, or what they hold, raises it)."""
 
 
 @contextmanager
@@ -474,14 +541,25 @@ def _migrate(connection: sqlite3.Connection, path: Path, upto: int) -> None:
         return
     if version > 0:
         _backup_before_upgrade(connection, path, version)
-    with write_transaction(connection):
-        # Read again under the write lock: another process may have upgraded meanwhile.
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0:
-            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        for step in range(version, upto):
-            MIGRATIONS[step](connection)
-        connection.execute(f"PRAGMA user_version = {upto}")
+    # A no-op inside a transaction, so around it (SQLite's table rebuild procedure).
+    enforced = connection.execute("PRAGMA foreign_keys").fetchone()[0]
+    connection.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with write_transaction(connection):
+            # Read again under the write lock: another process may have upgraded meanwhile.
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version >= upto:
+                return
+            if version == 0:
+                connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            for step in range(version, upto):
+                MIGRATIONS[step](connection)
+            if version < SUMMARIES_VERSION <= upto:
+                summaries.rebuild(connection)  # every summary table, those of version 2 too
+            connection.execute(f"PRAGMA user_version = {upto}")
+    finally:
+        if enforced:
+            connection.execute("PRAGMA foreign_keys = ON")
 
 
 def _backup_before_upgrade(connection: sqlite3.Connection, path: Path, version: int) -> None:

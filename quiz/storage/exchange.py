@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from quiz.domain.grading import Verdict, verdict
-from quiz.domain.model import DEFAULT_PASS_MARK, QuestionType
+from quiz.domain.kinds import UnknownKind, kind_names, kind_of
+from quiz.domain.model import DEFAULT_PASS_MARK
 from quiz.domain.records import AskedQuestion, AttemptStatus, Mode, Response
 from quiz.domain.text import learner_key
 from quiz.storage.attempts import (
@@ -256,14 +257,14 @@ class _Reader:
             seen.add(question_id)
             type_text = self.field(answer, "type", str)
             try:
-                kind = QuestionType(type_text)
-            except ValueError:
-                self.fail(f"'type' {type_text!r} is not one of {', '.join(QuestionType)}")
+                kind_of(type_text)  # any registered kind; kept as text
+            except UnknownKind:
+                self.fail(f"'type' {type_text!r} is not one of {', '.join(kind_names())}")
             asked = AskedQuestion(
                 position=position,
                 question_id=question_id,
                 section=self.field(answer, "section", str),
-                type=kind,
+                type=type_text,
                 prompt=self.field(answer, "prompt", str),
                 choices=self.texts(answer, "choices"),
                 answer=self.texts(answer, "right_answer"),

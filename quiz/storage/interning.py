@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from quiz.domain.model import QuestionType
+from quiz.domain.kinds import UnknownKind, kind_names, kind_of
 from quiz.domain.records import AskedQuestion
 from quiz.storage.codec import asked_digest, dump_texts, load_texts, pack_ints, unpack_ints
 from quiz.storage.errors import StoreError
@@ -97,7 +97,11 @@ class Ids:
     def asked(
         self, connection: sqlite3.Connection, course: int, course_code: str, asked: AskedQuestion
     ) -> int:
-        """The asked_question row of this version of a question, inserted if missing."""
+        """The asked_question row of this version of a question, inserted if missing.
+
+        Raises ValueError when its type is not a registered kind (the schema does not
+        check it): such a question could not be answered, nor its answers read back."""
+        check_type(asked)
         digest = asked_digest(course_code, asked)
         cache_key = ("asked_question", digest)
         cached = self._ids.get(cache_key)
@@ -154,7 +158,7 @@ class Ids:
                 position=position,
                 question_id=code,
                 section=section,
-                type=QuestionType(kind),
+                type=str(kind),  # kept as text: its kind may not be registered here
                 prompt=prompt,
                 choices=load_texts(choices),
                 answer=load_texts(answer),
@@ -189,6 +193,17 @@ class Ids:
             ),
             items=pack_ints([self.asked(connection, course, course_code, q) for q in questions]),
         )
+
+
+def check_type(asked: AskedQuestion) -> None:
+    """Raise ValueError, naming the type, when `asked`'s type is not a registered kind."""
+    try:
+        kind_of(asked.type)
+    except UnknownKind:
+        raise ValueError(
+            f"question {asked.question_id!r} has type {str(asked.type)!r}, which is not one "
+            f"of {', '.join(kind_names())}: register its kind (quiz.domain.kinds) first"
+        ) from None
 
 
 class AttemptRefs(NamedTuple):

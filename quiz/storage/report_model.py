@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from quiz.storage.codec import is_choice_mask
+
 
 @dataclass(frozen=True)
 class ReportFilter:
@@ -93,11 +95,17 @@ class QuestionReport:
     facility: float | None  # percent right of those asked
     discrimination: float | None  # -100..100
     flags: tuple[str, ...]  # quiz.domain.stats.flag_reasons
-    wrong_choices: tuple[ChoicePicks, ...]  # single/multiple only; most picked first
+    wrong_choices: tuple[ChoicePicks, ...]  # see counts_choices; most picked first
 
     @property
     def flagged(self) -> bool:
         return bool(self.flags)
+
+    @property
+    def counts_choices(self) -> bool:
+        """Whether its wrong choices are counted (its kind's response is a pick of the
+        choices shown: single, multiple), so no `wrong_choices` means none was picked."""
+        return is_choice_mask(self.type)
 
 
 @dataclass(frozen=True)

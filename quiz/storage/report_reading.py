@@ -13,9 +13,9 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from quiz.domain.text import learner_key
-from quiz.storage.codec import load_texts, local_day_start_ms, unpack_ints
+from quiz.storage.codec import is_choice_mask, load_texts, local_day_start_ms, unpack_ints
 from quiz.storage.report_model import ReportFilter
-from quiz.storage.summaries import CHOICE_TYPES, COUNTED_STATUSES
+from quiz.storage.summaries import COUNTED_STATUSES
 
 MASK_ITEMS = 62
 """Items below this position have their answers folded into an integer bitmask in SQL."""
@@ -34,8 +34,9 @@ class Version:
     critical: bool  # a miss fails an exam (quiz.domain.grading)
 
     def wrong_choices(self) -> list[tuple[int, str]]:
-        """(position shown, text) of each wrong choice; none unless single or multiple."""
-        if self.type not in CHOICE_TYPES:
+        """(position shown, text) of each wrong choice; none unless a response of its
+        kind is a mask over the choices shown (codec.is_choice_mask: single, multiple)."""
+        if not is_choice_mask(self.type):
             return []
         right = set(load_texts(self.answer))
         return [(p, c) for p, c in enumerate(load_texts(self.choices)) if c not in right]

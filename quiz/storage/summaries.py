@@ -34,7 +34,6 @@ from collections.abc import Iterable, Iterator
 
 from quiz.storage.codec import unpack_ints
 from quiz.storage.summary_totals import (
-    CHOICE_TYPES,
     AnswerRow,
     CountedAttempt,
     QuestionSums,
@@ -43,7 +42,6 @@ from quiz.storage.summary_totals import (
 )
 
 __all__ = [
-    "CHOICE_TYPES",
     "COUNTED_STATUSES",
     "LEARNER_TABLES",
     "SHARED_TABLES",

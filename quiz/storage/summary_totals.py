@@ -13,9 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from quiz.storage.codec import local_month_number
-
-CHOICE_TYPES = ("single", "multiple")
+from quiz.storage.codec import is_choice_mask, local_month_number
 
 QuestionKey = tuple[int, int, int]  # question id, month, exam (0/1)
 SectionKey = tuple[int, int, int, int]  # learner id, section id, month, exam
@@ -112,7 +110,8 @@ class CountedAttempt:
 
 AnswerRow = tuple[int, int, int, int, int, int | None]
 """An answer as `_answer_rows` reads it: attempt, item, answered (0/1), right (0/1), ms,
-and the choices picked (the response) for a wrong answer stored as a mask, else None."""
+and for a wrong answer stored as an integer the response (the choices picked, where its
+kind stores a mask: codec.is_choice_mask), else None."""
 
 
 class Totals:
@@ -161,7 +160,7 @@ class Totals:
                 answered = right = ms = 0
             else:
                 _attempt, _item, answered, right, ms, mask = answer
-                if mask and version.type in CHOICE_TYPES:
+                if mask:
                     self._add_picks(asked, version, mask, month, exam)
             sums = questions[(version.question, month, exam)]
             sums.asked += 1
@@ -201,7 +200,9 @@ class Totals:
 
     def _add_picks(self, asked: int, version: Version, mask: int, month: int, exam: int) -> None:
         wrong = self._wrong.get(asked)
-        if wrong is None:  # position -> the choice's text if it is a wrong one
+        if wrong is None and not is_choice_mask(version.type):
+            wrong = self._wrong[asked] = ()  # an integer, but not picks (a number, 1/0)
+        elif wrong is None:  # position -> the choice's text if it is a wrong one
             right = {str(a) for a in json.loads(version.answer)}
             texts = [str(c) for c in json.loads(version.choices)]
             wrong = self._wrong[asked] = tuple(t if t not in right else None for t in texts)

@@ -122,6 +122,6 @@ def question_detail(question: QuestionReport) -> str:
             for c in question.wrong_choices
         )
         parts.append("wrong choices picked: " + picks)
-    elif question.type in ("single", "multiple"):
+    elif question.counts_choices:
         parts.append("no wrong choice picked")
     return " · ".join(parts)
