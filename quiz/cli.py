@@ -1,19 +1,21 @@
 """The command line. Imports the UI only when it opens the app.
 
 Every command takes `--questions DIR` and `--db PATH`, before or after its name.
-Exit codes: 0 success, 1 a problem with a course or the score store (the message
-says which and what to do), 2 a usage error.
+Exit codes (quiz.errors.ExitCode): 0 success, 1 a problem with a course or the score
+store (the message says which and what to do), 2 a usage error.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
 from quiz import __version__
+from quiz.errors import ExitCode
 
 # name -> module under quiz.commands; each has configure(parser) and run(args) -> int
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -23,10 +25,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report", "staff, question and section reports for a manager"),
     "learners": ("learners", "list, rename (merge) or forget learners"),
 }
-
-EXIT_OK = 0
-EXIT_PROBLEM = 1
-EXIT_USAGE = 2
 
 
 def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -65,6 +63,11 @@ def build_parser(configure: Sequence[str] | None = None) -> argparse.ArgumentPar
     app = parser.add_argument_group("opening straight into a quiz")
     app.add_argument("--mode", choices=["practice", "exam"], help="practice or exam")
     app.add_argument("--exam", metavar="PRESET", help="an exam preset of the course")
+    app.add_argument(
+        "--course",
+        metavar="ID",
+        help="the course, when --questions holds several (with --mode or --exam, needed then)",
+    )
     app.add_argument("--learner", metavar="NAME", help="the learner's name")
     app.add_argument("--sections", metavar="ID,...", help="section ids, comma-separated")
     app.add_argument("--count", metavar="N", type=_positive_int, help="number of questions")
@@ -89,7 +92,7 @@ def _positive_int(text: str) -> int:
     return value
 
 
-_APP_FLAGS = ("mode", "exam", "learner", "sections", "count", "time_limit", "seed")
+_APP_FLAGS = ("mode", "exam", "course", "learner", "sections", "count", "time_limit", "seed")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -108,9 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return int(module.run(args))
         except KeyboardInterrupt:
-            return 130
+            return ExitCode.SIGNAL_BASE + signal.SIGINT
         except BrokenPipeError:
-            return EXIT_OK
+            return ExitCode.OK
         except Exception as error:  # a bug of ours: a short message, the details in the log
             return report_internal_error(error)
     return _open_app(parser, args)
@@ -131,7 +134,7 @@ def report_internal_error(error: BaseException) -> int:
     except OSError:
         where = "the details could not be written to a log file"
     print(f"quiz: internal error ({type(error).__name__}): {where}", file=sys.stderr)
-    return EXIT_PROBLEM
+    return ExitCode.PROBLEM
 
 
 def _open_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -155,6 +158,9 @@ def _open_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         sections = tuple(s.strip() for s in args.sections.split(",") if s.strip())
         if not sections:
             parser.error("--sections: give at least one section id")
+    course = args.course.strip() if args.course is not None else None
+    if course == "":
+        parser.error("--course: give a course id")
     learner = args.learner
     if learner is not None:
         learner = learner.strip()
@@ -165,6 +171,7 @@ def _open_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         db_path=paths.db_path(args.db),
         mode="exam" if args.exam else args.mode,
         exam=args.exam,
+        course=course,
         learner=learner,
         sections=sections,
         count=args.count,
@@ -173,7 +180,7 @@ def _open_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     )
     if not _is_terminal():
         print(NO_TERMINAL, file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     from quiz.ui.run import run_app
 
     return int(run_app(options))
@@ -192,8 +199,10 @@ Run `quiz` itself in a terminal window."""
 def _is_terminal() -> bool:
     """Whether the app can take over a terminal (stdin and stdout are both one)."""
     try:
-        return sys.stdin is not None and sys.stdout is not None and (
-            sys.stdin.isatty() and sys.stdout.isatty()
+        return (
+            sys.stdin is not None
+            and sys.stdout is not None
+            and (sys.stdin.isatty() and sys.stdout.isatty())
         )
     except (AttributeError, ValueError):  # replaced or closed streams
         return False

@@ -17,8 +17,14 @@ class AppOptions:
     db_path: Path
     mode: str | None = None  # "practice" | "exam"
     exam: str | None = None  # preset id; implies exam mode
+    course: str | None = None  # course id: needed with --mode/--exam when there are several
     learner: str | None = None
     sections: tuple[str, ...] | None = None
     count: int | None = None
     time_limit_seconds: int | None = None
     seed: int | None = None
+
+    @property
+    def opens_a_quiz(self) -> bool:
+        """Whether the app goes straight into a quiz (rather than its home screen)."""
+        return self.mode is not None or self.exam is not None

@@ -1,4 +1,5 @@
-"""Small per-account settings: the last learner name, kept as JSON at `paths.settings_path()`.
+"""Small per-account settings, kept as JSON at `paths.settings_path()`: the last learner
+name, and the course each learner last chose (when `--questions` holds several).
 
 Reading never fails (a missing or damaged file gives the defaults); writing replaces
 the file atomically, so a crash mid-write leaves the old settings, not half a file.
@@ -9,11 +10,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from quiz import paths
-from quiz.domain.text import strip_control
+from quiz.domain.text import learner_key, strip_control
 
 MAX_NAME_LENGTH = 100
 
@@ -21,6 +24,21 @@ MAX_NAME_LENGTH = 100
 @dataclass(frozen=True)
 class Settings:
     last_learner: str | None = None
+    courses: Mapping[str, str] = field(default_factory=dict)
+    """The course id each learner last chose, by the `learner_key` of their name (the
+    score store matches names the same way)."""
+
+    def course_for(self, learner: str | None) -> str | None:
+        """The course `learner` chose last time, if they ever chose one."""
+        return self.courses.get(learner_key(clean_name(learner))) if learner else None
+
+    def remembering(self, learner: str, course_id: str | None = None) -> Settings:
+        """These settings with `learner` the last learner, who chose `course_id` (if given)."""
+        name = clean_name(learner)
+        courses = dict(self.courses)
+        if name and course_id:
+            courses[learner_key(name)] = course_id
+        return replace(self, last_learner=name or None, courses=courses)
 
 
 def clean_name(name: str) -> str:
@@ -39,7 +57,17 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings()
     learner = data.get("last_learner")
     learner = clean_name(learner) if isinstance(learner, str) else None
-    return Settings(last_learner=learner or None)
+    return Settings(last_learner=learner or None, courses=_courses(data.get("courses")))
+
+
+def _courses(data: Any) -> dict[str, str]:
+    if not isinstance(data, dict):
+        return {}
+    return {
+        learner_key(clean_name(name)): course
+        for name, course in data.items()
+        if isinstance(name, str) and isinstance(course, str) and clean_name(name) and course
+    }
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
@@ -51,7 +79,10 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
 
     path = path or paths.settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = json.dumps({"last_learner": settings.last_learner}, ensure_ascii=False, indent=2)
+    content: dict[str, Any] = {"last_learner": settings.last_learner}
+    if settings.courses:
+        content["courses"] = dict(settings.courses)
+    data = json.dumps(content, ensure_ascii=False, indent=2)
     handle, temporary = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
@@ -65,7 +96,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
         raise
 
 
-def remember_learner(name: str, path: Path | None = None) -> None:
-    """Save `name` as the last learner (errors ignored: it is only a convenience)."""
+def remember_learner(name: str, path: Path | None = None, course_id: str | None = None) -> None:
+    """Save `name` as the last learner, and `course_id` (if given) as the course they
+    chose. Errors are ignored: it is only a convenience."""
     with contextlib.suppress(OSError):
-        save_settings(Settings(last_learner=clean_name(name) or None), path)
+        save_settings(load_settings(path).remembering(name, course_id), path)

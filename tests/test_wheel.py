@@ -63,7 +63,8 @@ def test_installed_wheel_runs_quiz_check_from_another_directory(tmp_path: Path) 
         [
             str(python),
             "-c",
-            "import quiz, pathlib; print(*pathlib.Path(quiz.__file__).parent.rglob('*.tcss'))",
+            "import quiz, pathlib; root = pathlib.Path(quiz.__file__).parent; "
+            "print(*sorted(p.relative_to(root).as_posix() for p in root.rglob('*.tcss')))",
         ],
         cwd=elsewhere,
         capture_output=True,
@@ -71,4 +72,8 @@ def test_installed_wheel_runs_quiz_check_from_another_directory(tmp_path: Path) 
         env=env,
         check=True,
     )
-    assert "quiz.tcss" in tcss.stdout
+    # Every stylesheet (the app's, each screen's CSS_PATH) is in the wheel.
+    package = ROOT / "quiz"
+    shipped = sorted(p.relative_to(package).as_posix() for p in package.rglob("*.tcss"))
+    assert "ui/app.tcss" in shipped and "ui/screens/home.tcss" in shipped
+    assert tcss.stdout.split() == shipped

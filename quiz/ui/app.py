@@ -1,129 +1,136 @@
-"""The quiz app: loads the course off the event loop, runs attempts, saves through the store.
+"""The quiz app: the home screen first, the course loaded off the event loop, then the
+attempts, each run by an `AttemptRunner`, and the score screens.
 
-Screens are thin: they call the session through `Attempt` and the app's methods here.
-Screen modules are imported when first needed, so importing this module stays cheap.
+`make_app` builds the services (quiz.ui.services) and hands them in; the command line
+and the tests both call it. Screens post messages and the app answers them here;
+screen modules are imported when first needed, so importing this module stays cheap.
 """
 
 from __future__ import annotations
 
-import gc
-import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events, on, work
+from textual import events, on
+from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.message import Message
+from textual.reactive import var
 from textual.screen import Screen
 
+from quiz.errors import ExitCode, QuizError
 from quiz.launch import AppOptions
 from quiz.settings import clean_name, load_settings, remember_learner
+from quiz.ui.ending import Shutdown
 from quiz.ui.keys import KeyDone, KeyOrder
-from quiz.ui.peek import peek_title
-from quiz.ui.saving import AttemptSaver, ScoreStoreLike, StoreThread
-from quiz.ui.store_setup import EXIT_PROBLEM, StoreSetupMixin
-from quiz.ui.styles import FIRST_FRAME, REST, STYLESHEET, stylesheet_parts
-from quiz.ui.window import WindowSizeMixin
+from quiz.ui.launching import chosen_course, requested_quiz
+from quiz.ui.services import CourseSource, ProcessHooks, Services, StoreGateway
+from quiz.ui.store_setup import StoreOpening
+from quiz.ui.textual_seams import ErrorOutput
+from quiz.ui.window import follow_window_size, window_resized
 
 if TYPE_CHECKING:
     # Imported where used: the loader (YAML) loads in a thread after the first paint,
     # and the session is needed only once an attempt starts.
+    from quiz.domain.clock import Clock
     from quiz.domain.loader import CourseLoad
     from quiz.domain.model import Course, ExamPreset
-    from quiz.domain.records import AttemptStatus, Mode
-    from quiz.domain.session import Clock, QuizSession
-    from quiz.ui.attempt import Attempt
+    from quiz.domain.session import QuizSession
+    from quiz.ui.attempt import AttemptRunner
+    from quiz.ui.saving import ScoreStoreLike, StoreThread
     from quiz.ui.screens.home import HomeScreen
 
-EXIT_USAGE = 2
 
-
-def attempt_is_exam(mode: Mode) -> bool:
-    return mode == "exam"  # Mode is a StrEnum (compared as text: records load lazily)
-
-
-class SavingProblem(Message):
-    """From the store thread: saving failed (a message) or recovered (None)."""
-
-    def __init__(self, message: str | None) -> None:
-        super().__init__()
-        self.message = message
-
-
-class QuizApp(WindowSizeMixin, StoreSetupMixin):
+class QuizApp(App[None]):
     """Trainees study with it; managers test staff with it."""
 
-    CSS_PATH = None  # quiz.tcss is read in two parts: see quiz.ui.styles
+    # What every screen shares, and the home screen's own rules: read before the first
+    # frame. Textual reads the CSS_PATH of each screen it shows, but not the default
+    # screen's, and loading the first screen as a mode (MODES) costs two more parses of
+    # all of it before that frame (~15 ms). Every other screen's stylesheet is read
+    # when it is first shown (its CSS_PATH).
+    # screens/scores.tcss belongs on ScoresScreen.CSS_PATH (quiz/ui/screens/score_screen.py).
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        "app.tcss",
+        "screens/home.tcss",
+        "screens/scores.tcss",
+    ]
     TITLE = "quiz"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", key_display="^q", priority=True),
     ]
 
-    def __init__(
-        self,
-        options: AppOptions,
-        *,
-        clock: Clock | None,
-        store: ScoreStoreLike | None,
-        store_thread: StoreThread,
-        course_loads: Sequence[CourseLoad] | None = None,
-        loader: Callable[[Path], list[CourseLoad]] | None = None,
-        damaged_store: Any = None,
-        open_store: Callable[[], ScoreStoreLike] | None = None,
-        reopen_store: Callable[[], ScoreStoreLike] | None = None,
-        set_aside: Callable[[Path], list[Path]] | None = None,
-        settings_path: Path | None = None,
-        handle_signals: bool = False,
-        tune_gc: bool = False,
-        started: Callable[[], None] | None = None,
-        heartbeat_seconds: float = 30.0,
-    ) -> None:
+    course: var[Course | None] = var(None, always_update=True)
+    """The course in use (the home screen watches it)."""
+    saving_problem: var[str | None] = var(None)
+    """Why answers are not reaching the store, while that lasts (question screens watch it)."""
+
+    def __init__(self, options: AppOptions, services: Services) -> None:
         super().__init__()
-        first_frame, self._rest_of_stylesheet = stylesheet_parts()
-        self.stylesheet.add_source(first_frame, read_from=(str(STYLESHEET), FIRST_FRAME))
         self.options = options
         """What the command line asked for."""
-        self._clock = clock
-        self.store = store
-        """The score store; None until a damaged one has been set aside."""
-        self.store_thread = store_thread
-        """The one thread that calls the store."""
-        self.damaged_store = damaged_store
-        """The `StoreError` of a damaged store the learner may set aside, if any."""
-        self._open_store = open_store
-        self._reopen_store = reopen_store
-        self._set_aside = set_aside
-        self._course_loads = course_loads
-        self._loader = loader
-        self.settings_path = settings_path
-        self.handle_signals = handle_signals
-        self.tune_gc = tune_gc
-        """Freeze the objects built at start-up out of the garbage collector's way (the
-        whole process is affected, so only `run_app` asks for it)."""
-        self._started_callback = started
-        """Called once, after the course is first shown (`run_app` ends its start-up tuning)."""
-        self.heartbeat_seconds = heartbeat_seconds
+        self.services = services
+        """The store, the courses, the clock, settings and process hooks."""
+        self.settings = load_settings(services.settings_path)
+        """What was remembered on this computer account (the last name, its course)."""
+        self.peeked_title = services.courses.peek_title()
+        """The course title as read before loading (shown on the first frame)."""
         self.courses: list[Course] = []
         """The usable courses, once loaded."""
-        self.course: Course | None = None
-        """The course in use."""
-        self.remembered_learner = load_settings(settings_path).last_learner
-        """The name used last time on this computer account."""
-        self.peeked_title = peek_title(options.questions_dir) if course_loads is None else None
-        """The course title as read before loading (shown on the first frame)."""
-        self._started = time.monotonic()
-        self.attempt: Attempt | None = None
-        """The attempt being taken or last taken."""
-        self.saving_problem: str | None = None
-        """Why answers are not reaching the store, while that lasts."""
+        self.attempt: AttemptRunner | None = None
+        """The attempt being taken, or last taken."""
         self.exit_lines: list[str] = []
         """Printed by `run_app` after the terminal is restored (why the app could not start)."""
-        self._heartbeat: Any = None
-        self._expiry: Any = None
+        self.shutdown = Shutdown(self)
         self.key_order = KeyOrder(self, self._dispatch_key)
         """Hands keys out one at a time, in the order they arrived (see quiz.ui.keys)."""
+        self._errors = ErrorOutput()
+        self.error_console = self._errors.console
+        self._internal_error: str | None = None
+        self._store_opening = StoreOpening(self, ready=self._start_from_options)
+        self._course_shown = False
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    @property
+    def store(self) -> ScoreStoreLike | None:
+        """The open score store (None until it has been opened)."""
+        return self.services.store.store
+
+    @property
+    def store_thread(self) -> StoreThread:
+        """The one thread that calls the store (screens that read it run their jobs there)."""
+        return self.services.store.thread
+
+    @property
+    def remembered_learner(self) -> str | None:
+        """The name used last on this computer account."""
+        return self.settings.last_learner
+
+    @property
+    def internal_error(self) -> str | None:
+        """The details of an unexpected error that stopped the app, for the log."""
+        return self._internal_error or self._errors.text
+
+    @internal_error.setter
+    def internal_error(self, details: str | None) -> None:
+        self._internal_error = details
+
+    def get_default_screen(self) -> Screen[Any]:
+        from quiz.ui.screens.home import HomeScreen
+
+        return HomeScreen()
+
+    @property
+    def home(self) -> HomeScreen:
+        from quiz.ui.screens.home import HomeScreen
+
+        screen = self.screen_stack[0]
+        assert isinstance(screen, HomeScreen)
+        return screen
 
     # --- keys, in order ----------------------------------------------------------------
 
@@ -140,88 +147,40 @@ class QuizApp(WindowSizeMixin, StoreSetupMixin):
     def _key_done(self, message: KeyDone) -> None:
         self.key_order.key_done(message)
 
-    @property
-    def clock(self) -> Clock:
-        """Where sessions read the time (a fixed clock in tests; the system's otherwise,
-        made when first needed so the session module loads after the first frame)."""
-        if self._clock is None:
-            from quiz.domain.session import SystemClock
-
-            self._clock = SystemClock()
-        return self._clock
-
     # --- start-up ----------------------------------------------------------------------
 
-    def get_default_screen(self) -> Screen[Any]:
-        from quiz.ui.screens.home import HomeScreen
-
-        return HomeScreen()
-
     def on_mount(self) -> None:
-        self.call_after_refresh(self.load_rest_of_stylesheet)
-        self.watch_window_size()
-        if self.handle_signals:
-            self.install_signal_handlers()
-        if self.damaged_store is not None:
-            self.offer_set_aside()
-        if self._course_loads is not None:
-            self.courses_loaded(list(self._course_loads))
-        # Slow work (opening the store, loading the course) starts once the home
+        follow_window_size(self)
+        self.services.process.app_started(self.shutdown.signal_received)
+        loaded = self.services.courses.loaded
+        if loaded is not None:
+            self.courses_loaded(list(loaded))
+        # Slow work (loading the course, then opening the store) starts once the home
         # screen is painted, in threads, so the first frame does not wait for it.
         self.call_after_refresh(self._start_background_work)
 
-    def load_rest_of_stylesheet(self) -> None:
-        """Add the part of quiz.tcss after the first frame's (once), and restyle any
-        screen already shown over the home screen with it."""
-        css, self._rest_of_stylesheet = self._rest_of_stylesheet, ""
-        if not css:
-            return
-        self.stylesheet.add_source(css, read_from=(str(STYLESHEET), REST))
-        for screen in self.screen_stack[1:]:
-            self.stylesheet.update(screen)
+    def on_resize(self, event: events.Resize) -> None:
+        window_resized(self, event.size)
 
     def _start_background_work(self) -> None:
-        if self._course_loads is None:
-            self._load_courses()  # the store is opened once the course is shown
+        if self.services.courses.loaded is None:
+            self.run_worker(self._load_courses, thread=True, exclusive=True, group="load")
         else:
-            self.open_store_if_needed()
+            self._store_opening.start()
 
-    def store_ready(self) -> None:
-        self._start_from_options()
-
-    @work(thread=True, exclusive=True, group="load")
-    def _load_courses(self) -> None:
-        loader = self._loader
-        if loader is None:
-            from quiz.domain.loader import load_courses
-
-            loader = load_courses
-        loads = loader(self.options.questions_dir)
+    def _load_courses(self) -> None:  # in a worker thread
+        loads = self.services.courses.load()
         self.call_from_thread(self.courses_loaded, loads)
-
-    @property
-    def home(self) -> HomeScreen:
-        from quiz.ui.screens.home import HomeScreen
-
-        screen = self.screen_stack[0]
-        assert isinstance(screen, HomeScreen)
-        return screen
-
-    @property
-    def loading(self) -> bool:
-        return self.course is None
-
-    def loading_seconds(self) -> float:
-        return time.monotonic() - self._started
 
     def courses_loaded(self, loads: list[CourseLoad]) -> None:
         usable = [load.course for load in loads if load.course is not None]
         problems = [str(problem) for load in loads for problem in load.problems]
         if not usable:
+            folder = self.services.courses.folder
             self.fail_start(
-                EXIT_PROBLEM,
+                ExitCode.PROBLEM,
                 [
-                    f"quiz: no usable course in {self.options.questions_dir}",
+                    f"quiz: no usable course in {folder}",
                     *problems,
                     "Fix these problems (`quiz check` lists them), or give --questions "
                     "a folder of courses.",
@@ -229,7 +188,14 @@ class QuizApp(WindowSizeMixin, StoreSetupMixin):
             )
             return
         self.courses = usable
-        self.course = self._course_for_options(usable)
+        try:
+            course = chosen_course(
+                self.options, usable, self.settings.course_for(self.remembered_learner)
+            )
+        except QuizError as error:
+            self.fail_start(ExitCode.USAGE, [f"quiz: {error.message}"])
+            return
+        self.course = course
         if problems:
             self.notify(
                 f"{len(problems)} problem(s) in the course files; some questions may be "
@@ -238,250 +204,184 @@ class QuizApp(WindowSizeMixin, StoreSetupMixin):
                 markup=False,
                 timeout=8,
             )
-        if self.home.mounted:
-            self.home.course_ready()
-        if self.tune_gc:
-            self.call_after_refresh(gc.freeze)
-        if self._started_callback is not None:
-            self.call_after_refresh(self._started_callback)
-            self._started_callback = None
-        self.call_after_refresh(self.open_store_if_needed)
+        if not self._course_shown:
+            self._course_shown = True
+            self.call_after_refresh(self.services.process.course_shown)
+        self.call_after_refresh(self._store_opening.start)
         # After the home screen is up: a quiz opens over it, or a usage error closes it.
         self.call_after_refresh(self._start_from_options)
 
-    def _course_for_options(self, courses: list[Course]) -> Course:
-        if self.options.exam:
-            for course in courses:
-                if self.options.exam in course.exams:
-                    return course
-        return courses[0]
+    def fail_start(self, code: ExitCode, lines: list[str]) -> None:
+        """Close the app; `run_app` prints `lines` and exits with `code`. The app closes
+        after the next refresh: the problem may be found before the home screen is up."""
+        self.exit_lines = lines
+        self.call_after_refresh(self.exit, return_code=code)
 
-    def choose_course(self, course: Course) -> None:
-        self.course = course
-
-    # --- starting an attempt -------------------------------------------------------------
-
-    @property
-    def ready(self) -> bool:
-        return self.course is not None and self.store is not None
-
-    def new_session(
-        self,
-        *,
-        mode: Mode,
-        sections: Sequence[str] | None = None,
-        count: int | None = None,
-        time_limit_seconds: int | None = None,
-        seed: int | None = None,
-        preset: ExamPreset | None = None,
-        tell: bool = True,
-    ) -> QuizSession:
-        """A new session on the current course (raises SelectionError)."""
-        from quiz.domain.model import DEFAULT_PASS_MARK
-        from quiz.domain.session import QuizSession, new_seed, pick_questions
-
-        assert self.course is not None
-        seed = seed if seed is not None else new_seed()
-        selection = pick_questions(
-            self.course, seed=seed, sections=sections, count=count, preset=preset, mode=mode
-        )
-        if selection.note and tell:
-            self.notify(selection.note[0].upper() + selection.note[1:] + ".", markup=False)
-        if time_limit_seconds is None and preset is not None:
-            time_limit_seconds = preset.time_limit_seconds
-        return QuizSession(
-            self.course,
-            selection,
-            mode=mode,
-            seed=seed,
-            clock=self.clock,
-            time_limit_seconds=time_limit_seconds,
-            pass_mark=preset.pass_mark if preset is not None else DEFAULT_PASS_MARK,
-            exam=preset.id if preset is not None else None,
-        )
+    # --- straight into a quiz (the command line's --mode or --exam) ----------------------
 
     def _start_from_options(self) -> None:
-        options = self.options
-        if not self.ready or (options.mode is None and options.exam is None):
+        course = self.course
+        if course is None or self.store is None or self.attempt is not None:
             return
-        if self.attempt is not None:
-            return
-        assert self.course is not None
-        preset = None
-        if options.exam is not None:
-            preset = self.course.exams.get(options.exam)
-            if preset is None:
-                known = ", ".join(self.course.exams) or "none"
-                self.fail_start(
-                    EXIT_USAGE,
-                    [f"quiz: no exam preset {options.exam!r}; this course's presets: {known}"],
-                )
-                return
-        from quiz.domain.records import Mode
-        from quiz.domain.session import SelectionError, new_seed
-
-        mode = Mode.EXAM if options.exam or options.mode == "exam" else Mode.PRACTICE
-        seed = options.seed if options.seed is not None else new_seed()
-
-        def session(tell: bool = True) -> QuizSession:
-            return self.new_session(
-                mode=mode,
-                sections=options.sections,
-                count=options.count,
-                time_limit_seconds=options.time_limit_seconds,
-                seed=seed,
-                preset=preset,
-                tell=tell,
-            )
-
         try:
-            first = session()
-        except SelectionError as error:
-            self.fail_start(EXIT_USAGE, [f"quiz: {error.message}"])
+            request = requested_quiz(self.options, course)
+            # Checked before anyone is asked for a name (SelectionError is a QuizError).
+            first = request.session(self.clock) if request is not None else None
+        except QuizError as error:
+            self.fail_start(ExitCode.USAGE, [f"quiz: {error.message}"])
             return
-        learner = clean_name(options.learner or "")
+        if request is None or first is None:
+            return
+        learner = clean_name(self.options.learner or "")
         if learner:
-            self.begin_attempt(first, learner, preset)
+            self.begin_attempt(first, learner, request.preset)
             return
         from quiz.ui.screens.dialogs import NameDialog
 
         def named(name: str | None) -> None:
             # The clock starts once the learner is named: a new session, same seed.
-            if name:
-                self.begin_attempt(session(tell=False), name, preset)
+            if name and request is not None:
+                self.begin_attempt(request.session(self.clock), name, request.preset)
 
         self.push_screen(NameDialog(self.remembered_learner), named)
+
+    # --- attempts ----------------------------------------------------------------------
 
     def begin_attempt(
         self, session: QuizSession, learner: str, preset: ExamPreset | None = None
     ) -> None:
-        """Start saving the attempt and show its first question."""
-        from quiz.ui.attempt import Attempt
+        """Start the attempt, saving it as it goes, and show its first question."""
+        from quiz.ui.attempt import AttemptRunner
 
-        assert self.store is not None
-        saver = AttemptSaver(
-            self.store,
-            self.store_thread,
-            session.attempt_start(learner),
-            self._saving_problem_from_thread,
+        store = self.store
+        assert store is not None
+        note = session.selection.note
+        if note:
+            self.notify(note[0].upper() + note[1:] + ".", markup=False)
+        self.attempt = runner = AttemptRunner(
+            self,
+            session,
+            learner,
+            store=store,
+            thread=self.store_thread,
+            preset_title=preset.title if preset else None,
         )
-        self.attempt = Attempt(session, learner, saver, preset.title if preset else None)
         self.saving_problem = None
-        saver.begin()
-        self.remembered_learner = learner
-        self.store_thread.submit(remember_learner, learner, self.settings_path)
-        self._stop_heartbeat()
-        self._heartbeat = self.set_interval(self.heartbeat_seconds, saver.retry)
-        if session.deadline is not None:
-            # Also checked here, not only by the countdown: a dialog or the course text
-            # may be in front of the question screen when time runs out.
-            self._expiry = self.set_interval(0.5, self._check_expiry)
-        if attempt_is_exam(session.mode):
+        runner.begin()
+        self._remember(learner, session.course.id)
+        if runner.is_exam:
             from quiz.ui.screens.exam import ExamScreen
 
-            self.push_screen(ExamScreen(self.attempt))
+            self.push_screen(ExamScreen(runner))
         else:
             from quiz.ui.screens.practice import PracticeScreen
 
-            self.push_screen(PracticeScreen(self.attempt))
+            self.push_screen(PracticeScreen(runner))
 
-    def _saving_problem_from_thread(self, message: str | None) -> None:
-        self.post_message(SavingProblem(message))
+    def _remember(self, learner: str, course_id: str) -> None:
+        self.settings = self.settings.remembering(learner, course_id)
+        path = self.services.settings_path
+        self.services.store.submit(remember_learner, learner, path, course_id)
 
-    def on_saving_problem(self, event: SavingProblem) -> None:
-        self.saving_problem = event.message
-        if event.message is None:
-            self.notify("Your answers are saved again.", markup=False)
-        else:
-            self.notify(
-                f"Could not save your answer: {event.message}. It is kept and will be "
-                "saved again; carry on.",
-                severity="warning",
-                markup=False,
-                timeout=10,
-            )
-        refresh = getattr(self.screen, "saving_changed", None)
-        if callable(refresh):
-            refresh()
-
-    # --- ending an attempt ---------------------------------------------------------------
-
-    def end_attempt(self, status: AttemptStatus | None = None) -> None:
-        """Finish the attempt; show the results, or go home if it was abandoned."""
-        attempt = self.attempt
-        if attempt is None or not attempt.active:
+    def on_attempt_runner_finished(self, message: AttemptRunner.Finished) -> None:
+        """Close what is over the attempt's screen, then show the results, or go home
+        if the attempt was left."""
+        runner = message.runner
+        if runner is not self.attempt:
             return
-        result = attempt.finish(status)
-        self._stop_heartbeat()
         while len(self.screen_stack) > 2:
             self.pop_screen()
+        result = runner.session.result
+        assert result is not None
         if result.status == "abandoned":
             self.pop_screen()
             self.notify(
-                f"Attempt left. Your {attempt.session.answered_count} answer(s) are kept "
+                f"Attempt left. Your {runner.session.answered_count} answer(s) are kept "
                 "and it is recorded as abandoned.",
                 markup=False,
             )
             return
         from quiz.ui.screens.results import ResultsScreen
 
-        self.switch_screen(ResultsScreen(attempt))
+        self.switch_screen(ResultsScreen(runner))
 
-    def _stop_heartbeat(self) -> None:
-        for timer in (self._heartbeat, self._expiry):
-            if timer is not None:
-                timer.stop()
-        self._heartbeat = self._expiry = None
+    def on_attempt_runner_saving_changed(self, message: AttemptRunner.SavingChanged) -> None:
+        self.saving_problem = message.problem
+        if message.problem is None:
+            self.notify("Your answers are saved again.", markup=False)
+        else:
+            self.notify(
+                f"Could not save your answer: {message.problem}. It is kept and will be "
+                "saved again; carry on.",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
 
-    def _check_expiry(self) -> None:
-        attempt = self.attempt
-        if attempt is not None and attempt.active and attempt.session.is_expired():
-            self.end_attempt()
+    # --- what the home screen asks for ---------------------------------------------------
 
-    # --- other screens --------------------------------------------------------------------
+    def on_home_screen_start_requested(self, message: HomeScreen.StartRequested) -> None:
+        self.begin_attempt(message.session, message.learner, message.preset)
 
-    def open_source(self, section_id: str | None = None, ref: Any = None) -> None:
-        from quiz.ui.screens.source import SourceReaderScreen
+    def on_home_screen_course_chosen(self, message: HomeScreen.CourseChosen) -> None:
+        self.course = message.course
 
-        if self.course is not None:
-            self.push_screen(SourceReaderScreen(self.course, section_id=section_id, ref=ref))
+    def on_home_screen_my_scores_requested(self, message: HomeScreen.MyScoresRequested) -> None:
+        self.open_my_scores(message.learner)
+
+    def on_home_screen_all_staff_requested(self, message: HomeScreen.AllStaffRequested) -> None:
+        self.open_all_staff()
 
     def open_my_scores(self, learner: str) -> None:
-        """Push the learner's own scores (built in quiz.ui.screens.scores)."""
-        try:
-            from quiz.ui.screens.scores import (  # type: ignore[import-not-found,import-untyped,unused-ignore]
-                MyScoresScreen,
-            )
-        except ImportError:
-            self.notify("The scores screen is not available yet.", markup=False)
-            return
+        """Show the learner's own scores."""
+        from quiz.ui.screens.scores import MyScoresScreen
+
         self.push_screen(MyScoresScreen(self.store, learner, self.course))
 
     def open_all_staff(self) -> None:
-        """Push every learner's scores, for a clinic manager."""
-        try:
-            from quiz.ui.screens.scores import (  # type: ignore[import-not-found,import-untyped,unused-ignore]
-                AllStaffScreen,
-            )
-        except ImportError:
-            self.notify("The staff scores screen is not available yet.", markup=False)
-            return
+        """Show every learner's scores, for a clinic manager."""
+        from quiz.ui.screens.scores import AllStaffScreen
+
         self.push_screen(AllStaffScreen(self.store, self.course))
+
+    # --- leaving -------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        await self.shutdown.quit()
 
 
 def make_app(
     options: AppOptions,
     *,
-    store: ScoreStoreLike | None,
+    store: ScoreStoreLike | None = None,
     store_thread: StoreThread | None = None,
+    open_store: Callable[[], ScoreStoreLike] | None = None,
+    set_aside: Callable[[Path], list[Path]] | None = None,
     clock: Clock | None = None,
-    **kwargs: Any,
+    course_loads: Sequence[CourseLoad] | None = None,
+    loader: Callable[[Path], list[CourseLoad]] | None = None,
+    settings_path: Path | None = None,
+    process: ProcessHooks | None = None,
 ) -> QuizApp:
-    """Build the app from its parts; `run_app` and the tests both call this."""
-    return QuizApp(
-        options,
+    """Build the app's services and the app; `run_app` and the tests both call this.
+
+    By default the store is the file at `options.db_path`, opened after the first frame,
+    and the courses are loaded from `options.questions_dir` in a thread. A test gives
+    an open `store` (or its own `open_store`), `course_loads` already loaded, a clock.
+    """
+    if store is not None or open_store is not None:
+        gateway = StoreGateway(open_store, set_aside=set_aside, thread=store_thread, store=store)
+    else:
+        gateway = StoreGateway.for_file(options.db_path)
+    if clock is None:
+        from quiz.domain.clock import SystemClock
+
+        clock = SystemClock()
+    services = Services(
+        store=gateway,
+        courses=CourseSource(options.questions_dir, loader=loader, loaded=course_loads),
         clock=clock,
-        store=store,
-        store_thread=store_thread or StoreThread(),
-        **kwargs,
+        settings_path=settings_path,
+        process=process or ProcessHooks(),
     )
+    return QuizApp(options, services)

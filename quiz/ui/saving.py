@@ -16,6 +16,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from quiz.errors import QuizError
+
 if TYPE_CHECKING:
     from quiz.domain.records import AnswerRecord, AttemptResult, AttemptStart
 
@@ -38,8 +40,9 @@ class ScoreStoreLike(Protocol):
 
 def error_message(error: BaseException) -> str:
     """What to tell the learner about a store error (`StoreError.message`, else the text)."""
-    message = getattr(error, "message", None)
-    return str(message) if message else (str(error) or type(error).__name__)
+    if isinstance(error, QuizError):
+        return error.message
+    return str(error) or type(error).__name__
 
 
 class StoreThread:

@@ -8,98 +8,78 @@ the app with the store's message (exit 1).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from textual import work
-
-from quiz.ui.ending import EndingMixin
+from quiz.errors import ExitCode, StoreError, StoreErrorKind
 
 if TYPE_CHECKING:
-    from quiz.launch import AppOptions
-    from quiz.ui.saving import ScoreStoreLike
+    from quiz.ui.app import QuizApp
 
-DAMAGED_KINDS = {"corrupt", "not_a_database"}
+DAMAGED_KINDS: frozenset[StoreErrorKind] = frozenset({"corrupt", "not_a_database"})
 """Store errors the learner may answer by setting the file aside (other kinds stop the app)."""
-EXIT_PROBLEM = 1
 
 
-class StoreSetupMixin(EndingMixin):
-    """Gets the app a usable score store."""
+class StoreOpening:
+    """Gets the app a usable score store, then calls `ready`."""
 
-    options: AppOptions
-    damaged_store: Any
-    _open_store: Callable[[], ScoreStoreLike] | None
-    _reopen_store: Callable[[], ScoreStoreLike] | None
-    _set_aside: Callable[[Path], list[Path]] | None
+    def __init__(self, app: QuizApp, ready: Callable[[], None]) -> None:
+        self._app = app
+        self._gateway = app.services.store
+        self._ready = ready
+        self._started = False
 
-    def store_ready(self) -> None:
-        """Called when the store is there: the app may start what it was asked to."""
-
-    def open_store_if_needed(self) -> None:
-        if self.store is None and self.damaged_store is None and self._open_store is not None:
-            self._open_store_in_thread()
-
-    @work(thread=True, group="store")
-    def _open_store_in_thread(self) -> None:
-        assert self._open_store is not None
-        try:
-            store = self.store_thread.call(self._open_store)
-        except Exception as error:
-            self.call_from_thread(self._store_failed, error)
-        else:
-            self.call_from_thread(self._store_opened, store)
-
-    def _store_opened(self, store: ScoreStoreLike) -> None:
-        self.store = store
-        self.store_ready()
-
-    def _store_failed(self, error: Exception) -> None:
-        if getattr(error, "kind", None) in DAMAGED_KINDS:
-            self.damaged_store = error
-            self.offer_set_aside()
+    def start(self) -> None:
+        """Open the store in a thread (once), unless it is open already."""
+        if self._started or not self._gateway.can_open:
             return
-        message = getattr(error, "message", None) or str(error)
-        self.fail_start(EXIT_PROBLEM, [f"quiz: {message}"])
+        self._started = True
+        self._app.run_worker(self._open, thread=True, group="store")
 
-    def offer_set_aside(self) -> None:
+    def _open(self) -> None:  # in a worker thread
+        try:
+            self._gateway.open()
+        except StoreError as error:
+            self._app.call_from_thread(self._failed, error)
+        else:
+            self._app.call_from_thread(self._ready)
+
+    def _failed(self, error: StoreError) -> None:
+        if error.kind in DAMAGED_KINDS:
+            self._offer_set_aside(error)
+        else:
+            self._app.fail_start(ExitCode.PROBLEM, [f"quiz: {error.message}"])
+
+    def _offer_set_aside(self, error: StoreError) -> None:
         from quiz.ui.screens.dialogs import ConfirmDialog
 
-        error = self.damaged_store
-        path = getattr(error, "path", self.options.db_path)
         detail = (
-            f"{getattr(error, 'message', error)}\n\nSet it aside? The file (and its -wal and "
-            f"-shm files) will be renamed, not deleted, and a new, empty score store "
-            f"started at {path}. Answer No to quit and leave it as it is."
+            f"{error.message}\n\nSet it aside? The file (and its -wal and -shm files) will "
+            f"be renamed, not deleted, and a new, empty score store started at "
+            f"{error.path}. Answer No to quit and leave it as it is."
         )
-        self.push_screen(
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                lines = [f"quiz: {error.message}", "The file was left as it is."]
+                self._app.fail_start(ExitCode.PROBLEM, lines)
+                return
+            self._app.run_worker(lambda: self._set_aside(error), thread=True, group="store")
+
+        self._app.push_screen(
             ConfirmDialog("The score store cannot be read", detail, yes="Set aside", no="Quit"),
-            self._set_aside_answered,
+            answered,
         )
 
-    def _set_aside_answered(self, yes: bool | None) -> None:
-        if not yes:
-            message = getattr(self.damaged_store, "message", str(self.damaged_store))
-            self.fail_start(EXIT_PROBLEM, [f"quiz: {message}", "The file was left as it is."])
-            return
-        self._do_set_aside()
-
-    @work(thread=True, group="store")
-    def _do_set_aside(self) -> None:
-        assert self._set_aside is not None and self._reopen_store is not None
-        path = Path(getattr(self.damaged_store, "path", self.options.db_path))
+    def _set_aside(self, error: StoreError) -> None:  # in a worker thread
         try:
-            moved = self.store_thread.call(self._set_aside, path)
-            store = self.store_thread.call(self._reopen_store)
-        except Exception as error:
-            message = getattr(error, "message", str(error))
-            self.call_from_thread(self.fail_start, EXIT_PROBLEM, [f"quiz: {message}"])
+            moved = self._gateway.set_aside_and_reopen(error.path)
+        except StoreError as failure:
+            lines = [f"quiz: {failure.message}"]
+            self._app.call_from_thread(self._app.fail_start, ExitCode.PROBLEM, lines)
             return
-        self.call_from_thread(self._set_aside_done, store, moved)
+        where = ", ".join(str(path) for path in moved) or "(nothing to move)"
+        self._app.call_from_thread(self._set_aside_done, where)
 
-    def _set_aside_done(self, store: ScoreStoreLike, moved: list[Path]) -> None:
-        self.store = store
-        self.damaged_store = None
-        where = ", ".join(str(p) for p in moved) or "(nothing to move)"
-        self.notify(f"The damaged score store was moved to: {where}", markup=False, timeout=15)
-        self.store_ready()
+    def _set_aside_done(self, where: str) -> None:
+        self._app.notify(f"The damaged score store was moved to: {where}", markup=False, timeout=15)
+        self._ready()

@@ -1,16 +1,15 @@
 """Small windows: below the minimum size every screen shows one "make it larger" line.
 
-The app gets the class `-too-small`; the stylesheet then hides each screen's
-children except its `TooSmall` notice, which the app adds to every screen it shows
-(including screens built elsewhere, like the source reader). Screens also turn
-their keys off meanwhile (see `QuizScreen.check_action`).
+The app gets the class `-too-small`; its stylesheet (app.tcss) then hides each screen's
+children except its `TooSmall` notice, which is added to every screen the app shows
+(including screens built elsewhere, like the source reader). Screens also turn their
+keys off meanwhile (see `QuizScreen.check_action`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from textual import events
 from textual.app import App
 from textual.geometry import Size
 from textual.screen import Screen
@@ -18,10 +17,22 @@ from textual.widgets import Static
 
 MIN_WIDTH = 50
 MIN_HEIGHT = 14
+TOO_SMALL = "-too-small"
+"""The app's class while the window is below the minimum size."""
 
 
 class TooSmall(Static):
     """Shown instead of a screen's content while the window is below the minimum size."""
+
+    DEFAULT_CSS = """
+    TooSmall {
+        display: none;
+        width: 1fr;
+        height: 1fr;
+        padding: 0 1;
+        text-style: bold;
+    }
+    """
 
     def render(self) -> str:
         width, height = self.app.size
@@ -31,25 +42,22 @@ class TooSmall(Static):
         )
 
 
-class WindowSizeMixin(App[None]):
-    """Adds the notice to each screen and follows the window's size."""
+def follow_window_size(app: App[Any]) -> None:
+    """Give every screen the notice, now and as screens come (call once, on mount)."""
+    app.screen_change_signal.subscribe(app, _add_notice)
+    _add_notice(app.screen)
+    window_resized(app, app.size)
 
-    def watch_window_size(self) -> None:
-        """Call once, when the app is mounted."""
-        self.screen_change_signal.subscribe(self, self._add_too_small_notice)
-        self._add_too_small_notice(self.screen)
-        self._check_size()
 
-    def on_resize(self, event: events.Resize) -> None:
-        # App.size follows a moment later: use the event's.
-        self._check_size(event.size)
+def window_resized(app: App[Any], size: Size) -> None:
+    """Show or hide the notice for a window of `size` (App.size follows a moment
+    after a Resize event: give the event's)."""
+    width, height = size
+    app.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, TOO_SMALL)
+    for notice in app.query(TooSmall):
+        notice.refresh()
 
-    def _check_size(self, size: Size | None = None) -> None:
-        width, height = size or self.size
-        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
-        for notice in self.query(TooSmall):
-            notice.refresh()
 
-    def _add_too_small_notice(self, screen: Screen[Any]) -> None:
-        if not screen.query_children(TooSmall):
-            screen.mount(TooSmall(markup=False))
+def _add_notice(screen: Screen[Any]) -> None:
+    if not screen.query_children(TooSmall):
+        screen.mount(TooSmall(markup=False))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from quiz.domain.records import AnswerRecord, AttemptResult, AttemptStart
+from quiz.errors import StoreError, StoreErrorKind
 
 START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -27,11 +29,11 @@ class FixedClock:
         self.seconds += seconds
 
 
-class FakeStoreError(Exception):
-    def __init__(self, message: str, kind: str = "full") -> None:
-        super().__init__(message)
-        self.message = message
-        self.kind = kind
+class FakeStoreError(StoreError):
+    """A store problem of the given kind, at a made-up path."""
+
+    def __init__(self, message: str, kind: StoreErrorKind = "full") -> None:
+        super().__init__(kind, Path("scores.sqlite3"), message)
 
 
 @dataclass

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from time import monotonic
+from typing import Any, TypeVar
 
+from textual.app import App
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widget import Widget
 
 from quiz.domain.loader import CourseLoad, load_course
 from quiz.domain.records import AskedQuestion, Mode
@@ -13,6 +19,7 @@ from quiz.domain.session import letter, right_indexes, shown_choices
 from quiz.launch import AppOptions
 from quiz.ui.app import QuizApp, make_app
 from quiz.ui.saving import StoreThread
+from quiz.ui.screens.source import SourceReaderScreen
 from tests.ui.fakes import FakeStore, FixedClock
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -51,8 +58,11 @@ def build_app(
 
 def start(app: QuizApp, mode: Mode = Mode.PRACTICE, *, learner: str = "Ann", **kwargs: Any) -> None:
     """Start an attempt straight away (as Start on the home screen does)."""
+    from quiz.ui.attempt import new_session
+
+    assert app.course is not None
     preset = kwargs.pop("preset", None)
-    session = app.new_session(mode=mode, preset=preset, **kwargs)
+    session = new_session(app.course, app.clock, mode=mode, preset=preset, **kwargs)
     app.begin_attempt(session, learner, preset)
 
 
@@ -70,6 +80,84 @@ def wrong_index(asked: AskedQuestion) -> int:
 def wrong_key(asked: AskedQuestion) -> str:
     """A letter key that picks a wrong answer."""
     return letter(wrong_index(asked)).lower()
+
+
+WAIT_SECONDS = 10.0
+"""How long `wait_for` lets the app run before the test fails. Far longer than any wait
+takes on a loaded machine, so reaching it means the state never came."""
+
+
+async def wait_for(
+    pilot: Pilot[Any],
+    predicate: Callable[[], object],
+    *,
+    what: str,
+    timeout: float = WAIT_SECONDS,
+) -> None:
+    """Let the app run, a `pilot.pause()` at a time, until `predicate()` is true.
+
+    Fails naming `what` if it is still false after `timeout` seconds. A test waits for the
+    state it asserts, not for a number of pauses: on a busy machine one pause can end
+    before layout, a scroll placed after layout, or a worker's result has come through.
+    """
+    deadline = monotonic() + timeout
+    pauses = 0
+    while not predicate():
+        if monotonic() >= deadline:
+            raise AssertionError(f"gave up waiting for {what} ({pauses} pauses, {timeout:g}s)")
+        await pilot.pause()
+        pauses += 1
+
+
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
+
+
+def ready(app: App[Any], screen_type: type[Screen[Any]]) -> bool:
+    """Is the app showing a `screen_type` screen, mounted and laid out (so keys reach it)?"""
+    screen = app.screen
+    return isinstance(screen, screen_type) and screen.is_mounted and screen.region.area > 0
+
+
+async def shown(pilot: Pilot[Any], screen_type: type[ScreenT]) -> ScreenT:
+    """Wait until the app shows a `screen_type` screen, ready for keys; return it."""
+    app = pilot.app
+    await wait_for(pilot, lambda: ready(app, screen_type), what=f"a {screen_type.__name__} shown")
+    screen = app.screen
+    assert isinstance(screen, screen_type)
+    return screen
+
+
+# --- what the source reader shows ---
+
+
+def laid_out(widget: Widget) -> bool:
+    """Has the widget been given a place on the screen yet? (Regions are empty before.)"""
+    return widget.region.area > 0
+
+
+def quote_rows(reader: SourceReaderScreen) -> Region:
+    """The screen rows where the highlighted quote is drawn."""
+    assert reader.quote is not None
+    rows = reader.quote.highlight_rows()
+    assert rows is not None
+    region = reader.quote.content_region
+    return Region(region.x, region.y + rows[0], region.width, rows[1])
+
+
+def heading_at_top(reader: SourceReaderScreen, index: int) -> bool:
+    """Is section `index`'s heading the first row of the reader's text (laid out)?"""
+    document = reader.document
+    return laid_out(document) and (
+        reader.headings[index].region.y == document.scrollable_content_region.y
+    )
+
+
+def quote_in_view(reader: SourceReaderScreen) -> bool:
+    """Is the highlighted quote drawn inside the document's viewport?"""
+    quote = reader.quote
+    if quote is None or not laid_out(quote) or quote.highlight_rows() is None:
+        return False
+    return reader.document.scrollable_content_region.contains_region(quote_rows(reader))
 
 
 async def settle(pilot: Pilot[Any], app: QuizApp) -> None:

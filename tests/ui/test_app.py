@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 
 from quiz.domain.loader import CourseLoad
 from quiz.domain.records import AttemptStatus, Mode
+from quiz.errors import StoreError
 from quiz.launch import AppOptions
 from quiz.settings import load_settings
 from quiz.ui.app import make_app
@@ -22,6 +23,7 @@ from quiz.ui.screens.home import HomeScreen
 from quiz.ui.screens.practice import PracticeScreen
 from quiz.ui.screens.results import ResultsScreen
 from quiz.ui.screens.review import ReviewScreen
+from quiz.ui.screens.source import SourceReaderScreen
 from quiz.ui.widgets.choices import ChoiceRow
 from quiz.ui.window import MIN_HEIGHT, MIN_WIDTH, TooSmall
 from tests.ui.fakes import FakeStore, FixedClock
@@ -33,7 +35,9 @@ from tests.ui.helpers import (
     course_load,
     right_keys,
     settle,
+    shown,
     start,
+    wait_for,
     write_course,
     wrong_key,
 )
@@ -72,10 +76,11 @@ async def test_home_remembers_the_last_name_and_starts_an_exam_preset(tmp_path: 
         await pilot.press("ctrl+s")
         assert "not a duration" in _text(home.query_one("#home-problem", Static))
         home.query_one("#time-limit", Input).value = ""
-        from textual.widgets import RadioButton
+        from textual.widgets import RadioButton, RadioSet
 
         home.query(RadioButton)[2].value = True  # the "Quick check" preset
-        await pilot.pause()
+        kind = home.query_one("#kind", RadioSet)
+        await wait_for(pilot, lambda: kind.pressed_index == 2, what="the preset chosen")
         await pilot.press("ctrl+s")
         screen = app.screen
         assert isinstance(screen, ExamScreen)
@@ -106,9 +111,11 @@ async def test_the_course_loads_in_a_thread_while_keys_are_answered() -> None:
         assert "still loading" in _text(home.query_one("#home-problem", Static))
         release.set()
         await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert not home.query_one("#home-loading").display
-        assert home.query("#sections")
+        await wait_for(
+            pilot,
+            lambda: not home.query_one("#home-loading").display and home.query("#sections"),
+            what="the loaded course shown",
+        )
         assert _text(home.query_one("#home-title", Static)) == "Mini course"
 
 
@@ -116,9 +123,7 @@ async def test_the_command_line_opens_straight_into_a_quiz() -> None:
     learner = "Dee\x1b]0;pwned\x07"  # an escape sequence in a name never reaches the screen
     app = build_app(mode="practice", learner=learner, sections=("swelling",), count=2, seed=9)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, PracticeScreen)
+        screen = await shown(pilot, PracticeScreen)
         assert screen.attempt.learner == "Dee]0;pwned" and screen.session.seed == 9
         assert [a.section for a in screen.session.asked] == ["swelling", "swelling"]
 
@@ -128,17 +133,15 @@ async def test_the_same_seed_gives_the_same_attempt() -> None:
     for _ in range(2):
         app = build_app(exam="check", learner="Dee", seed=4)
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            assert isinstance(app.screen, ExamScreen)
-            asked.append(app.screen.session.asked)
+            screen = await shown(pilot, ExamScreen)
+            asked.append(screen.session.asked)
     assert asked[0] == asked[1]
 
 
 async def test_without_a_learner_the_name_is_asked_first() -> None:
     app = build_app(mode="exam", count=100, seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, NameDialog)
+        await shown(pilot, NameDialog)
         await pilot.press("enter")
         assert "Type a name first" in _text(app.screen.query_one("#name-problem", Static))
         await pilot.press(*"Eve", "enter")
@@ -162,7 +165,7 @@ async def test_an_unknown_preset_or_section_is_a_usage_error(
 ) -> None:
     app = build_app(learner="Ann", **options)  # type: ignore[arg-type]
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.return_code is not None, what="the app to stop")
     assert app.return_code == 2
     assert message in app.exit_lines[0]
 
@@ -173,7 +176,7 @@ async def test_no_usable_course_stops_with_the_problems(tmp_path: Path) -> None:
     app = make_app(options, store=FakeStore(), clock=FixedClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.return_code is not None, what="the app to stop")
     assert app.return_code == 1
     assert app.exit_lines[0].startswith("quiz: no usable course")
     assert any("course.yaml:" in line for line in app.exit_lines)
@@ -186,19 +189,17 @@ async def test_bank_and_source_text_is_shown_literally(tmp_path: Path) -> None:
     async with app.run_test(size=(100, 40)) as pilot:
         assert "Markup [b]course[/b]" in _text(app.screen.query_one("#home-title", Static))
         start(app, seed=1)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, PracticeScreen)
+        screen = await shown(pilot, PracticeScreen)
         prompt = _text(screen.query_one("#question-prompt", Static))
         assert prompt == f"Which is right? {MARKUP}"
         rows = [str(row.render()) for row in screen.query(ChoiceRow)]
         assert any(row.endswith(MARKUP) for row in rows)
         await pilot.press(wrong_key(screen.session.asked[0]), "enter")
         assert screen.feedback is not None and not screen.feedback.correct
-        shown = " ".join(str(w.render()) for w in screen.query(Static))
-        assert f"Because {MARKUP}." in shown
-        assert "Feedback [bold]x[/] [@click=app.quit]quit[/] [/]" in shown
-        assert f"The text says {MARKUP} and carries on." in shown
+        on_screen = " ".join(str(w.render()) for w in screen.query(Static))
+        assert f"Because {MARKUP}." in on_screen
+        assert "Feedback [bold]x[/] [@click=app.quit]quit[/] [/]" in on_screen
+        assert f"The text says {MARKUP} and carries on." in on_screen
         # Clicking the bracketed text runs nothing: the app is still here.
         await pilot.click("#question-prompt")
         await pilot.pause()
@@ -212,9 +213,7 @@ async def test_feedback_and_results_say_it_in_words_with_no_color(
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         start(app, Mode.EXAM, seed=3, count=2, time_limit_seconds=60)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
+        screen = await shown(pilot, ExamScreen)
         assert "unanswered" in _text(screen.query_one("#status", Static))
         await pilot.press("ctrl+s", "y")
         results = app.screen
@@ -232,31 +231,41 @@ async def test_any_window_size_works_and_a_small_one_says_make_it_larger(
     size: tuple[int, int],
 ) -> None:
     app = build_app()
+    too_small = size[0] < MIN_WIDTH or size[1] < MIN_HEIGHT
+
+    def notice_as_it_should_be() -> bool:
+        notices = app.screen.query(TooSmall)
+        return (
+            app.has_class("-too-small") == too_small
+            and bool(notices)
+            and notices.first().display == too_small
+        )
+
     async with app.run_test(size=size) as pilot:
-        for step in range(3):
+        for step, screen_type in enumerate((HomeScreen, ExamScreen, SourceReaderScreen)):
             if step == 1:
                 start(app, Mode.EXAM, seed=1, time_limit_seconds=60)
             if step == 2:
-                app.open_source()
-            await pilot.pause()
+                assert app.course is not None
+                app.push_screen(SourceReaderScreen(app.course))
+            await shown(pilot, screen_type)
+            await wait_for(
+                pilot, notice_as_it_should_be, what=f"the too-small notice right at {size}"
+            )
             notices = app.screen.query(TooSmall)
-            too_small = size[0] < MIN_WIDTH or size[1] < MIN_HEIGHT
             assert app.has_class("-too-small") == too_small
             assert notices and notices.first().display == too_small
             if too_small:
                 assert "Make the window larger" in str(notices.first().render())
         await pilot.resize_terminal(80, 24)
-        await pilot.pause()
-        assert not app.has_class("-too-small")
+        await wait_for(pilot, lambda: not app.has_class("-too-small"), what="the notice gone")
 
 
 async def test_keys_do_nothing_while_the_window_is_too_small() -> None:
     app = build_app()
     async with app.run_test(size=(30, 10)) as pilot:
         start(app, seed=1, sections=["swelling"])
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, PracticeScreen)
+        screen = await shown(pilot, PracticeScreen)
         await pilot.press("a", "enter")
         assert screen.feedback is None
 
@@ -266,13 +275,11 @@ async def test_a_signal_saves_the_answers_and_exits_128_plus_n() -> None:
     app = build_app(store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         start(app, Mode.EXAM, seed=1, time_limit_seconds=600)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
+        screen = await shown(pilot, ExamScreen)
         await pilot.press(*right_keys(screen.session.asked[0]))
-        app._signal_received(signal.SIGTERM)
-        await pilot.pause(0.2)
-    app.cancel_exit_watchdog()
+        app.shutdown.signal_received(signal.SIGTERM)
+        await wait_for(pilot, lambda: app.return_code is not None, what="the app to stop")
+    app.shutdown.cancel_watchdog()
     assert app.return_code == 128 + signal.SIGTERM
     saved = store.only
     assert len(saved.answers) == 1
@@ -290,47 +297,45 @@ async def test_an_internal_error_is_kept_for_the_log_not_printed() -> None:
 
 
 async def test_a_damaged_store_is_set_aside_only_when_the_learner_agrees(tmp_path: Path) -> None:
-    class Damaged(Exception):
-        kind = "corrupt"
-        path = tmp_path / "scores.sqlite3"
-        message = "the score store is damaged"
-
+    path = tmp_path / "scores.sqlite3"
     moved: list[Path] = []
     new_store = FakeStore()
+
+    def open_store() -> FakeStore:
+        if not moved:  # damaged until it is set aside
+            raise StoreError("corrupt", path, "the score store is damaged")
+        return new_store
 
     def set_aside(path: Path) -> list[Path]:
         moved.append(path)
         return [path.with_suffix(".damaged")]
 
     def build() -> object:
-        options = AppOptions(questions_dir=MINI, db_path=Damaged.path)
+        options = AppOptions(questions_dir=MINI, db_path=path)
         return make_app(
             options,
-            store=None,
+            open_store=open_store,
             store_thread=StoreThread(),
             clock=FixedClock(),
             course_loads=[course_load(MINI)],
-            damaged_store=Damaged(),
             set_aside=set_aside,
-            reopen_store=lambda: new_store,
         )
 
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:  # type: ignore[attr-defined]
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)  # type: ignore[attr-defined]
+        await shown(pilot, ConfirmDialog)
         await pilot.press("n")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.return_code is not None, what="the app to stop")  # type: ignore[attr-defined]
     assert app.return_code == 1 and moved == []  # type: ignore[attr-defined]
     assert "the score store is damaged" in app.exit_lines[0]  # type: ignore[attr-defined]
 
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:  # type: ignore[attr-defined]
-        await pilot.pause()
+        await shown(pilot, ConfirmDialog)
         await pilot.press("y")
         await app.workers.wait_for_complete()  # type: ignore[attr-defined]
-        await pilot.pause()
-        assert moved == [Damaged.path]
+        await wait_for(pilot, lambda: app.store is new_store, what="the new store in use")  # type: ignore[attr-defined]
+        assert moved == [path]
         assert app.store is new_store  # type: ignore[attr-defined]
         assert any(
             "scores.damaged" in n.message

@@ -14,7 +14,16 @@ from quiz.ui.screens.results import ResultsScreen
 from quiz.ui.widgets.choices import ChoiceRow
 from quiz.ui.widgets.countdown import Countdown
 from tests.ui.fakes import FakeStore, FixedClock
-from tests.ui.helpers import build_app, right_keys, seed_for, settle, start, wrong_key
+from tests.ui.helpers import (
+    build_app,
+    right_keys,
+    seed_for,
+    settle,
+    shown,
+    start,
+    wait_for,
+    wrong_key,
+)
 
 
 def _right(screen: ExamScreen, position: int) -> None:
@@ -39,10 +48,9 @@ async def test_an_exam_to_completion_with_a_changed_answer() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         seed = seed_for(app, "sw-01")
         start(app, Mode.EXAM, seed=seed, time_limit_seconds=600)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
-        assert "Time left 10:00" in _text(screen.query_one(Countdown))
+        screen = await shown(pilot, ExamScreen)
+        countdown = screen.query_one(Countdown)
+        await wait_for(pilot, lambda: "Time left 10:00" in _text(countdown), what="10:00 left")
         first = screen.session.asked[0]
         await pilot.press(wrong_key(first), "right", "left")
         assert screen.position == 0 and screen.session.is_answered(0)
@@ -75,18 +83,14 @@ async def test_an_exam_ends_by_itself_when_time_runs_out() -> None:
     app = build_app(store=store, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         start(app, Mode.EXAM, seed=1, count=3, time_limit_seconds=20)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
+        screen = await shown(pilot, ExamScreen)
         _right(screen, 0)
         clock.advance(19)
-        await pilot.pause(0.3)
-        assert "Time left 0:01" in _text(screen.query_one(Countdown))
+        countdown = screen.query_one(Countdown)
+        await wait_for(pilot, lambda: "Time left 0:01" in _text(countdown), what="0:01 left")
         assert isinstance(app.screen, ExamScreen)
         clock.advance(1.5)
-        await pilot.pause(0.6)  # the next tick sees the deadline has passed
-        results = app.screen
-        assert isinstance(results, ResultsScreen)
+        results = await shown(pilot, ResultsScreen)  # the next tick sees the deadline passed
         score = _text(results.query_one("#results-score", Static))
         assert "Score 1 of 3" in score and "Time ran out" in score
         assert "time used 0:20 of 0:20" in score
@@ -101,9 +105,7 @@ async def test_the_mouse_picks_choices_and_moves_between_questions() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         start(app, Mode.EXAM, seed=seed_for(app, "sw-01"), time_limit_seconds=600)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
+        screen = await shown(pilot, ExamScreen)
         await pilot.click(ChoiceRow)  # the first choice
         assert screen.session.is_answered(0)
         # The strip: " 1  [2?] 3? ..." — each number takes 4 cells after 1 of padding.
@@ -117,12 +119,11 @@ async def test_time_runs_out_while_a_dialog_is_open() -> None:
     app = build_app(store=store, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         start(app, Mode.EXAM, seed=1, count=3, time_limit_seconds=30)
-        await pilot.pause()
+        await shown(pilot, ExamScreen)
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, ConfirmDialog)
         clock.advance(31)
-        await pilot.pause(0.7)  # the app checks the deadline twice a second
-        assert isinstance(app.screen, ResultsScreen)
+        await shown(pilot, ResultsScreen)  # the runner checks the deadline 4 times a second
         await settle(pilot, app)
     result = store.only.result
     assert result is not None and result.status is AttemptStatus.TIMED_OUT
@@ -133,7 +134,7 @@ async def test_time_up_is_also_noticed_on_a_key_press() -> None:
     app = build_app(clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         start(app, Mode.EXAM, seed=1, count=2, time_limit_seconds=30)
-        await pilot.pause()
+        await shown(pilot, ExamScreen)
         clock.advance(31)
         await pilot.press("right")
         assert isinstance(app.screen, ResultsScreen)
@@ -146,9 +147,7 @@ async def test_a_wrong_critical_answer_fails_the_exam_and_the_results_say_which(
         assert app.course is not None
         preset = app.course.exams["check"]
         start(app, Mode.EXAM, preset=preset, seed=2, count=5)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
+        screen = await shown(pilot, ExamScreen)
         critical = next(a for a in screen.session.asked if a.critical)
         for asked in screen.session.asked:
             if asked is not critical:
@@ -172,9 +171,7 @@ async def test_leaving_an_exam_asks_first_and_keeps_the_answers() -> None:
     app = build_app(store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         start(app, Mode.EXAM, seed=1, count=3, time_limit_seconds=600)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
+        screen = await shown(pilot, ExamScreen)
         _right(screen, 0)
         await pilot.press("escape")
         dialog = app.screen
@@ -194,7 +191,7 @@ async def test_quitting_during_an_exam_asks_first() -> None:
     app = build_app(store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         start(app, Mode.EXAM, seed=1, count=3, time_limit_seconds=600)
-        await pilot.pause()
+        await shown(pilot, ExamScreen)
         await pilot.press("ctrl+q")
         dialog = app.screen
         assert isinstance(dialog, ConfirmDialog) and "3 question(s) are unanswered" in dialog.detail

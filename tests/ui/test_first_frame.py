@@ -1,130 +1,170 @@
-"""The first frame is light: the stylesheet's first part only, the footer just after it,
-and the process tuned for start-up until the course is shown."""
+"""The first frame is light: the shared stylesheet and the home screen's only, the
+footer just after it, and the process tuned for start-up until the course is shown.
+Every other screen's stylesheet is read when that screen is first shown."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any
 
-import pytest
 from textual.app import App
 from textual.css.stylesheet import Stylesheet
+from textual.dom import DOMNode
 from textual.widgets import Footer
 
-import quiz.ui.app
+import quiz.ui
+from quiz.domain.records import Mode
+from quiz.errors import StoreError
 from quiz.launch import AppOptions
 from quiz.ui.app import QuizApp, make_app
 from quiz.ui.saving import StoreThread
 from quiz.ui.screens.dialogs import ConfirmDialog
+from quiz.ui.screens.exam import ExamScreen
 from quiz.ui.screens.home import HomeScreen
-from quiz.ui.styles import REST, REST_MARKER, STYLESHEET, stylesheet_parts
+from quiz.ui.screens.results import ResultsScreen
+from quiz.ui.services import ProcessHooks
 from tests.ui.fakes import FakeStore, FixedClock
-from tests.ui.helpers import BUNDLED, MINI, build_app, course_load
+from tests.ui.helpers import BUNDLED, MINI, build_app, course_load, shown, start, wait_for
+
+UI = Path(quiz.ui.__file__).resolve().parent
+SHARED = UI / "app.tcss"
+HOME = UI / "screens" / "home.tcss"
+OTHER_SCREENS = [UI / "screens" / name for name in ("results.tcss", "dialogs.tcss", "source.tcss")]
+
+
+def read(app: App[None], path: Path) -> bool:
+    """Has the app read the stylesheet at `path`?"""
+    return app.stylesheet.has_source(str(path), "")
 
 
 def _home_styles(app: QuizApp) -> list[tuple[str, str]]:
+    """Each node's style on the home screen (but the footer's, which sets its own as
+    its keys come)."""
     home = app.screen_stack[0]
     assert isinstance(home, HomeScreen)
     return [
         (f"{type(node).__name__}#{node.id}", node.styles.css)
         for node in home.walk_children(with_self=True)
+        if not any(isinstance(n, Footer) for n in node.ancestors_with_self)
     ]
 
 
-def test_the_stylesheet_is_one_file_in_two_parts() -> None:
-    text = STYLESHEET.read_text(encoding="utf-8")
-    first, rest = stylesheet_parts()
-    assert text.count(REST_MARKER) == 1
-    assert first + rest.lstrip("\n") == text
-    # The rest keeps the file's line numbers (for Textual's CSS error messages).
-    before = rest[: rest.index(REST_MARKER)]
-    assert before.count("\n") == text[: text.index(REST_MARKER)].count("\n") and not before.strip()
-    for part in (first, rest):  # each part parses on its own
-        stylesheet = Stylesheet(variables=App[None]().get_css_variables())
-        stylesheet.add_source(part)
+def _form_built(app: QuizApp) -> bool:
+    return bool(app.home.query("#home-columns"))
+
+
+def test_every_stylesheet_parses_on_its_own() -> None:
+    variables = App[None]().get_css_variables()
+    for path in sorted(UI.rglob("*.tcss")):
+        stylesheet = Stylesheet(variables=variables)
+        stylesheet.read(path)
         stylesheet.parse()
-        assert stylesheet.rules
+        assert stylesheet.rules, path
 
 
-def test_without_a_marker_the_whole_file_is_the_first_part(tmp_path: Path) -> None:
-    path = tmp_path / "quiz.tcss"
-    path.write_text("Static { color: red; }\n", encoding="utf-8")
-    assert stylesheet_parts(path) == ("Static { color: red; }\n", "")
-
-
-async def test_the_home_screen_needs_only_the_first_part_of_the_stylesheet(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Home (its form included) looks the same with the first part of quiz.tcss alone
-    as with the whole file read at start."""
-    whole = STYLESHEET.read_text(encoding="utf-8")
-    styles = []
-    for whole_file in (False, True):
-        if whole_file:
-            monkeypatch.setattr(quiz.ui.app, "stylesheet_parts", lambda: (whole, ""))
-        app = build_app(BUNDLED)
-        app.load_rest_of_stylesheet = lambda: None  # type: ignore[method-assign]
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            assert app.home.query("#home-columns"), "the form is built"
-            styles.append(_home_styles(app))
-    assert styles[0] == styles[1]
-
-
-async def test_the_rest_of_the_stylesheet_is_read_after_the_first_frame() -> None:
-    app = build_app()
-    assert not app.stylesheet.has_source(str(STYLESHEET), REST)
+async def test_the_first_frame_reads_the_shared_and_the_home_stylesheets_only() -> None:
+    app = build_app(BUNDLED)
     async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, partial(_form_built, app), what="the form built")
+        assert read(app, SHARED) and read(app, HOME)
+        assert not any(read(app, path) for path in OTHER_SCREENS)
+
+
+async def test_each_screen_reads_its_stylesheet_when_first_shown() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        start(app, Mode.EXAM, seed=1, count=2, time_limit_seconds=60)
+        await shown(pilot, ExamScreen)
+        await pilot.press("ctrl+s")
+        dialog = await shown(pilot, ConfirmDialog)
+        assert read(app, UI / "screens" / "dialogs.tcss")
+        assert dialog.query_one(".dialog").styles.width.value == 64  # type: ignore[union-attr]
+        await pilot.press("y")
+        await shown(pilot, ResultsScreen)
+        assert read(app, UI / "screens" / "results.tcss")
+
+
+async def test_the_home_screen_looks_the_same_once_every_stylesheet_is_read() -> None:
+    """A screen's stylesheet stays read once it is: no rule of another screen's may
+    change the home screen."""
+    app = build_app(BUNDLED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, partial(_form_built, app), what="the form built")
+        alone = _home_styles(app)
+        for path in OTHER_SCREENS:
+            app.stylesheet.read(path)
+        app.stylesheet.reparse()
+        app.stylesheet.update(app)
         await pilot.pause()
-        assert app.stylesheet.has_source(str(STYLESHEET), REST)
+        assert _home_styles(app) == alone
 
 
-async def test_a_screen_shown_before_the_rest_is_read_is_styled_with_it() -> None:
-    class Damaged(Exception):
-        kind = "corrupt"
-        path = Path("scores.sqlite3")
-        message = "the score store is damaged"
+async def test_a_dialog_over_the_home_screen_is_styled() -> None:
+    def damaged() -> FakeStore:
+        raise StoreError("corrupt", Path("scores.sqlite3"), "the score store is damaged")
 
     app = make_app(
-        AppOptions(questions_dir=MINI, db_path=Damaged.path),
-        store=None,
+        AppOptions(questions_dir=MINI, db_path=Path("scores.sqlite3")),
+        open_store=damaged,
         store_thread=StoreThread(),
         clock=FixedClock(),
         course_loads=[course_load(MINI)],
-        damaged_store=Damaged(),  # the dialog opens in on_mount, before the first frame
     )
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
-        dialog = app.screen.query_one(".dialog")
+        screen = await shown(pilot, ConfirmDialog)
+        dialog = screen.query_one(".dialog")
+        await wait_for(pilot, lambda: dialog.outer_size.width == 64, what="the dialog 64 wide")
         assert dialog.styles.width is not None and dialog.styles.width.value == 64
-        assert dialog.outer_size.width == 64
 
 
 async def test_the_footer_comes_just_after_the_first_frame_with_the_keys() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        footer = app.home.query_one(Footer)
-        await pilot.pause()
-        descriptions = [str(getattr(key, "description", "")) for key in footer.children]
-        assert "Start" in descriptions and "Quit" in descriptions
+
+        def descriptions() -> list[str]:
+            footers = app.home.query(Footer)
+            keys: list[DOMNode] = list(footers.first().children) if footers else []
+            return [str(getattr(key, "description", "")) for key in keys]
+
+        await wait_for(
+            pilot,
+            lambda: "Start" in descriptions() and "Quit" in descriptions(),
+            what="the footer with Start and Quit",
+        )
+
+
+class Recorded(ProcessHooks):
+    """Process hooks that note what the app told them."""
+
+    def __init__(self, course: Callable[[], object]) -> None:
+        self.course = course
+        self.shown: list[object] = []
+        self.signal_handlers: list[Callable[[int], None]] = []
+
+    def app_started(self, on_signal: Callable[[int], None]) -> None:
+        self.signal_handlers.append(on_signal)
+
+    def course_shown(self) -> None:
+        self.shown.append(self.course())
 
 
 async def test_start_up_ends_once_the_course_is_shown() -> None:
-    calls: list[Any] = []
+    app: QuizApp | None = None
+    hooks = Recorded(lambda: app.course if app is not None else None)
     app = make_app(
         AppOptions(questions_dir=MINI, db_path=Path("unused.sqlite3")),
         store=FakeStore(),
         store_thread=StoreThread(),
         clock=FixedClock(),
         loader=lambda folder: [course_load(folder)],
-        started=lambda: calls.append(app.course),
+        process=hooks,
     )
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert calls == [app.course] and app.course is not None
+        await wait_for(pilot, lambda: hooks.shown, what="start-up to end")
+        assert hooks.shown == [app.course] and app.course is not None
+        assert hooks.signal_handlers == [app.shutdown.signal_received]
         app.courses_loaded([course_load(MINI)])  # a second load: no second call
         await pilot.pause()
-        assert len(calls) == 1
+        assert len(hooks.shown) == 1

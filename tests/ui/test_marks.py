@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-from tests.ui.helpers import build_app
+from quiz.ui.screens.home import HomeScreen
+from tests.ui.helpers import build_app, shown, wait_for
 
 
 def _screen_text(svg: str) -> list[str]:
@@ -14,10 +15,20 @@ def _screen_text(svg: str) -> list[str]:
 
 async def test_an_unchosen_section_and_radio_show_a_blank_mark() -> None:
     app = build_app()
+
+    def swelling_mark() -> str | None:
+        """What is drawn before "Swelling" on its line (None until the list is drawn)."""
+        lines = _screen_text(app.export_screenshot())
+        line = next((line for line in lines if "Swelling (" in line), None)
+        return None if line is None else line.split("Swelling")[0]
+
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await shown(pilot, HomeScreen)
+        await wait_for(pilot, lambda: "X" in (swelling_mark() or ""), what="Swelling drawn chosen")
         await pilot.press("tab", "space")  # the sections list: turn the first one off
-        await pilot.pause()
+        await wait_for(
+            pilot, lambda: "X" not in (swelling_mark() or "X"), what="Swelling drawn unchosen"
+        )
         lines = _screen_text(app.export_screenshot())
         swelling = next(line for line in lines if "Swelling (" in line)
         medicines = next(line for line in lines if "Medicines (" in line)

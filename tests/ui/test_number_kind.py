@@ -87,7 +87,7 @@ async def test_moving_between_kinds_shows_the_right_widget(numbers: Path) -> Non
         await pilot.press("end", "backspace", "3", "right")
         record = screen.session.record(0)
         assert record is not None and (record.response, record.correct) == ("3", True)
-        app.end_attempt(AttemptStatus.COMPLETED)
+        screen.attempt.finish(AttemptStatus.COMPLETED)
         await pilot.pause()
         assert screen.session.result is not None and screen.session.result.correct >= 1
 

@@ -33,6 +33,7 @@ from quiz.launch import AppOptions
 from quiz.storage.attempts import AttemptDetail
 from quiz.storage.scores import ScoreStore
 from quiz.ui.app import QuizApp, make_app
+from quiz.ui.attempt import new_session
 from quiz.ui.saving import StoreThread
 from quiz.ui.screens.dialogs import ConfirmDialog
 from quiz.ui.screens.exam import ExamScreen
@@ -195,7 +196,7 @@ def choice_first(app: QuizApp) -> int:
     assert app.course is not None
     preset = app.course.exams["check"]
     for seed in range(100):
-        session = app.new_session(mode=Mode.EXAM, preset=preset, seed=seed, tell=False)
+        session = new_session(app.course, app.clock, mode=Mode.EXAM, preset=preset, seed=seed)
         if session.asked[0].type != "short":
             return seed
     raise AssertionError("every seed asks a typed answer first")

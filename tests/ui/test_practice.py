@@ -14,7 +14,17 @@ from quiz.ui.widgets.choices import ChoiceRow
 from quiz.ui.widgets.feedback import FeedbackPanel
 from quiz.ui.widgets.passage import PassageView
 from tests.ui.fakes import FakeStore
-from tests.ui.helpers import build_app, right_keys, seed_for, settle, start, wrong_key
+from tests.ui.helpers import (
+    build_app,
+    quote_in_view,
+    right_keys,
+    seed_for,
+    settle,
+    shown,
+    start,
+    wait_for,
+    wrong_key,
+)
 
 
 def _text(node: Widget, selector: str) -> str:
@@ -26,9 +36,7 @@ async def test_a_right_then_a_wrong_answer_get_feedback_with_the_passage() -> No
     app = build_app(store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         start(app, sections=["swelling"], count=2, seed=3)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, PracticeScreen)
+        screen = await shown(pilot, PracticeScreen)
         # A single-answer question, whatever the seed put first.
         first = screen.session.asked[0]
         assert first.type in ("single", "true_false", "multiple", "short")
@@ -72,9 +80,7 @@ async def test_a_multiple_answer_question_is_all_or_nothing() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         start(app, seed=seed_for(app, "sw-04", sections=["swelling"]), sections=["swelling"])
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, PracticeScreen)
+        screen = await shown(pilot, PracticeScreen)
         asked = screen.session.asked[0]
         assert asked.type == "multiple"
         wrong = wrong_key(asked)
@@ -92,9 +98,7 @@ async def test_one_right_choice_of_two_is_incorrect() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         start(app, seed=seed_for(app, "sw-04", sections=["swelling"]), sections=["swelling"])
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, PracticeScreen)
+        screen = await shown(pilot, PracticeScreen)
         await pilot.press(right_keys(screen.session.asked[0])[0], "enter")
         assert screen.feedback is not None and not screen.feedback.correct
         line = " ".join(str(s.render()) for s in screen.query(".feedback-line").results(Static))
@@ -106,9 +110,7 @@ async def test_a_typed_answer_is_matched_loosely_and_letters_type_letters() -> N
     app = build_app(store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         start(app, seed=seed_for(app, "sw-03", sections=["swelling"]), sections=["swelling"])
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, PracticeScreen)
+        screen = await shown(pilot, PracticeScreen)
         assert app.focused is screen.view.text_field
         await pilot.press("T", "h", "r", "e", "e", "space", "enter")
         assert screen.feedback is not None and screen.feedback.correct
@@ -121,9 +123,7 @@ async def test_enter_without_an_answer_says_what_to_do() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         start(app, seed=seed_for(app, "sw-01", sections=["swelling"]), sections=["swelling"])
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, PracticeScreen)
+        screen = await shown(pilot, PracticeScreen)
         await pilot.press("enter")
         assert screen.feedback is None
         assert "Choose an answer first" in _text(screen, "#status")
@@ -133,9 +133,7 @@ async def test_s_opens_the_source_reader_at_the_highlighted_quote() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         start(app, seed=seed_for(app, "sw-01", sections=["swelling"]), sections=["swelling"])
-        await pilot.pause()
-        practice = app.screen
-        assert isinstance(practice, PracticeScreen)
+        practice = await shown(pilot, PracticeScreen)
         await pilot.press("s")  # not offered before answering: it would give the answer away
         assert not isinstance(app.screen, SourceReaderScreen)
         await pilot.press(wrong_key(practice.session.asked[0]), "enter", "s")
@@ -145,7 +143,7 @@ async def test_s_opens_the_source_reader_at_the_highlighted_quote() -> None:
         assert reader.ref == question.source_ref
         assert reader.quote is not None
         assert reader.quote.highlighted_text == "usually eases within one to three days"
-        await pilot.pause()
+        await wait_for(pilot, lambda: quote_in_view(reader), what="the quote in view")
         document = reader.document
         top = document.scroll_y
         quote_y = reader.quote.virtual_region.y
@@ -160,19 +158,19 @@ async def test_a_failed_save_keeps_the_answer_tells_the_learner_and_retries() ->
     app = build_app(store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         start(app, sections=["swelling"], count=2, seed=1)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, PracticeScreen)
+        screen = await shown(pilot, PracticeScreen)
         await _answer(pilot, screen, right=True)
         await settle(pilot, app)
-        assert app.saving_problem == "the disk is full"
+        await wait_for(
+            pilot, lambda: app.saving_problem == "the disk is full", what="the saving problem told"
+        )
         assert "Not saved yet (the disk is full)" in _text(screen, "#status")
         assert store.only.answers == [] and app.attempt is not None
         assert app.attempt.saver.unsaved == 1
         await pilot.press("enter")
         await _answer(pilot, screen, right=True)  # the next write takes both
         await settle(pilot, app)
-        assert app.saving_problem is None
+        await wait_for(pilot, lambda: app.saving_problem is None, what="saving told to work again")
         assert len(store.only.answers) == 2
 
 
@@ -181,9 +179,7 @@ async def test_esc_in_practice_goes_home_and_keeps_the_answers() -> None:
     app = build_app(store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         start(app, sections=["swelling"], count=3, seed=1)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, PracticeScreen)
+        screen = await shown(pilot, PracticeScreen)
         await _answer(pilot, screen, right=True)
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
@@ -198,19 +194,25 @@ async def test_after_feedback_the_footer_shows_choose_dimmed_until_the_next_ques
     async with app.run_test(size=(80, 24)) as pilot:
         seed = seed_for(app, "sw-01", sections=["swelling"])
         start(app, sections=["swelling"], count=3, seed=seed)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, PracticeScreen)
+        screen = await shown(pilot, PracticeScreen)
+
+        def choose_keys() -> list[Widget]:
+            return [k for k in screen.query("FooterKey") if getattr(k, "action", "") == "pick(0)"]
 
         def choose_key() -> Widget:
-            keys = [k for k in screen.query("FooterKey") if getattr(k, "action", "") == "pick(0)"]
+            keys = choose_keys()
             assert len(keys) == 1 and "Choose" in str(keys[0].render())
             return keys[0]
+
+        def choose_dimmed() -> bool | None:
+            """Is the footer's Choose key dimmed (None while the footer is rebuilt)?"""
+            keys = choose_keys()
+            return keys[0].has_class("-disabled") if len(keys) == 1 else None
 
         assert not choose_key().has_class("-disabled")
         assert screen.check_action("pick", (0,)) is True
         await _answer(pilot, screen, right=False)
-        await pilot.pause()
+        await wait_for(pilot, lambda: choose_dimmed() is True, what="Choose dimmed after feedback")
         assert choose_key().has_class("-disabled")
         assert screen.check_action("pick", (0,)) is None  # shown dimmed if the footer is redrawn
         picked = [str(row.render()) for row in screen.query(ChoiceRow)]
@@ -220,7 +222,11 @@ async def test_after_feedback_the_footer_shows_choose_dimmed_until_the_next_ques
         assert isinstance(app.screen, SourceReaderScreen)
         await pilot.press("escape")
         await pilot.press("enter")  # the next question: the letters choose again
-        await pilot.pause()
+        await wait_for(
+            pilot,
+            lambda: screen.position == 1 and choose_dimmed() is False,
+            what="the next question, Choose no longer dimmed",
+        )
         assert screen.feedback is None and screen.position == 1
         assert not choose_key().has_class("-disabled")
         assert screen.check_action("pick", (0,)) is True

@@ -19,7 +19,7 @@ from quiz.ui.run import STARTUP_SWITCH_INTERVAL, _after, run_app
 from quiz.ui.saving import StoreThread
 from quiz.ui.screens.dialogs import ConfirmDialog
 from tests.ui.fakes import FakeStoreError, FixedClock
-from tests.ui.helpers import BUNDLED, MINI, build_app, course_load, write_course
+from tests.ui.helpers import BUNDLED, MINI, build_app, course_load, shown, wait_for, write_course
 
 
 def test_no_course_at_all_exits_1_before_the_app_opens(
@@ -37,7 +37,7 @@ def test_an_internal_error_goes_to_the_log_and_exits_1(
 ) -> None:
     app = build_app()
     app.internal_error = "Traceback (most recent call last):\nZeroDivisionError: boom\n"
-    assert _after(app, app.store_thread) == 1
+    assert _after(app) == 1
     log = Path(os.environ["QUIZ_LOG"])
     assert "ZeroDivisionError: boom" in log.read_text(encoding="utf-8")
     err = capsys.readouterr().err
@@ -48,11 +48,11 @@ def test_a_signal_exits_128_plus_n_and_start_problems_are_printed(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     app = build_app()
-    app.exit_signal = signal.SIGHUP
-    assert _after(app, app.store_thread) == 128 + signal.SIGHUP
+    app.shutdown.exit_signal = signal.SIGHUP
+    assert _after(app) == 128 + signal.SIGHUP
     app = build_app()
     app.exit_lines = ["quiz: no exam preset 'x'"]
-    assert _after(app, app.store_thread) == 0  # the app's own return code (none here)
+    assert _after(app) == 0  # the app's own return code (none here)
     assert "no exam preset 'x'" in capsys.readouterr().err
 
 
@@ -75,7 +75,7 @@ async def test_an_unusable_store_stops_the_app_with_its_message() -> None:
     app = _app_with_store(open_store)
     async with app.run_test(size=(80, 24)) as pilot:  # type: ignore[attr-defined]
         await app.workers.wait_for_complete()  # type: ignore[attr-defined]
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.return_code is not None, what="the app to stop")  # type: ignore[attr-defined]
     assert app.return_code == 1  # type: ignore[attr-defined]
     assert app.exit_lines == ["quiz: scores.sqlite3 cannot be written (read-only)"]  # type: ignore[attr-defined]
 
@@ -87,9 +87,7 @@ async def test_a_damaged_store_is_offered_to_be_set_aside() -> None:
     app = _app_with_store(open_store)
     async with app.run_test(size=(80, 24)) as pilot:  # type: ignore[attr-defined]
         await app.workers.wait_for_complete()  # type: ignore[attr-defined]
-        await pilot.pause()
-        dialog = app.screen  # type: ignore[attr-defined]
-        assert isinstance(dialog, ConfirmDialog)
+        dialog = await shown(pilot, ConfirmDialog)
         assert "scores.sqlite3 is damaged" in dialog.detail
 
 
@@ -116,7 +114,7 @@ def test_threads_switch_sooner_only_until_the_course_is_shown(
 
         def run() -> None:  # instead of a terminal: the start and its end
             seen.append(sys.getswitchinterval())
-            kwargs["started"]()
+            kwargs["process"].course_shown()
             seen.append(sys.getswitchinterval())
 
         app.run = run

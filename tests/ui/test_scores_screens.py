@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static, TabbedContent
 
@@ -19,15 +20,17 @@ from quiz.storage.reports import ReportFilter
 from quiz.storage.scores import ScoreStore
 from quiz.ui.app import QuizApp, make_app
 from quiz.ui.saving import StoreThread
+from quiz.ui.screens.home import HomeScreen
 from quiz.ui.screens.review import ReviewScreen
 from quiz.ui.screens.scores import (
     NOTICE,
     AllStaffScreen,
     MyScoresScreen,
+    ScoresScreen,
     sparkline,
 )
 from tests.ui.fakes import FakeStore, FixedClock
-from tests.ui.helpers import BUNDLED, course_load
+from tests.ui.helpers import BUNDLED, course_load, laid_out, ready, shown, wait_for
 from tests.unit.test_report_data import CY, GIVEN, build_store
 
 SIZE = (80, 24)
@@ -70,12 +73,39 @@ def app(store: ScoreStore, tmp_path: Path) -> QuizApp:
     return app_with(store, tmp_path)
 
 
+def scores_loaded(app: App[Any]) -> bool:
+    screen = app.screen
+    return isinstance(screen, ScoresScreen) and screen.is_mounted and screen.loaded
+
+
 async def loaded(pilot: Pilot[Any]) -> None:
-    """Wait for the screen's store worker, and for its results to be shown."""
+    """Wait for the scores screen's store worker, and for its results to be shown."""
     app = pilot.app
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await wait_for(pilot, lambda: scores_loaded(app), what="the scores read and shown")
+
+
+async def click_on_home(pilot: Pilot[Any], selector: str) -> None:
+    """Click a widget of the home screen once it is drawn (the form comes after the first
+    frame)."""
+    app = pilot.app
+
+    def drawn() -> bool:
+        return ready(app, HomeScreen) and any(laid_out(w) for w in app.screen.query(selector))
+
+    await wait_for(pilot, drawn, what=f"{selector} drawn on the home screen")
+    await pilot.click(selector)
+
+
+def status_of(screen: ScoresScreen) -> str:
+    """The screen's status line ("" before it is built)."""
+    lines = screen.query("#scores-status")
+    return text_of(lines.first(Static)) if screen.is_mounted and lines else ""
+
+
+def question_detail(screen: AllStaffScreen) -> str:
+    """The line under the questions table (a summary until a question is highlighted)."""
+    details = screen.query("#question-detail")
+    return text_of(details.first(Static)) if details else ""
 
 
 def rows_of(table: DataTable[Any]) -> list[list[str]]:
@@ -115,9 +145,7 @@ async def test_enter_opens_the_review_of_the_attempt(app: QuizApp) -> None:
         app.open_my_scores("Ana Ruiz")
         await loaded(pilot)
         await pilot.press("down", "enter")  # the 24 Nov exam
-        await loaded(pilot)
-        review = app.screen
-        assert isinstance(review, ReviewScreen)
+        review = await shown(pilot, ReviewScreen)
         assert len(review.items) == 4
         assert [item.correct for item in review.items] == [True, True, False, True]
         assert review.items[0].question is not None  # the bank's question, for the why
@@ -149,12 +177,12 @@ async def test_loading_shows_first_and_a_store_without_reports_says_so(tmp_path:
     async with app.run_test(size=SIZE) as pilot:
         screen = MyScoresScreen(app.store, "Ann", app.course)
         app.push_screen(screen)
-        await pilot.pause()
-        assert "cannot show scores" in text_of(screen.query_one("#scores-status", Static))
+        await wait_for(
+            pilot, lambda: "cannot show scores" in status_of(screen), what="cannot show scores"
+        )
         other = MyScoresScreen(None, "Ann", app.course)
         app.push_screen(other)
-        await pilot.pause()
-        assert "not open yet" in text_of(other.query_one("#scores-status", Static))
+        await wait_for(pilot, lambda: "not open yet" in status_of(other), what="not open yet")
 
 
 async def test_the_screen_reads_through_the_store_thread(app: QuizApp, store: ScoreStore) -> None:
@@ -211,7 +239,11 @@ async def test_all_staff_shows_the_numbers_quiz_report_prints(
         ]
         await pilot.press("2")
         assert screen.query_one("#staff-tabs", TabbedContent).active == "questions"
-        await pilot.pause()
+        await wait_for(
+            pilot,
+            lambda: "swelling-01" in question_detail(screen),
+            what="the first question's detail",
+        )
         detail = text_of(screen.query_one("#question-detail", Static))
         assert "swelling-01" in detail and "A few hours 3 of 8 (38%)" in detail
         assert "flagged: facility below 50%" in detail
@@ -226,14 +258,13 @@ async def test_all_staff_shows_the_numbers_quiz_report_prints(
 
 async def test_all_staff_and_my_scores_are_reached_from_the_home_screen(app: QuizApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.click("#all-staff")
+        await click_on_home(pilot, "#all-staff")
         await loaded(pilot)
         assert isinstance(app.screen, AllStaffScreen)
         await pilot.press("escape")
-        await pilot.click("#learner")
+        await click_on_home(pilot, "#learner")
         await pilot.press(*"Ben Ode")
-        await pilot.click("#my-scores")
+        await click_on_home(pilot, "#my-scores")
         await loaded(pilot)
         assert isinstance(app.screen, MyScoresScreen) and app.screen.learner == "Ben Ode"
         assert len(rows_of(app.screen.query_one("#my-attempts", DataTable))) == 3
@@ -263,6 +294,12 @@ def test_snapshot_all_staff_questions(app: QuizApp, snap_compare: Any) -> None:
         app.open_all_staff()
         await loaded(pilot)
         await pilot.press("2")
-        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AllStaffScreen)
+        await wait_for(
+            pilot,
+            lambda: "Move to a question" not in question_detail(screen),
+            what="the first question's detail",
+        )
 
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)

@@ -14,12 +14,21 @@ from textual.pilot import Pilot
 from quiz.domain.records import Mode
 from quiz.domain.session import response_for, right_indexes
 from quiz.ui.app import QuizApp
+from quiz.ui.screens.exam import ExamScreen
+from quiz.ui.screens.practice import PracticeScreen
+from quiz.ui.screens.results import ResultsScreen
+from quiz.ui.screens.review import ReviewScreen
+from quiz.ui.screens.source import SourceReaderScreen
+from quiz.ui.widgets.countdown import Countdown
 from tests.ui.helpers import (
     BUNDLED,
     build_app,
+    quote_in_view,
     seed_for,
     settle,
+    shown,
     start,
+    wait_for,
     wrong_index,
     wrong_key,
 )
@@ -56,7 +65,7 @@ def test_practice_question_with_a_choice_picked(app: QuizApp, snap_compare: Any)
         assert app.course is not None
         seed = seed_for(app, "procedure-02", sections=["procedure"])
         start(app, seed=seed, sections=["procedure"], count=4)
-        await pilot.pause()
+        await shown(pilot, PracticeScreen)
         await pilot.press("b")
 
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
@@ -66,7 +75,7 @@ def test_practice_feedback_with_the_passage(app: QuizApp, snap_compare: Any) -> 
     async def run_before(pilot: Pilot[Any]) -> None:
         seed = seed_for(app, "swelling-01", sections=["swelling"])
         start(app, seed=seed, sections=["swelling"], count=4)
-        await pilot.pause()
+        await shown(pilot, PracticeScreen)
         asked = app.attempt.session.asked[0]  # type: ignore[union-attr]
         await pilot.press(wrong_key(asked), "enter")
         await settle(pilot, app)
@@ -78,11 +87,16 @@ def test_exam_question_with_the_countdown(app: QuizApp, snap_compare: Any) -> No
     async def run_before(pilot: Pilot[Any]) -> None:
         assert app.course is not None
         start(app, Mode.EXAM, preset=app.course.exams["staff-check"], seed=11)
-        await pilot.pause()
+        screen = await shown(pilot, ExamScreen)
         _answer_rightly(app, range(0, 5))
-        app.screen.action_goto_question(5)  # type: ignore[attr-defined]
+        screen.action_goto_question(5)
+        countdown = screen.query_one(Countdown)
+        await wait_for(pilot, lambda: "Time left" in str(countdown.render()), what="the countdown")
+        before = str(countdown.render())
         app.clock.advance(125)  # type: ignore[attr-defined]
-        await pilot.pause(0.3)
+        await wait_for(
+            pilot, lambda: str(countdown.render()) != before, what="the countdown's next time"
+        )
 
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
 
@@ -90,7 +104,7 @@ def test_exam_question_with_the_countdown(app: QuizApp, snap_compare: Any) -> No
 def test_submit_confirmation(app: QuizApp, snap_compare: Any) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         start(app, Mode.EXAM, seed=11, count=6, time_limit_seconds=600)
-        await pilot.pause()
+        await shown(pilot, ExamScreen)
         _answer_rightly(app, range(0, 4))
         await pilot.press("ctrl+s")
 
@@ -101,7 +115,7 @@ def test_results_of_an_exam_failed_on_a_critical_question(app: QuizApp, snap_com
     async def run_before(pilot: Pilot[Any]) -> None:
         assert app.course is not None
         start(app, Mode.EXAM, preset=app.course.exams["staff-check"], seed=11)
-        await pilot.pause()
+        await shown(pilot, ExamScreen)
         session = app.attempt.session  # type: ignore[union-attr]
         critical = next(a.position for a in session.asked if a.critical)
         _answer_rightly(app, range(0, len(session.asked)))
@@ -111,7 +125,8 @@ def test_results_of_an_exam_failed_on_a_critical_question(app: QuizApp, snap_com
         else:
             app.attempt.answer(critical, response_for(asked, [wrong_index(asked)]))  # type: ignore[union-attr]
         app.clock.advance(9 * 60 + 30)  # type: ignore[attr-defined]
-        app.end_attempt()
+        app.attempt.finish()  # type: ignore[union-attr]
+        await shown(pilot, ResultsScreen)
         await settle(pilot, app)
 
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
@@ -121,11 +136,13 @@ def test_review_of_a_wrong_answer(app: QuizApp, snap_compare: Any) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         seed = seed_for(app, "swelling-01", sections=["swelling"])
         start(app, Mode.EXAM, seed=seed, sections=["swelling"], count=3, time_limit_seconds=300)
-        await pilot.pause()
+        await shown(pilot, ExamScreen)
         asked = app.attempt.session.asked[0]  # type: ignore[union-attr]
         await pilot.press(wrong_key(asked), "ctrl+s", "y")
+        await shown(pilot, ResultsScreen)
         await settle(pilot, app)
         await pilot.press("r")
+        await shown(pilot, ReviewScreen)
 
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
 
@@ -134,10 +151,15 @@ def test_source_reader_opened_from_feedback(app: QuizApp, snap_compare: Any) -> 
     async def run_before(pilot: Pilot[Any]) -> None:
         seed = seed_for(app, "bruising-01", sections=["bruising"])
         start(app, seed=seed, sections=["bruising"], count=2)
-        await pilot.pause()
+        await shown(pilot, PracticeScreen)
         asked = app.attempt.session.asked[0]  # type: ignore[union-attr]
         await pilot.press(wrong_key(asked), "enter", "s")
-        await pilot.pause()
+        reader = await shown(pilot, SourceReaderScreen)
+        await wait_for(
+            pilot,
+            lambda: reader.document.scroll_y > 0 and quote_in_view(reader),
+            what="the reader scrolled to the quote",
+        )
 
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,6 @@ from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Static
 
-import quiz.ui
 from quiz.domain.loader import load_course
 from quiz.domain.model import (
     Bank,
@@ -25,19 +25,20 @@ from quiz.domain.model import (
 from quiz.domain.text import fold
 from quiz.ui.screens.source import SourceReaderScreen
 from quiz.ui.widgets.passage import PassageText, PassageView, highlight_spans, passage_content
+from tests.ui.helpers import (
+    heading_at_top,
+    laid_out,
+    quote_in_view,
+    quote_rows,
+    shown,
+    wait_for,
+)
 
-BLOCK_MARKER = "/* --- passage view and source reader --- */"
 MARKUP_TEXT = "Write [bold]this[/] or [@click=app.quit]quit[/] and nothing happens."
 LONG_TEXT = (
     "Swelling usually eases within one to three days, and the treated area may be "
     "tender to the touch while it does. "
 ) * 3
-
-
-def reader_css() -> str:
-    """This module's block of the app stylesheet (the rest belongs to other screens)."""
-    stylesheet = (Path(quiz.ui.__file__).parent / "quiz.tcss").read_text(encoding="utf-8")
-    return stylesheet.split(BLOCK_MARKER)[1]
 
 
 def question(number: int, section: str, ref: SourceRef, quote: str) -> Question:
@@ -104,7 +105,6 @@ def sample_course() -> Course:
 class ReaderApp(App[None]):
     """A bare app that opens the reader over a blank screen (so Esc has somewhere to go)."""
 
-    CSS = reader_css()
     ENABLE_COMMAND_PALETTE = False
 
     def __init__(self, reader: SourceReaderScreen) -> None:
@@ -116,7 +116,6 @@ class ReaderApp(App[None]):
 
 
 class PassageApp(App[None]):
-    CSS = reader_css()
     ENABLE_COMMAND_PALETTE = False
 
     def __init__(self, course: Course, ref: SourceRef) -> None:
@@ -139,18 +138,14 @@ def focused(app: App[None]) -> Widget | None:
     return app.focused
 
 
-def quote_rows(reader: SourceReaderScreen) -> Region:
-    """The screen rows where the highlighted quote is drawn."""
-    assert reader.quote is not None
-    rows = reader.quote.highlight_rows()
-    assert rows is not None
-    region = reader.quote.content_region
-    return Region(region.x, region.y + rows[0], region.width, rows[1])
+def laid_out_at_width(reader: SourceReaderScreen, width: int) -> bool:
+    """Has the reader been laid out for a terminal `width` columns wide? (The text reaches
+    the right edge, so a new width shows there once the new layout is done.)"""
+    return reader.document.region.right == width
 
 
-def heading_at_top(reader: SourceReaderScreen, index: int) -> bool:
-    document = reader.document
-    return reader.headings[index].region.y == document.scrollable_content_region.y
+def resized_with_quote_in_view(reader: SourceReaderScreen, width: int) -> bool:
+    return laid_out_at_width(reader, width) and quote_in_view(reader)
 
 
 # --- pure helpers ---
@@ -191,11 +186,11 @@ async def test_passage_view_shows_title_and_highlighted_quote() -> None:
     course = sample_course()
     app = PassageApp(course, SourceRef("procedure", 1, 9, 23))
     async with app.run_test(size=(60, 12)) as pilot:
-        await pilot.pause()
         view = app.query_one(PassageView)
-        assert shown_text(view.query_one(".passage--title", Static)) == "The procedure"
         passage = view.passage_text
         assert passage is not None
+        await wait_for(pilot, lambda: laid_out(passage), what="the passage laid out")
+        assert shown_text(view.query_one(".passage--title", Static)) == "The procedure"
         assert passage.highlighted_text == "makes the skin"
         # The quote stands out without colour (NO_COLOR, monochrome): bold and underlined.
         strips = passage.render_lines(Region(0, 0, *passage.size))
@@ -209,8 +204,8 @@ async def test_passage_view_shows_title_and_highlighted_quote() -> None:
 async def test_passage_view_shows_markup_literally_and_runs_nothing() -> None:
     app = PassageApp(sample_course(), SourceRef("markup", 0, 6, 12))
     async with app.run_test(size=(80, 12)) as pilot:
-        await pilot.pause()
         passage = app.query_one(PassageText)
+        await wait_for(pilot, lambda: laid_out(passage), what="the passage laid out")
         assert passage.highlighted_text == "[bold]"
         assert MARKUP_TEXT in shown_text(passage)
         strips = passage.render_lines(Region(0, 0, *passage.size))
@@ -226,8 +221,8 @@ async def test_passage_view_wraps_at_any_width() -> None:
     for width in (1, 5, 20, 200):
         app = PassageApp(sample_course(), SourceRef("swelling", 0, 0, 8))
         async with app.run_test(size=(width, 30)) as pilot:
-            await pilot.pause()
             passage = app.query_one(PassageText)
+            await wait_for(pilot, partial(laid_out, passage), what=f"the passage at width {width}")
             assert passage.highlighted_text == "Swelling"
             assert passage.size.width <= width
             assert shown_text(passage).replace(" ", "") == LONG_TEXT.replace(" ", "")
@@ -236,10 +231,11 @@ async def test_passage_view_wraps_at_any_width() -> None:
 async def test_passage_view_without_the_paragraph_says_so() -> None:
     app = PassageApp(sample_course(), SourceRef("swelling", 9, 0, 8))
     async with app.run_test(size=(80, 12)) as pilot:
-        await pilot.pause()
         view = app.query_one(PassageView)
         assert view.passage_text is None
-        assert "no paragraph 10" in shown_text(view.query_one(".passage--missing", Static))
+        missing = view.query_one(".passage--missing", Static)
+        await wait_for(pilot, lambda: laid_out(missing), what="the missing-paragraph note laid out")
+        assert "no paragraph 10" in shown_text(missing)
 
 
 async def test_control_characters_are_not_shown() -> None:
@@ -258,8 +254,8 @@ async def test_control_characters_are_not_shown() -> None:
 async def test_reader_opened_at_a_quote_highlights_it_in_view() -> None:
     app = ReaderApp(SourceReaderScreen(sample_course(), ref=QUOTE))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
         reader = app.reader
+        await wait_for(pilot, lambda: quote_in_view(reader), what="the quote in view")
         assert reader.quote is not None
         assert reader.quote.highlighted_text == "Swelling eases in days."
         assert reader.document.scroll_y > 0
@@ -275,36 +271,39 @@ async def test_reader_opened_at_a_quote_highlights_it_in_view() -> None:
 async def test_reader_keeps_the_quote_in_view_when_resized() -> None:
     app = ReaderApp(SourceReaderScreen(sample_course(), ref=QUOTE))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        for size in ((50, 16), (120, 30), (40, 12)):
-            await pilot.resize_terminal(*size)
-            await pilot.pause()
-            await pilot.pause()
-            viewport = app.reader.document.scrollable_content_region
-            assert viewport.contains_region(quote_rows(app.reader)), size
+        reader = app.reader
+        await wait_for(pilot, lambda: quote_in_view(reader), what="the quote in view")
+        for width, height in ((50, 16), (120, 30), (40, 12)):
+            await pilot.resize_terminal(width, height)
+            await wait_for(
+                pilot,
+                partial(resized_with_quote_in_view, reader, width),
+                what=f"the quote in view at {width}x{height}",
+            )
 
 
 async def test_reader_leaves_a_hand_scrolled_view_alone_when_resized() -> None:
     app = ReaderApp(SourceReaderScreen(sample_course(), ref=QUOTE))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        document = app.reader.document
+        reader = app.reader
+        document = reader.document
+        await wait_for(pilot, lambda: quote_in_view(reader), what="the quote in view")
         await pilot.press("home")
-        await pilot.pause()
+        await wait_for(pilot, lambda: heading_at_top(reader, 0), what="the top of the text shown")
         assert document.scroll_y == 0
         await pilot.resize_terminal(70, 20)
-        await pilot.pause()
+        await wait_for(pilot, lambda: laid_out_at_width(reader, 70), what="the layout at 70x20")
+        # Placing the view again would come after that layout: give it the chance to.
         await pilot.pause()
         assert document.scroll_y == 0
-        assert heading_at_top(app.reader, 0)
+        assert heading_at_top(reader, 0)
 
 
 async def test_reader_shows_markup_literally() -> None:
     app = ReaderApp(SourceReaderScreen(sample_course(), section_id="markup"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
         reader = app.reader
-        assert heading_at_top(reader, 1)
+        await wait_for(pilot, lambda: heading_at_top(reader, 1), what="section 2 at the top")
         assert shown_text(reader.headings[1]) == "Odd text [b]"
         markup_paragraph = reader.document.query(PassageText)[2]
         assert MARKUP_TEXT in shown_text(markup_paragraph)
@@ -331,42 +330,40 @@ async def test_section_list_gives_titles_and_question_counts() -> None:
 async def test_choosing_a_section_in_the_list_scrolls_there() -> None:
     app = ReaderApp(SourceReaderScreen(sample_course()))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
         reader = app.reader
+        await wait_for(pilot, lambda: heading_at_top(reader, 0), what="the top of the text shown")
         assert reader.document.scroll_y == 0
         await pilot.press("tab")
         assert focused(app) is reader.section_list
         await pilot.press("down", "down", "enter")
-        await pilot.pause()
-        assert heading_at_top(reader, 2)
+        await wait_for(pilot, lambda: heading_at_top(reader, 2), what="section 3 at the top")
         assert reader.document.scroll_y > 0
 
 
 async def test_clicking_a_section_scrolls_there() -> None:
     app = ReaderApp(SourceReaderScreen(sample_course()))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
         reader = app.reader
         section_list = reader.section_list
+        await wait_for(pilot, lambda: laid_out(section_list), what="the section list laid out")
         # Each entry is two rows (title, count) inside the list's border.
         await pilot.click(section_list, offset=(3, 1 + 2 * 3))
-        await pilot.pause()
-        assert heading_at_top(reader, 3)
+        await wait_for(pilot, lambda: heading_at_top(reader, 3), what="section 4 at the top")
 
 
 async def test_next_and_previous_section_keys() -> None:
     app = ReaderApp(SourceReaderScreen(sample_course()))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
         reader = app.reader
+        await wait_for(pilot, lambda: heading_at_top(reader, 0), what="the top of the text shown")
         assert focused(app) is reader.document
         await pilot.press("n")
-        assert heading_at_top(reader, 1)
+        await wait_for(pilot, lambda: heading_at_top(reader, 1), what="n: section 2 at the top")
         await pilot.press("n")
-        assert heading_at_top(reader, 2)
+        await wait_for(pilot, lambda: heading_at_top(reader, 2), what="n: section 3 at the top")
         assert reader.section_list.highlighted == 2
         await pilot.press("p")
-        assert heading_at_top(reader, 1)
+        await wait_for(pilot, lambda: heading_at_top(reader, 1), what="p: section 2 at the top")
         await pilot.press("p", "p")
         assert reader.document.scroll_y == 0
 
@@ -374,30 +371,31 @@ async def test_next_and_previous_section_keys() -> None:
 async def test_next_section_after_scrolling_by_hand() -> None:
     app = ReaderApp(SourceReaderScreen(sample_course()))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
         reader = app.reader
+        await wait_for(pilot, lambda: heading_at_top(reader, 0), what="the top of the text shown")
         await pilot.press("pagedown", "pagedown")
-        await pilot.pause()
+        await wait_for(pilot, lambda: reader.section_in_view() > 0, what="section 1 scrolled past")
         in_view = reader.section_in_view()
-        assert in_view > 0
         await pilot.press("n")
-        assert heading_at_top(reader, in_view + 1)
+        await wait_for(
+            pilot,
+            lambda: heading_at_top(reader, in_view + 1),
+            what=f"n: section {in_view + 2} at the top",
+        )
 
 
 async def test_opened_at_a_section_shows_its_heading_at_the_top() -> None:
     app = ReaderApp(SourceReaderScreen(sample_course(), section_id="swelling"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert heading_at_top(app.reader, 2)
+        await wait_for(pilot, lambda: heading_at_top(app.reader, 2), what="section 3 at the top")
         assert app.reader.quote is None
 
 
 async def test_tab_switches_between_list_and_text() -> None:
     app = ReaderApp(SourceReaderScreen(sample_course()))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
         reader = app.reader
-        assert focused(app) is reader.document
+        await wait_for(pilot, lambda: focused(app) is reader.document, what="the text focused")
         await pilot.press("tab")
         assert focused(app) is reader.section_list
         await pilot.press("tab")
@@ -408,11 +406,9 @@ async def test_tab_switches_between_list_and_text() -> None:
 async def test_back_key_closes_the_reader(key: str) -> None:
     app = ReaderApp(SourceReaderScreen(sample_course(), ref=QUOTE))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert app.screen is app.reader
+        assert await shown(pilot, SourceReaderScreen) is app.reader
         await pilot.press(key)
-        await pilot.pause()
-        assert app.screen is not app.reader
+        await wait_for(pilot, lambda: app.screen is not app.reader, what="the reader closed")
         assert len(app.screen_stack) == 1
         assert app.is_running
 
@@ -420,10 +416,9 @@ async def test_back_key_closes_the_reader(key: str) -> None:
 async def test_narrow_terminal_hides_the_list() -> None:
     app = ReaderApp(SourceReaderScreen(sample_course(), ref=QUOTE))
     async with app.run_test(size=(59, 20)) as pilot:
-        await pilot.pause()
         reader = app.reader
+        await wait_for(pilot, lambda: quote_in_view(reader), what="the quote in view")
         assert reader.section_list.region.area == 0
-        assert reader.document.scrollable_content_region.contains_region(quote_rows(reader))
         await pilot.press("tab")
         assert focused(app) is reader.document
 
@@ -432,13 +427,12 @@ async def test_narrow_terminal_hides_the_list() -> None:
 async def test_any_size_works(size: tuple[int, int]) -> None:
     app = ReaderApp(SourceReaderScreen(sample_course(), ref=QUOTE))
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+        await shown(pilot, SourceReaderScreen)
         await pilot.press("n", "p", "tab", "down", "enter", "pagedown")
         await pilot.pause()
         assert app.screen is app.reader
         await pilot.press("escape")
-        await pilot.pause()
-        assert app.screen is not app.reader
+        await wait_for(pilot, lambda: app.screen is not app.reader, what="the reader closed")
 
 
 # --- the bundled course ---
@@ -453,10 +447,10 @@ async def test_every_bundled_question_quote_is_highlighted_in_view() -> None:
     assert course.questions
 
     class Blank(App[None]):
-        CSS = reader_css()
+        """No stylesheet of its own: the reader and the passage bring theirs."""
 
     app = Blank()
-    shown: set[tuple[str, int]] = set()
+    checked: set[tuple[str, int]] = set()
     async with app.run_test(size=(80, 24)) as pilot:
         for item in course.questions:
             ref = item.source_ref
@@ -465,9 +459,9 @@ async def test_every_bundled_question_quote_is_highlighted_in_view() -> None:
             assert reader.quote is not None, item.id
             assert fold(reader.quote.highlighted_text) == fold(item.source), item.id
             # Placing the view needs a layout, the slow part: once for each paragraph.
-            if (ref.section_id, ref.paragraph_index) not in shown:
-                shown.add((ref.section_id, ref.paragraph_index))
-                await pilot.pause()
-                viewport = reader.document.scrollable_content_region
-                assert viewport.contains_region(quote_rows(reader)), item.id
+            if (ref.section_id, ref.paragraph_index) not in checked:
+                checked.add((ref.section_id, ref.paragraph_index))
+                await wait_for(
+                    pilot, partial(quote_in_view, reader), what=f"{item.id}: its quote in view"
+                )
             await app.pop_screen()

@@ -9,7 +9,6 @@ from typing import Any
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
-import quiz.ui
 from quiz.domain.model import (
     Bank,
     Course,
@@ -22,10 +21,9 @@ from quiz.domain.model import (
 )
 from quiz.ui.screens.source import SourceReaderScreen
 from quiz.ui.widgets.passage import PassageView
+from tests.ui.helpers import laid_out, quote_in_view, wait_for
 
 SnapCompare = Callable[..., bool]
-
-BLOCK_MARKER = "/* --- passage view and source reader --- */"
 
 TEXT = {
     ("procedure", "What the procedure does"): [
@@ -50,11 +48,6 @@ TEXT = {
 }
 QUOTE = SourceRef("swelling", 2, 0, 48)  # "Swelling usually eases within one to three days."
 MARKUP_QUOTE = SourceRef("procedure", 1, 83, 100)  # "[bold]not bold[/]"
-
-
-def reader_css() -> str:
-    stylesheet = (Path(quiz.ui.__file__).parent / "quiz.tcss").read_text(encoding="utf-8")
-    return stylesheet.split(BLOCK_MARKER)[1]
 
 
 def snapshot_course() -> Course:
@@ -90,7 +83,6 @@ def snapshot_course() -> Course:
 
 
 class ReaderApp(App[None]):
-    CSS = reader_css()
     ENABLE_COMMAND_PALETTE = False
 
     def __init__(self, **reader_args: Any) -> None:
@@ -102,7 +94,6 @@ class ReaderApp(App[None]):
 
 
 class PassageApp(App[None]):
-    CSS = reader_css()
     ENABLE_COMMAND_PALETTE = False
 
     def __init__(self, ref: SourceRef) -> None:
@@ -113,10 +104,25 @@ class PassageApp(App[None]):
         yield PassageView(snapshot_course(), self.ref)
 
 
+def placed(reader: SourceReaderScreen) -> bool:
+    """Has the reader scrolled to where it was opened? (It does so after layout; each
+    reader here opens at a quote or section below the top of the text.)"""
+    document = reader.document
+    return (
+        laid_out(document)
+        and document.scroll_y > 0
+        and (reader.quote is None or quote_in_view(reader))
+    )
+
+
 async def settle(pilot: Pilot[None]) -> None:
-    """Let the reader place its view (it does so after layout)."""
-    await pilot.pause()
-    await pilot.pause()
+    """Let the reader place its view."""
+    app = pilot.app
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, SourceReaderScreen) and placed(app.screen),
+        what="the reader's view placed",
+    )
 
 
 def test_reader_at_a_quote(snap_compare: SnapCompare) -> None:

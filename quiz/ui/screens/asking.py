@@ -1,5 +1,6 @@
 """What the practice and exam screens share: the top bar with the countdown, the question,
-the status line that says what to do next, choice letters, and running out of time."""
+the status line that says what to do next, and choice letters. The attempt is run by
+its `AttemptRunner` (which also notices the deadline); screens act through it."""
 
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ from textual.containers import Horizontal, VerticalGroup, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Static
 
-from quiz.domain.model import QuestionType
 from quiz.domain.session import shown_choices
-from quiz.ui.attempt import Attempt
+from quiz.ui.attempt import AttemptRunner
+from quiz.ui.literal import literal
 from quiz.ui.screens.base import QuizScreen
+from quiz.ui.textual_seams import dim_footer_key
 from quiz.ui.widgets.countdown import Countdown
-from quiz.ui.widgets.passage import literal
 from quiz.ui.widgets.question import QuestionView
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -42,7 +43,7 @@ class AskingScreen(QuizScreen[None]):
         *PICK_BINDINGS,
     ]
 
-    def __init__(self, attempt: Attempt) -> None:
+    def __init__(self, attempt: AttemptRunner) -> None:
         super().__init__()
         self.attempt = attempt
         self.session = attempt.session
@@ -73,15 +74,8 @@ class AskingScreen(QuizScreen[None]):
 
     @property
     def choice_count(self) -> int:
-        """How many choices the letter keys pick from (0 for a typed answer).
-
-        It does not change when the choices lock after feedback (a letter then does
-        nothing), so the footer is redrawn only when the kind of question changes.
-        """
-        asked = self.session.asked[self.position]
-        if asked.type == QuestionType.SHORT:
-            return 0
-        return len(shown_choices(asked))
+        """How many choices the letter keys pick from (0 for a typed answer)."""
+        return len(shown_choices(self.session.asked[self.position]))
 
     def top_title(self) -> Content:
         course = self.session.course
@@ -94,13 +88,15 @@ class AskingScreen(QuizScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#top-title", Static).update(self.top_title())
+        # The status line says so while answers are not reaching the store.
+        self.watch(self.quiz_app, "saving_problem", self._saving_changed, init=False)
+
+    def _saving_changed(self) -> None:
+        self.refresh_status()
 
     def focus_answer(self) -> None:
-        """Focus the text field for a typed answer, otherwise the scrolling body."""
-        asked = self.session.asked[self.position]
-        if asked.type == QuestionType.SHORT and not self.view.text_field.disabled:
-            self.view.text_field.focus()
-        else:
+        """Focus where the answer is typed, otherwise the scrolling body (letters pick)."""
+        if not self.view.focus_answer():
             self.body.focus()
 
     def set_status(self, text: str) -> None:
@@ -109,30 +105,20 @@ class AskingScreen(QuizScreen[None]):
             text = f"Not saved yet ({problem}); your answers are kept. {text}"
         self.query_one("#status", Static).update(literal(text))
 
-    def saving_changed(self) -> None:
-        self.refresh_status()
-
     def refresh_status(self) -> None:
         """Say what to do next (each screen knows)."""
 
     def dim_choose_key(self, dim: bool) -> None:
-        """Dim (or not) the footer's "A B … Choose" key, in place.
-
-        Recomposing the footer for it would cost more than the answer itself (and
-        Textual's footer keeps every key it ever made); restyling the one key is cheap.
-        `allows` must say the same, for when the footer is recomposed for other reasons.
-        """
-        for footer in self.query_children(Footer):
-            for key in footer.query_children("FooterKey"):
-                if getattr(key, "action", None) == CHOOSE_ACTION:
-                    key.set_class(dim, "-disabled")
+        """Dim (or not) the footer's "A B … Choose" key, in place. `allows` must say
+        the same, for when the footer is recomposed for other reasons."""
+        dim_footer_key(self, CHOOSE_ACTION, dim)
 
     def action_pick(self, index: int) -> None:
         if index >= self.choice_count:
             # Not a choice of this question: let the key's other binding (such as
             # `s` for the passage) have it.
             raise SkipAction()
-        if self.check_time():
+        if self.attempt.over():
             return
         if self.view.choices.pick(index, announce=False):
             self.after_pick()  # recorded now, before the next key is handled
@@ -145,16 +131,3 @@ class AskingScreen(QuizScreen[None]):
             self.body.scroll_page_up()
         else:
             self.body.scroll_page_down()
-
-    def check_time(self) -> bool:
-        """End the attempt if its time is up (checked on each action, not only on ticks)."""
-        if self.session.is_expired() and self.attempt.active:
-            self.time_up()
-            return True
-        return False
-
-    def on_countdown_expired(self) -> None:
-        self.check_time()
-
-    def time_up(self) -> None:
-        self.quiz_app.end_attempt()

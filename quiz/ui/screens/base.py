@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from textual.screen import ModalScreen, Screen
 
+from quiz.ui.window import TOO_SMALL
+
 if TYPE_CHECKING:
     from quiz.ui.app import QuizApp
 
@@ -22,7 +24,7 @@ class QuizScreen(Screen[ResultType], Generic[ResultType]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While the window is too small only the "make it larger" notice shows: keys
         # must not answer questions the learner cannot see.
-        if self.app.has_class("-too-small"):
+        if self.app.has_class(TOO_SMALL):
             return False
         return self.allows(action, parameters)
 
@@ -34,9 +36,5 @@ class QuizScreen(Screen[ResultType], Generic[ResultType]):
 class QuizDialog(ModalScreen[ResultType], Generic[ResultType]):
     """A dialog over another screen."""
 
-    @property
-    def quiz_app(self) -> QuizApp:
-        return cast("QuizApp", self.app)
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not self.app.has_class("-too-small")
+        return not self.app.has_class(TOO_SMALL)

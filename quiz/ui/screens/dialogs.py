@@ -11,14 +11,18 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Input, Static
 
 from quiz.settings import clean_name
+from quiz.ui.literal import literal
 from quiz.ui.screens.base import QuizDialog
 from quiz.ui.widgets.fields import TextField
-from quiz.ui.widgets.passage import literal
+
+DIALOG_CSS = "dialogs.tcss"
+"""The dialogs' stylesheet (each dialog's CSS_PATH)."""
 
 
 class ConfirmDialog(QuizDialog[bool]):
     """A yes/no question. Dismisses with True for yes."""
 
+    CSS_PATH = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n", "answer(False)", "No"),
@@ -56,6 +60,7 @@ class ConfirmDialog(QuizDialog[bool]):
 class NameDialog(QuizDialog[str | None]):
     """Asks who is taking the quiz. Dismisses with the name, or None if cancelled."""
 
+    CSS_PATH = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", key_display="Esc"),
         Binding("enter", "done", "Start", show=True, key_display="Enter"),

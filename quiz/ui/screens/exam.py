@@ -9,8 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
 from quiz.domain.records import AttemptStatus
-from quiz.domain.session import SessionError, TimeUp
-from quiz.ui.attempt import Attempt
 from quiz.ui.screens.asking import AskingScreen
 from quiz.ui.screens.dialogs import ConfirmDialog
 from quiz.ui.widgets.choices import ChoiceList
@@ -34,9 +32,6 @@ class ExamScreen(AskingScreen):
         Binding("escape", "leave", "Leave", key_display="Esc"),
     ]
 
-    def __init__(self, attempt: Attempt) -> None:
-        super().__init__(attempt)
-
     def compose_above_body(self) -> ComposeResult:
         yield QuestionStrip(id="strip")
 
@@ -45,8 +40,9 @@ class ExamScreen(AskingScreen):
         self.show_question(0)
 
     def show_question(self, position: int) -> None:
+        if not self.attempt.visit(position):
+            return
         self.position = position
-        self.session.visit(position)
         asked = self.session.asked[position]
         self.view.show(
             asked,
@@ -74,40 +70,27 @@ class ExamScreen(AskingScreen):
 
     # --- answering -------------------------------------------------------------------
 
-    def _save(self, position: int) -> bool:
-        """Keep what is picked or typed for `position`; False if time ran out."""
-        if not self.attempt.active:
+    def _save_current(self) -> bool:
+        """Keep what the current question's view holds (picked or typed, whatever its
+        kind), before any move; False if the attempt is over (time is up)."""
+        if self.attempt.over():
             return False
+        position = self.position
         response = self.view.response()
         if response == self.session.response(position):
             return True
-        try:
-            if response is None:
-                self.attempt.clear(position)
-            else:
-                self.attempt.answer(position, response)
-        except TimeUp:
-            self.time_up()
-            return False
-        except SessionError:
-            return False
-        return True
+        if response is None:
+            return self.attempt.clear(position)
+        return self.attempt.answer(position, response) is not None
 
     def after_pick(self) -> None:
-        if self._save(self.position):
+        if self._save_current():
             self.refresh_progress()
 
     @on(ChoiceList.Picked)
     def picked(self) -> None:
         # A click: the view and the session may already agree (saving is idempotent).
         self.after_pick()
-
-    def _save_current(self) -> bool:
-        """Keep what the current question's view holds, whatever its type, before any
-        move; False if the attempt cannot go on (time is up)."""
-        if self.check_time():
-            return False
-        return self._save(self.position)
 
     # --- moving ------------------------------------------------------------------------
 
@@ -148,7 +131,7 @@ class ExamScreen(AskingScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.quiz_app.end_attempt(AttemptStatus.COMPLETED)
+                self.attempt.finish(AttemptStatus.COMPLETED)
 
         self.app.push_screen(
             ConfirmDialog("Submit the exam?", detail, yes="Submit", no="Keep working"), answered
@@ -165,7 +148,7 @@ class ExamScreen(AskingScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.quiz_app.end_attempt(AttemptStatus.ABANDONED)
+                self.attempt.finish(AttemptStatus.ABANDONED)
 
         self.app.push_screen(
             ConfirmDialog("Leave the exam?", detail, yes="Leave", no="Stay"), answered

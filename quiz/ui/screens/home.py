@@ -1,12 +1,19 @@
-"""Home: the course, the learner's name, and what to take (sections, mode, count, time limit)."""
+"""Home: the course, the learner's name, and what to take (sections, mode, count, time limit).
+
+The screen shows what it can before the course has loaded, and builds the rest of its
+form when the app's `course` is set (and again when the learner picks another course,
+if `--questions` holds several). What the learner asks for is posted to the app.
+"""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label, Static
 
@@ -14,28 +21,28 @@ from quiz.domain.durations import DurationError, format_duration, parse_duration
 from quiz.settings import clean_name
 from quiz.ui.literal import literal
 from quiz.ui.screens.base import QuizScreen
+from quiz.ui.screens.home_form import compose_course, compose_picker
 from quiz.ui.widgets.fields import TextField
 
 if TYPE_CHECKING:
     # Built when the course has loaded (imported then, not before the first frame).
-    from textual.widgets import Button, RadioSet
+    from textual.widgets import Button, RadioSet, Select
 
     from quiz.domain.model import Course, ExamPreset
     from quiz.domain.records import Mode
+    from quiz.domain.session import QuizSession
 
 HINT = "Type your name, choose sections and what to take, then press Enter or ctrl+s."
-
-
-def preset_label(preset: ExamPreset) -> str:
-    return (
-        f"{preset.title}: {preset.questions} questions, "
-        f"{format_duration(preset.time_limit_seconds)}, pass {preset.pass_mark}%"
-    )
+STILL_LOADING = "The course is still loading: a moment, please."
+COURSE_PARTS = "#home-columns, #kind-label, #kind, #home-buttons"
+"""What is built from the course (built again when another course is picked)."""
 
 
 class HomeScreen(QuizScreen[None]):
     """The first screen. Shown while the course loads; filled in when it has."""
 
+    # Its stylesheet, home.tcss, is read with the app's (QuizApp.CSS_PATH): the first
+    # screen's CSS_PATH is not read by Textual.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", "Start", key_display="^s", priority=True),
         # Enter in a text field (its own Enter steps aside: see TextField).
@@ -45,10 +52,43 @@ class HomeScreen(QuizScreen[None]):
         Binding("a", "all_staff", "All staff"),
     ]
 
+    class StartRequested(Message):
+        """Start was pressed on a valid form: begin `session` for `learner`."""
+
+        def __init__(self, session: QuizSession, learner: str, preset: ExamPreset | None) -> None:
+            super().__init__()
+            self.session = session
+            self.learner = learner
+            self.preset = preset
+
+    class CourseChosen(Message):
+        """The learner picked another course."""
+
+        def __init__(self, course: Course) -> None:
+            super().__init__()
+            self.course = course
+
+    class MyScoresRequested(Message):
+        """The learner asked for their own scores."""
+
+        def __init__(self, learner: str) -> None:
+            super().__init__()
+            self.learner = learner
+
+    class AllStaffRequested(Message):
+        """Someone asked for every learner's scores."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.course: Course | None = None
+        """The course the form is built for (None while loading)."""
+        self._loading_since = time.monotonic()
+        self._loading_timer: Timer | None = None
+
     def compose(self) -> ComposeResult:
         # A light first frame (what can be shown before the course has loaded); the
         # footer is added just after it (see `_add_footer`), the rest of the form is
-        # built from the course in `course_ready`.
+        # built from the course in `show_course`.
         title = self.quiz_app.peeked_title
         yield Static(literal(title or "Loading the course…"), id="home-title", markup=False)
         yield Static("", id="home-description", markup=False)
@@ -65,73 +105,11 @@ class HomeScreen(QuizScreen[None]):
         yield Static("", id="home-problem", markup=False)
         yield Static(HINT, id="home-hint", markup=False)
 
-    def _compose_form(self, course: Course) -> ComposeResult:
-        from textual.widgets import Button, RadioSet
-
-        from quiz.ui.widgets.marks import MarkedRadioButton as RadioButton
-        from quiz.ui.widgets.marks import MarkedSelectionList
-
-        with Horizontal(id="home-columns"):
-            with Vertical(id="home-left"):
-                yield Label("Sections (Space turns one on or off)")
-                yield MarkedSelectionList(
-                    *(
-                        (literal(f"{s.title} ({len(course.questions_in(s.id))})"), s.id, True)
-                        for s in course.source.sections
-                        if course.questions_in(s.id)
-                    ),
-                    id="sections",
-                    compact=True,
-                )
-            with Vertical(id="home-right"):
-                with Horizontal(classes="home-field"):
-                    yield Label("Questions")
-                    yield TextField(
-                        id="count",
-                        type="integer",
-                        placeholder=f"all ({len(course.questions)})",
-                        compact=True,
-                    )
-                with Horizontal(classes="home-field"):
-                    yield Label("Time limit")
-                    yield TextField(
-                        id="time-limit", placeholder="none, or 90s/10m/1h", compact=True
-                    )
-                yield Static(
-                    "Leave these empty for every question and no time limit "
-                    "(or the exam preset's).",
-                    id="home-fields-hint",
-                    markup=False,
-                )
-        yield Label("What to take", id="kind-label")
-        yield RadioSet(
-            RadioButton("Practice: feedback after each answer", value=True),
-            RadioButton("Exam: timed, no feedback until the results"),
-            *(
-                RadioButton(literal(preset_label(preset)), name=preset.id)
-                for preset in course.exams.values()
-            ),
-            id="kind",
-            compact=True,
-        )
-        with Horizontal(id="home-buttons"):
-            yield Button("Start", id="start", variant="primary", compact=True)
-            yield Button("Course text", id="reader", compact=True)
-            yield Button("My scores", id="my-scores", compact=True)
-            yield Button("All staff", id="all-staff", compact=True)
-
-    mounted = False
-    """Set once the screen is up (the course may finish loading before or after)."""
-    _loading_timer: Timer | None = None
-
     def on_mount(self) -> None:
-        self.mounted = True
         self.call_after_refresh(self._add_footer)
         self.query_one("#learner", Input).focus()
-        if self.quiz_app.course is not None:
-            self.course_ready()
-        else:
-            self._loading_timer = self.set_interval(0.5, self._show_loading)
+        self._loading_timer = self.set_interval(0.5, self._show_loading)
+        self.watch(self.quiz_app, "course", self.show_course)
 
     async def _add_footer(self) -> None:
         # Textual's Footer shows no keys on the frame it is mounted in anyway (it waits
@@ -145,31 +123,62 @@ class HomeScreen(QuizScreen[None]):
         self.refresh_bindings()  # the footer shows the keys it is told of once mounted
 
     def _loading_text(self) -> str:
-        seconds = self.quiz_app.loading_seconds()
+        seconds = time.monotonic() - self._loading_since
         shown = f" ({seconds:.0f} s)" if seconds >= 1 else ""
         return f"Loading the course{shown}… You can type your name meanwhile."
 
     def _show_loading(self) -> None:
         self.query_one("#home-loading", Static).update(self._loading_text())
 
-    def course_ready(self) -> None:
-        """The course has loaded: show it and build the form from it."""
-        course = self.quiz_app.course
-        assert course is not None
-        if self.query("#home-columns"):
+    def show_course(self, course: Course | None) -> None:
+        """Show `course` and build the form from it (the app's `course` changed)."""
+        if course is None or course is self.course:
+            return
+        first = self.course is None
+        self.course = course
+        self.query_one("#home-title", Static).update(literal(course.title))
+        self.query_one("#home-description", Static).update(literal(course.description))
+        if not first:
+            self.call_later(self._rebuild_form, course)
             return
         self.query_one("#home-loading").display = False
         if self._loading_timer is not None:
             self._loading_timer.stop()
-        self.query_one("#home-title", Static).update(literal(course.title))
-        self.query_one("#home-description", Static).update(literal(course.description))
-        self.query_one("#home-form").mount_compose(self._compose_form(course))
+        form = self.query_one("#home-form")
+        courses = self.quiz_app.courses
+        if len(courses) > 1:
+            form.mount_compose(compose_picker(courses, course))
+        form.mount_compose(compose_course(course))
         if self.query_one("#learner", Input).value:
             self.call_after_refresh(self._focus_start)
+
+    async def _rebuild_form(self, course: Course) -> None:
+        if course is not self.course:
+            return  # another course was picked meanwhile
+        await self.query(COURSE_PARTS).remove()
+        self.query_one("#home-form").mount_compose(compose_course(course))
+        self._problem("")
 
     def _focus_start(self) -> None:
         if self.app.focused is self.query_one("#learner", Input):
             self.query_one("#start").focus()
+
+    # --- the course picker ----------------------------------------------------------
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        course = next((c for c in self.quiz_app.courses if c.id == event.value), None)
+        if course is not None and course is not self.course:
+            self.post_message(self.CourseChosen(course))
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        # A learner who chose a course before finds it chosen again.
+        remembered = self.quiz_app.settings.course_for(event.value)
+        picker = self.query("#course")
+        known = {course.id for course in self.quiz_app.courses}
+        if event.input.id == "learner" and picker and remembered in known:
+            from textual.widgets import Select
+
+            picker.first(Select).value = remembered  # posts Select.Changed
 
     # --- reading the form -----------------------------------------------------------
 
@@ -179,11 +188,10 @@ class HomeScreen(QuizScreen[None]):
         return self.query_one("#kind", RadioSet)
 
     def _preset(self) -> ExamPreset | None:
-        course = self.quiz_app.course
         pressed = self._kind().pressed_button
-        if course is None or pressed is None or pressed.name is None:
+        if self.course is None or pressed is None or pressed.name is None:
             return None
-        return course.exams.get(pressed.name)
+        return self.course.exams.get(pressed.name)
 
     def _mode(self) -> Mode:
         from quiz.domain.records import Mode
@@ -193,14 +201,13 @@ class HomeScreen(QuizScreen[None]):
 
     def on_radio_set_changed(self) -> None:
         preset = self._preset()
-        course = self.quiz_app.course
         count = self.query_one("#count", Input)
         limit = self.query_one("#time-limit", Input)
         if preset is not None:
             count.placeholder = f"{preset.questions} (preset)"
             limit.placeholder = f"{format_duration(preset.time_limit_seconds)} (preset)"
-        elif course is not None:
-            count.placeholder = f"all ({len(course.questions)})"
+        elif self.course is not None:
+            count.placeholder = f"all ({len(self.course.questions)})"
             limit.placeholder = "none, or 90s/10m/1h"
 
     def _problem(self, text: str, focus: str | None = None) -> None:
@@ -220,9 +227,9 @@ class HomeScreen(QuizScreen[None]):
             action()
 
     def action_start(self) -> None:
-        app = self.quiz_app
-        if not app.ready or not self.query("#home-columns"):
-            self._problem("The course is still loading: a moment, please.")
+        course = self.course
+        if course is None or self.quiz_app.store is None or not self.query("#home-columns"):
+            self._problem(STILL_LOADING)
             return
         learner = clean_name(self.query_one("#learner", Input).value)
         if not learner:
@@ -245,15 +252,16 @@ class HomeScreen(QuizScreen[None]):
         except DurationError as error:
             self._problem(f"Time limit: {error}", "#time-limit")
             return
-        from quiz.domain.session import SelectionError
+        from quiz.errors import SelectionError
+        from quiz.ui.attempt import new_session
 
         preset = self._preset()
-        course = app.course
-        assert course is not None
         all_sections = [s.id for s in course.source.sections if course.questions_in(s.id)]
         chosen = None if preset is not None and sections == all_sections else sections
         try:
-            session = app.new_session(
+            session = new_session(
+                course,
+                self.quiz_app.clock,
                 mode=self._mode(),
                 sections=chosen,
                 count=count,
@@ -264,27 +272,30 @@ class HomeScreen(QuizScreen[None]):
             self._problem(error.message[0].upper() + error.message[1:] + ".")
             return
         self._problem("")
-        app.begin_attempt(session, learner, preset)
+        self.post_message(self.StartRequested(session, learner, preset))
 
     # --- other screens -----------------------------------------------------------------
 
-    def _course(self) -> Course | None:
-        if self.quiz_app.course is None:
-            self._problem("The course is still loading: a moment, please.")
-        return self.quiz_app.course
+    def _loaded_course(self) -> Course | None:
+        if self.course is None:
+            self._problem(STILL_LOADING)
+        return self.course
 
     def action_reader(self) -> None:
-        if self._course() is not None:
-            self.quiz_app.open_source()
+        course = self._loaded_course()
+        if course is not None:
+            from quiz.ui.screens.source import SourceReaderScreen
+
+            self.app.push_screen(SourceReaderScreen(course))
 
     def action_my_scores(self) -> None:
         learner = clean_name(self.query_one("#learner", Input).value)
         if not learner:
             self._problem("Type your name first to see your scores.", "#learner")
             return
-        if self._course() is not None:
-            self.quiz_app.open_my_scores(learner)
+        if self._loaded_course() is not None:
+            self.post_message(self.MyScoresRequested(learner))
 
     def action_all_staff(self) -> None:
-        if self._course() is not None:
-            self.quiz_app.open_all_staff()
+        if self._loaded_course() is not None:
+            self.post_message(self.AllStaffRequested())

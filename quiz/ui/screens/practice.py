@@ -8,8 +8,8 @@ from textual import on
 from textual.binding import Binding, BindingType
 
 from quiz.domain.records import AttemptStatus
-from quiz.domain.session import ReviewItem, SessionError, TimeUp, right_indexes, shown_choices
-from quiz.ui.attempt import Attempt
+from quiz.domain.session import ReviewItem, right_indexes, shown_choices
+from quiz.ui.attempt import AttemptRunner
 from quiz.ui.screens.asking import AskingScreen
 from quiz.ui.widgets.choices import ChoiceList
 from quiz.ui.widgets.feedback import FeedbackPanel
@@ -24,7 +24,7 @@ class PracticeScreen(AskingScreen):
         Binding("escape", "leave", "Back", key_display="Esc"),
     ]
 
-    def __init__(self, attempt: Attempt) -> None:
+    def __init__(self, attempt: AttemptRunner) -> None:
         super().__init__(attempt)
         self.feedback: ReviewItem | None = None
 
@@ -38,11 +38,12 @@ class PracticeScreen(AskingScreen):
         return True
 
     def show_question(self, position: int) -> None:
+        if not self.attempt.visit(position):
+            return
         if self.feedback is not None:
             self.dim_choose_key(False)
         self.position = position
         self.feedback = None
-        self.session.visit(position)
         self.query_one("#feedback-area").remove_children()
         asked = self.session.asked[position]
         self.view.show(
@@ -77,19 +78,15 @@ class PracticeScreen(AskingScreen):
         self.after_pick()
 
     def action_submit(self) -> None:
-        if self.check_time() or self.feedback is not None:
+        if self.feedback is not None or self.attempt.over():
             return
         response = self.view.response()
         if response is None:
             self.app.bell()
             self.set_status("Choose an answer first (press its letter), then press Enter.")
             return
-        try:
-            record = self.attempt.answer(self.position, response)
-        except TimeUp:
-            self.time_up()
-            return
-        except SessionError:
+        record = self.attempt.answer(self.position, response)
+        if record is None:
             return
         asked = self.session.asked[self.position]
         self.feedback = ReviewItem(
@@ -111,20 +108,20 @@ class PracticeScreen(AskingScreen):
         self.call_after_refresh(panel.scroll_visible, animate=False, top=True)
 
     def action_next(self) -> None:
-        if self.check_time():
-            return
         if self.position + 1 < len(self.session.asked):
             self.show_question(self.position + 1)
         else:
-            self.quiz_app.end_attempt(AttemptStatus.COMPLETED)
+            self.attempt.finish(AttemptStatus.COMPLETED)
 
     def action_source(self) -> None:
         if self.feedback is None:
             # Before an answer the passage would give the answer away.
             self.set_status("Answer first: the passage opens after your answer.")
             return
+        from quiz.ui.screens.source import SourceReaderScreen
+
         question = self.session.questions[self.position]
-        self.quiz_app.open_source(ref=question.source_ref)
+        self.app.push_screen(SourceReaderScreen(self.session.course, ref=question.source_ref))
 
     def action_leave(self) -> None:
-        self.quiz_app.end_attempt(AttemptStatus.ABANDONED)
+        self.attempt.finish(AttemptStatus.ABANDONED)

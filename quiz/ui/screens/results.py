@@ -15,9 +15,9 @@ from quiz.domain.durations import format_duration
 from quiz.domain.model import DEFAULT_PASS_MARK
 from quiz.domain.records import AttemptStatus
 from quiz.domain.session import SectionScore, describe_response
-from quiz.ui.attempt import Attempt
+from quiz.ui.attempt import AttemptRunner
+from quiz.ui.literal import literal
 from quiz.ui.screens.base import QuizScreen
-from quiz.ui.widgets.passage import literal
 
 TITLE_WIDTH = 40
 
@@ -41,6 +41,7 @@ def section_table(scores: tuple[SectionScore, ...], pass_mark: int) -> Content:
 class ResultsScreen(QuizScreen[None]):
     """Shown when an attempt ends (completed or timed out)."""
 
+    CSS_PATH = "results.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "review", "Review answers"),
         Binding("t", "save_again", "Try saving again"),
@@ -48,7 +49,7 @@ class ResultsScreen(QuizScreen[None]):
         Binding("enter", "home", "Back to start", show=False),
     ]
 
-    def __init__(self, attempt: Attempt) -> None:
+    def __init__(self, attempt: AttemptRunner) -> None:
         super().__init__()
         self.attempt = attempt
         self.session = attempt.session
@@ -178,7 +179,7 @@ class ResultsScreen(QuizScreen[None]):
     async def _wait_for_save(self) -> None:
         self.saving = True
         self.refresh_bindings()
-        error = await self.quiz_app.wait_saved(self.attempt.saved)
+        error = await self.attempt.wait_saved()
         self.saving = False
         self.save_error = error
         saved = self.query_one("#results-saved", Static)
@@ -211,4 +212,7 @@ class ResultsScreen(QuizScreen[None]):
 
     @on(Button.Pressed, ".study")
     def study(self, event: Button.Pressed) -> None:
-        self.quiz_app.open_source(section_id=event.button.name)
+        from quiz.ui.screens.source import SourceReaderScreen
+
+        course = self.session.course
+        self.app.push_screen(SourceReaderScreen(course, section_id=event.button.name))

@@ -14,9 +14,9 @@ from textual.widgets import Footer, Static
 
 from quiz.domain.model import Course
 from quiz.domain.session import ReviewItem, right_indexes, shown_choices
+from quiz.ui.literal import literal
 from quiz.ui.screens.base import QuizScreen
 from quiz.ui.widgets.feedback import FeedbackPanel, verdict_text
-from quiz.ui.widgets.passage import literal
 from quiz.ui.widgets.question import QuestionView
 from quiz.ui.widgets.strip import QuestionStrip
 

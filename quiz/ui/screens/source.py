@@ -18,7 +18,8 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quiz.domain.model import Course, SourceRef
-from quiz.ui.widgets.passage import PassageText, literal
+from quiz.ui.literal import literal
+from quiz.ui.widgets.passage import PassageText
 
 _SCROLL = Binding.Group("Scroll", compact=True)
 _PAGE = Binding.Group("Page")
@@ -71,6 +72,7 @@ def section_label(title: str, question_count: int) -> Content:
 class SourceReaderScreen(Screen[None]):
     """The course text, opened at a quote (`ref`), at a section (`section_id`), or at the top."""
 
+    CSS_PATH = "source.tcss"
     # Textual types these as instance attributes, so mypy refuses a ClassVar here.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]  # noqa: RUF012
     VERTICAL_BREAKPOINTS = [(0, "-short"), (12, "-tall")]  # noqa: RUF012

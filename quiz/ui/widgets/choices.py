@@ -17,12 +17,36 @@ from textual.widgets import Static
 from quiz.domain.answers import letter, picked_indexes, response_for
 from quiz.domain.kinds import kind_of
 from quiz.domain.records import AskedQuestion, Response
+from quiz.ui.literal import literal
 from quiz.ui.widgets.answer import AnswerWidget
-from quiz.ui.widgets.passage import literal
 
 
 class ChoiceRow(Static):
     """One choice."""
+
+    DEFAULT_CSS = """
+    ChoiceRow {
+        height: auto;
+        padding: 0 1;
+    }
+
+    ChoiceRow:hover {
+        background: $boost;
+    }
+
+    ChoiceRow.-picked {
+        background: $accent 30%;
+        text-style: bold;
+    }
+
+    ChoiceRow.-right {
+        color: $text-success;
+    }
+
+    ChoiceRow.-wrong {
+        color: $text-error;
+    }
+    """
 
     def __init__(self, index: int) -> None:
         super().__init__(markup=False, classes="choice")

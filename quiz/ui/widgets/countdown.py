@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from textual.message import Message
 from textual.widgets import Static
 
 from quiz.domain.durations import format_duration
@@ -15,10 +14,21 @@ LOW_SECONDS = 60
 
 
 class Countdown(Static):
-    """Shows `Time left m:ss`, read from `remaining()` on each tick; posts `Expired` once."""
+    """Shows `Time left m:ss`, read from `remaining()` on each tick. It only shows the
+    time: the attempt's runner notices the deadline (quiz.ui.attempt)."""
 
-    class Expired(Message):
-        """The deadline has passed."""
+    DEFAULT_CSS = """
+    Countdown {
+        width: auto;
+        height: 1;
+        padding: 0 0 0 2;
+        text-style: bold;
+    }
+
+    Countdown.-low {
+        color: $text-warning;
+    }
+    """
 
     def __init__(
         self,
@@ -31,14 +41,13 @@ class Countdown(Static):
         self._remaining = remaining
         self._interval = interval
         self._shown = ""
-        self._expired = False
 
     def on_mount(self) -> None:
         self.tick()
         self.set_interval(self._interval, self.tick)
 
     def tick(self) -> None:
-        """Redraw if the shown time changed; post `Expired` when time is up."""
+        """Redraw if the shown time changed."""
         left = self._remaining()
         if left is None:
             text = "No time limit"
@@ -53,6 +62,3 @@ class Countdown(Static):
             self._shown = text
             self.update(text)
             self.set_class(left is not None and left <= LOW_SECONDS, "-low")
-        if left is not None and left <= 0 and not self._expired:
-            self._expired = True
-            self.post_message(self.Expired())

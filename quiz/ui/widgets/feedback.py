@@ -12,7 +12,8 @@ from quiz.domain.answers import ReviewItem, describe_answer, describe_response
 from quiz.domain.answers import choice_feedback as feedback_for_choices
 from quiz.domain.grading import slip_spelling
 from quiz.domain.model import Course
-from quiz.ui.widgets.passage import PassageView, literal
+from quiz.ui.literal import literal
+from quiz.ui.widgets.passage import PassageView
 
 
 def verdict_text(item: ReviewItem) -> str:
@@ -33,6 +34,31 @@ def choice_feedback(item: ReviewItem) -> list[tuple[str, str]]:
 
 class FeedbackPanel(VerticalGroup):
     """Feedback on one answer, for practice and for the review."""
+
+    DEFAULT_CSS = """
+    FeedbackPanel {
+        margin: 1 0 0 0;
+        padding: 0 1;
+        border-left: thick $primary;
+    }
+
+    FeedbackPanel .verdict {
+        text-style: bold;
+    }
+
+    FeedbackPanel .verdict.-correct {
+        color: $text-success;
+    }
+
+    FeedbackPanel .verdict.-incorrect {
+        color: $text-error;
+    }
+
+    FeedbackPanel .passage-label {
+        margin: 1 0 0 0;
+        color: $text-muted;
+    }
+    """
 
     def __init__(self, course: Course | None, item: ReviewItem, *, show_response: bool) -> None:
         super().__init__(classes="feedback")

@@ -10,8 +10,8 @@ from __future__ import annotations
 from rich.segment import Segment
 from textual.content import Content
 from textual.strip import Strip
-from textual.widgets import RadioButton, SelectionList
-from textual.widgets._toggle_button import ToggleButton
+from textual.widgets import Checkbox, RadioButton, SelectionList
+from textual.widgets.option_list import OptionDoesNotExist
 
 OFF = " "
 
@@ -19,30 +19,34 @@ OFF = " "
 class MarkedRadioButton(RadioButton):
     """A radio button that shows `●` when chosen and a blank when not."""
 
-    @property
-    def _button(self) -> Content:
-        button = super()._button
+    def render(self) -> Content:
+        content = super().render()
         if self.value:
-            return button
-        # The button is LEFT + INNER + RIGHT: blank the inner glyph, keep the styles.
-        plain = button.plain
-        inner = len(self.BUTTON_LEFT)
-        blanked = plain[:inner] + OFF * len(self.BUTTON_INNER) + plain[inner + 1 :]
-        return Content(blanked, spans=list(button.spans))
+            return content
+        # The button comes first (BUTTON_LEFT + BUTTON_INNER + BUTTON_RIGHT), then the
+        # label: blank the inner glyph, keep every style.
+        start = len(self.BUTTON_LEFT)
+        end = start + len(self.BUTTON_INNER)
+        plain = content.plain
+        blanked = plain[:start] + OFF * (end - start) + plain[end:]
+        return Content(blanked, spans=list(content.spans))
 
 
 class MarkedSelectionList(SelectionList[str]):
     """A selection list that shows `X` beside chosen items and a blank beside the rest."""
 
+    # The mark Textual draws for every item: a toggle button's (Checkbox's) inner glyph.
+    MARK = Checkbox.BUTTON_INNER
+
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
         segments = list(strip)
-        if len(segments) < 2 or segments[1].text != ToggleButton.BUTTON_INNER:
+        if len(segments) < 2 or segments[1].text != self.MARK:
             return strip
         _, scroll_y = self.scroll_offset
         try:
             option = self.get_option_at_index(scroll_y + y)
-        except Exception:
+        except OptionDoesNotExist:
             return strip
         if option.value in self.selected:
             return strip

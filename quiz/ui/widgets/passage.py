@@ -17,9 +17,10 @@ from textual.widgets import Static
 
 from quiz.domain.model import Course, SourceRef
 from quiz.domain.text import find_control, strip_control
+from quiz.ui.literal import literal
 
 HIGHLIGHT_CLASS = "passage-text--highlight"
-"""The component class that colours the quote (give it a background in the stylesheet)."""
+"""The component class that colours the quote (its background is in PassageText's CSS)."""
 
 HIGHLIGHT_STYLE = "bold underline"
 """Always applied to the quote, so it stands out without colour (NO_COLOR, monochrome)."""
@@ -51,19 +52,19 @@ def passage_content(text: str, highlight: tuple[int, int] | None = None) -> Cont
     return Content(display, spans, strip_control_codes=False)
 
 
-def literal(text: str) -> Content:
-    """`text` as literal `Content` (no markup), without control characters."""
-    return Content(strip_control(text), strip_control_codes=False)
-
-
 class PassageText(Static):
     """One paragraph of course text, shown literally, with an optional highlighted span.
 
     The highlight is `bold underline`, plus the style of the component class
-    `passage-text--highlight` (give it a background in the stylesheet).
+    `passage-text--highlight` (a background, in DEFAULT_CSS).
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {HIGHLIGHT_CLASS}
+    DEFAULT_CSS = """
+    PassageText > .passage-text--highlight {
+        background: $accent 40%;
+    }
+    """
 
     def __init__(
         self,
@@ -114,6 +115,17 @@ class PassageView(VerticalGroup):
 
     Its children have the classes `passage--title` and `passage--text` (a `PassageText`),
     or `passage--missing` if the course text has no such paragraph.
+    """
+
+    DEFAULT_CSS = """
+    PassageView > .passage--title {
+        text-style: bold;
+        color: $text-primary;
+    }
+
+    PassageView > .passage--missing {
+        color: $text-warning;
+    }
     """
 
     def __init__(

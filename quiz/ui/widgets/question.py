@@ -22,10 +22,10 @@ from textual.widgets import Input, Static
 from quiz.domain.kinds import kind_of
 from quiz.domain.model import QuestionType
 from quiz.domain.records import AskedQuestion, Response
+from quiz.ui.literal import literal
 from quiz.ui.widgets.answer import AnswerWidget
 from quiz.ui.widgets.choices import ChoiceList
 from quiz.ui.widgets.fields import TextField
-from quiz.ui.widgets.passage import literal
 
 MAX_TYPED = 200
 
@@ -36,6 +36,14 @@ AnswerWidgetFactory = Callable[[], AnswerWidget]
 class TypedAnswer(TextField, AnswerWidget):
     """A typed answer: the answer widget of short questions, and a base for the widget of
     another typed kind (with its own id, and Input's `type` or `restrict`)."""
+
+    DEFAULT_CSS = """
+    TypedAnswer {
+        width: 1fr;
+        max-width: 70;
+        margin: 0 1;
+    }
+    """
 
     def __init__(
         self,
@@ -102,6 +110,22 @@ def how_to_answer(asked: AskedQuestion) -> str:
 
 class QuestionView(VerticalGroup):
     """The question being asked (updated in place from one question to the next)."""
+
+    DEFAULT_CSS = """
+    QuestionView #question-meta {
+        color: $text-muted;
+    }
+
+    QuestionView #question-prompt {
+        margin: 1 0 0 0;
+        text-style: bold;
+    }
+
+    QuestionView #question-hint {
+        margin: 0 0 1 0;
+        color: $text-muted;
+    }
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

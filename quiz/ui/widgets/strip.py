@@ -34,6 +34,17 @@ def strip_content(marks: Sequence[str], current: int) -> Content:
 class QuestionStrip(Static):
     """Question numbers, wrapped to the width."""
 
+    DEFAULT_CSS = """
+    QuestionStrip {
+        height: auto;
+        max-height: 3;
+        padding: 0 1;
+        link-style: none;
+        link-style-hover: bold underline;
+        link-background-hover: $boost;
+    }
+    """
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", markup=False, id=id)
 
