@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from quiz import __version__
+from quiz.commands import add_common_options
 from quiz.errors import ExitCode
 
 # name -> module under quiz.commands; each has configure(parser) and run(args) -> int
@@ -25,23 +26,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report", "staff, question and section reports for a manager"),
     "learners": ("learners", "list, rename (merge) or forget learners"),
 }
-
-
-def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
-    default = argparse.SUPPRESS if suppress else None
-    parser.add_argument(
-        "--questions",
-        metavar="DIR",
-        default=default,
-        help="a folder of course folders, or one course folder (default: $QUIZ_QUESTIONS, "
-        "else the bundled course)",
-    )
-    parser.add_argument(
-        "--db",
-        metavar="PATH",
-        default=default,
-        help="the score store file (default: $QUIZ_DB, else the user data folder)",
-    )
 
 
 def _command_module(name: str) -> ModuleType:
@@ -59,7 +43,7 @@ def build_parser(configure: Sequence[str] | None = None) -> argparse.ArgumentPar
         "opens the app on its home screen.",
     )
     parser.add_argument("--version", action="version", version=f"quiz {__version__}")
-    _add_common(parser, suppress=False)
+    add_common_options(parser, suppress=False)
     app = parser.add_argument_group("opening straight into a quiz")
     app.add_argument("--mode", choices=["practice", "exam"], help="practice or exam")
     app.add_argument("--exam", metavar="PRESET", help="an exam preset of the course")
@@ -76,7 +60,7 @@ def build_parser(configure: Sequence[str] | None = None) -> argparse.ArgumentPar
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_module, help_text) in COMMANDS.items():
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
-        _add_common(sub, suppress=True)
+        add_common_options(sub, suppress=True)
         if configure is None or name in configure:
             _command_module(name).configure(sub)
     return parser

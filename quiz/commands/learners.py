@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from quiz import paths
+from quiz.commands import add_common_options
 from quiz.errors import ExitCode
 from quiz.tables.formats import NO_VALUE, local_minute
 from quiz.tables.text import TABLE_WIDTH, fit, line, terminal_text
@@ -37,8 +38,6 @@ cannot be undone. Backups and exported files keep their copies.
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from quiz.cli import _add_common  # --db and --questions also after the action's name
-
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
     actions = parser.add_subparsers(dest="learners_action", metavar="ACTION")
@@ -47,7 +46,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="rename a learner, or merge two spellings of one person",
         description="Rename OLD to NEW; if NEW is another learner, merge OLD into NEW.",
     )
-    _add_common(rename, suppress=True)
+    add_common_options(rename, suppress=True)
     rename.add_argument("old", metavar="OLD", help="the name to change (as listed)")
     rename.add_argument("new", metavar="NEW", help="the name to keep")
     forget = actions.add_parser(
@@ -56,7 +55,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         description="Delete every attempt and answer of NAME, after showing what will go. "
         "The only quiz command that deletes attempts; it cannot be undone.",
     )
-    _add_common(forget, suppress=True)
+    add_common_options(forget, suppress=True)
     forget.add_argument("name", metavar="NAME", help="the learner to erase")
     forget.add_argument("--yes", action="store_true", help="do not ask before deleting")
 

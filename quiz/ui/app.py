@@ -49,11 +49,9 @@ class QuizApp(App[None]):
     # screen's, and loading the first screen as a mode (MODES) costs two more parses of
     # all of it before that frame (~15 ms). Every other screen's stylesheet is read
     # when it is first shown (its CSS_PATH).
-    # screens/scores.tcss belongs on ScoresScreen.CSS_PATH (quiz/ui/screens/score_screen.py).
     CSS_PATH: ClassVar[list[str | PurePath]] = [
         "app.tcss",
         "screens/home.tcss",
-        "screens/scores.tcss",
     ]
     TITLE = "quiz"
     ENABLE_COMMAND_PALETTE = False

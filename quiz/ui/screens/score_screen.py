@@ -32,6 +32,7 @@ LOADING = "Loading…"
 class ScoresScreen(QuizScreen[None]):
     """A screen of scores: the store, reading it off the event loop, Esc."""
 
+    CSS_PATH = "scores.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", key_display="Esc"),
     ]
