@@ -114,7 +114,8 @@ def _belongs(problem: Problem, only: Path, folder: Path) -> bool:
 
 def _print_course(loaded: CourseLoad, only: Path | None, coverage: bool) -> None:
     from quiz.domain.durations import format_duration
-    from quiz.domain.model import CriticalMode, QuestionType
+    from quiz.domain.kinds import all_kinds
+    from quiz.domain.model import CriticalMode
 
     course = loaded.course
     out = sys.stdout
@@ -123,34 +124,27 @@ def _print_course(loaded: CourseLoad, only: Path | None, coverage: bool) -> None
         return
     out.write(f"{course.id}: {strip_control(course.title)} ({loaded.path})\n")
     banks = [b for b in course.banks if only is None or b.path.resolve() == only.resolve()]
-    header = f"  {'section':<20} {'questions':>9} {'single':>7} {'multiple':>8} "
-    header += f"{'true/false':>10} {'short':>6} {'critical':>8}"
-    out.write(header + "\n")
+    # One column a registered question kind, labelled as the kind names itself.
+    kinds = [(kind.name, kind.label, max(len(kind.label), 5)) for kind in all_kinds()]
+    header = f"  {'section':<20} {'questions':>9}"
+    header += "".join(f" {label:>{width}}" for _name, label, width in kinds)
+    out.write(header + f" {'critical':>8}\n")
     totals: Counter[str] = Counter()
+
+    def row(name: str, counts: Counter[str]) -> str:
+        cells = "".join(f" {counts[kind]:>{width}}" for kind, _label, width in kinds)
+        return f"  {name:<20} {counts['']:>9}{cells} {counts[' critical']:>8}\n"
+
     for section in course.source.sections:
         questions = [q for b in banks if b.section == section.id for q in b.questions]
         if only is not None and not questions:
             continue
-        kinds = Counter(q.type for q in questions)
-        critical = sum(q.critical for q in questions)
-        row = [
-            len(questions),
-            kinds[QuestionType.SINGLE],
-            kinds[QuestionType.MULTIPLE],
-            kinds[QuestionType.TRUE_FALSE],
-            kinds[QuestionType.SHORT],
-            critical,
-        ]
-        for key, value in zip(("all", "s", "m", "tf", "sh", "c"), row, strict=True):
-            totals[key] += value
-        out.write(
-            f"  {section.id:<20} {row[0]:>9} {row[1]:>7} {row[2]:>8} {row[3]:>10} "
-            f"{row[4]:>6} {row[5]:>8}\n"
-        )
-    out.write(
-        f"  {'total':<20} {totals['all']:>9} {totals['s']:>7} {totals['m']:>8} "
-        f"{totals['tf']:>10} {totals['sh']:>6} {totals['c']:>8}\n"
-    )
+        counts: Counter[str] = Counter(q.type for q in questions)
+        counts[""] = len(questions)  # the keys cannot clash with a kind's name
+        counts[" critical"] = sum(q.critical for q in questions)
+        totals.update(counts)
+        out.write(row(section.id, counts))
+    out.write(row("total", totals))
     for preset in course.exams.values():
         in_every_exam = {
             CriticalMode.QUESTIONS: ", every critical question in",
@@ -163,8 +157,8 @@ def _print_course(loaded: CourseLoad, only: Path | None, coverage: bool) -> None
             f"pass mark {preset.pass_mark}%{in_every_exam}\n"
         )
         if preset.sections is not None:
-            counts = [f"{s} {n}" for s, n in preset.sections.items()]
-            _write_wrapped("    per section: ", counts, "      ")
+            quotas = [f"{s} {n}" for s, n in preset.sections.items()]
+            _write_wrapped("    per section: ", quotas, "      ")
         elif preset.is_blueprint:
             out.write("    spread evenly over the sections\n")
     if coverage:
