@@ -5,11 +5,12 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "quiz"
+from tests.support.paths import REPO
+
+PACKAGE = REPO / "quiz"
 
 
 def _modules(subpackage: str) -> list[str]:

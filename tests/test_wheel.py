@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import REPO
 
 
 @pytest.mark.slow
@@ -18,7 +18,7 @@ def test_installed_wheel_runs_quiz_check_from_another_directory(tmp_path: Path) 
     dist = tmp_path / "dist"
     subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist)],
-        cwd=ROOT,
+        cwd=REPO,
         check=True,
         capture_output=True,
         timeout=300,
@@ -73,7 +73,7 @@ def test_installed_wheel_runs_quiz_check_from_another_directory(tmp_path: Path) 
         check=True,
     )
     # Every stylesheet (the app's, each screen's CSS_PATH) is in the wheel.
-    package = ROOT / "quiz"
+    package = REPO / "quiz"
     shipped = sorted(p.relative_to(package).as_posix() for p in package.rglob("*.tcss"))
     assert "ui/app.tcss" in shipped and "ui/screens/home.tcss" in shipped
     assert tcss.stdout.split() == shipped

@@ -6,8 +6,10 @@ from __future__ import annotations
 import signal
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from quiz.domain.loader import CourseLoad
@@ -15,7 +17,7 @@ from quiz.domain.records import AttemptStatus, Mode
 from quiz.errors import StoreError
 from quiz.launch import AppOptions
 from quiz.settings import load_settings
-from quiz.ui.app import make_app
+from quiz.ui.app import QuizApp, make_app
 from quiz.ui.saving import StoreThread
 from quiz.ui.screens.dialogs import ConfirmDialog, NameDialog
 from quiz.ui.screens.exam import ExamScreen
@@ -26,25 +28,11 @@ from quiz.ui.screens.review import ReviewScreen
 from quiz.ui.screens.source import SourceReaderScreen
 from quiz.ui.widgets.choices import ChoiceRow
 from quiz.ui.window import MIN_HEIGHT, MIN_WIDTH, TooSmall
-from tests.ui.fakes import FakeStore, FixedClock
-from tests.ui.helpers import (
-    MARKUP,
-    MARKUP_COURSE,
-    MINI,
-    build_app,
-    course_load,
-    right_keys,
-    settle,
-    shown,
-    start,
-    wait_for,
-    write_course,
-    wrong_key,
-)
-
-
-def _text(widget: Static) -> str:
-    return str(widget.render())
+from tests.support.app import build_app, right_keys, settle, start, text_of, wrong_key
+from tests.support.courses import MARKUP, MARKUP_COURSE, course_load, write_course
+from tests.support.fakes import FakeStore, FixedClock
+from tests.support.paths import MINI
+from tests.support.waiting import shown, wait_for
 
 
 async def test_home_shows_the_course_and_starts_a_practice_round(tmp_path: Path) -> None:
@@ -53,10 +41,10 @@ async def test_home_shows_the_course_and_starts_a_practice_round(tmp_path: Path)
     async with app.run_test(size=(80, 24)) as pilot:
         home = app.screen
         assert isinstance(home, HomeScreen)
-        assert _text(home.query_one("#home-title", Static)) == "Mini course"
+        assert text_of(home.query_one("#home-title", Static)) == "Mini course"
         assert app.focused is home.query_one("#learner", Input)
         await pilot.press("ctrl+s")
-        assert "Type your name first" in _text(home.query_one("#home-problem", Static))
+        assert "Type your name first" in text_of(home.query_one("#home-problem", Static))
         await pilot.press(*"Bea")
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, PracticeScreen)
@@ -74,7 +62,7 @@ async def test_home_remembers_the_last_name_and_starts_an_exam_preset(tmp_path: 
         assert home.query_one("#learner", Input).value == "Cy"
         home.query_one("#time-limit", Input).value = "5 minutes"
         await pilot.press("ctrl+s")
-        assert "not a duration" in _text(home.query_one("#home-problem", Static))
+        assert "not a duration" in text_of(home.query_one("#home-problem", Static))
         home.query_one("#time-limit", Input).value = ""
         from textual.widgets import RadioButton, RadioSet
 
@@ -101,14 +89,14 @@ async def test_the_course_loads_in_a_thread_while_keys_are_answered() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         home = app.screen
         assert isinstance(home, HomeScreen) and home.query_one("#home-loading").display
-        assert "Loading the course" in _text(home.query_one("#home-loading", Static))
+        assert "Loading the course" in text_of(home.query_one("#home-loading", Static))
         # The title is read without the loader, so the first frame names the course.
-        assert _text(home.query_one("#home-title", Static)) == "Mini course"
+        assert text_of(home.query_one("#home-title", Static)) == "Mini course"
         assert not home.query("#sections")
         await pilot.press("Z", "e", "d")
         assert home.query_one("#learner", Input).value == "Zed"
         await pilot.press("ctrl+s")
-        assert "still loading" in _text(home.query_one("#home-problem", Static))
+        assert "still loading" in text_of(home.query_one("#home-problem", Static))
         release.set()
         await app.workers.wait_for_complete()
         await wait_for(
@@ -116,7 +104,7 @@ async def test_the_course_loads_in_a_thread_while_keys_are_answered() -> None:
             lambda: not home.query_one("#home-loading").display and home.query("#sections"),
             what="the loaded course shown",
         )
-        assert _text(home.query_one("#home-title", Static)) == "Mini course"
+        assert text_of(home.query_one("#home-title", Static)) == "Mini course"
 
 
 async def test_the_command_line_opens_straight_into_a_quiz() -> None:
@@ -143,7 +131,7 @@ async def test_without_a_learner_the_name_is_asked_first() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await shown(pilot, NameDialog)
         await pilot.press("enter")
-        assert "Type a name first" in _text(app.screen.query_one("#name-problem", Static))
+        assert "Type a name first" in text_of(app.screen.query_one("#name-problem", Static))
         await pilot.press(*"Eve", "enter")
         screen = app.screen
         assert isinstance(screen, ExamScreen) and screen.attempt.learner == "Eve"
@@ -161,9 +149,9 @@ async def test_without_a_learner_the_name_is_asked_first() -> None:
     ],
 )
 async def test_an_unknown_preset_or_section_is_a_usage_error(
-    options: dict[str, object], message: str
+    options: dict[str, Any], message: str
 ) -> None:
-    app = build_app(learner="Ann", **options)  # type: ignore[arg-type]
+    app = build_app(learner="Ann", **options)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.return_code is not None, what="the app to stop")
     assert app.return_code == 2
@@ -187,10 +175,10 @@ async def test_bank_and_source_text_is_shown_literally(tmp_path: Path) -> None:
     folder = write_course(tmp_path / "markup", MARKUP_COURSE)
     app = build_app(folder)
     async with app.run_test(size=(100, 40)) as pilot:
-        assert "Markup [b]course[/b]" in _text(app.screen.query_one("#home-title", Static))
+        assert "Markup [b]course[/b]" in text_of(app.screen.query_one("#home-title", Static))
         start(app, seed=1)
         screen = await shown(pilot, PracticeScreen)
-        prompt = _text(screen.query_one("#question-prompt", Static))
+        prompt = text_of(screen.query_one("#question-prompt", Static))
         assert prompt == f"Which is right? {MARKUP}"
         rows = [str(row.render()) for row in screen.query(ChoiceRow)]
         assert any(row.endswith(MARKUP) for row in rows)
@@ -214,16 +202,16 @@ async def test_feedback_and_results_say_it_in_words_with_no_color(
     async with app.run_test(size=(80, 24)) as pilot:
         start(app, Mode.EXAM, seed=3, count=2, time_limit_seconds=60)
         screen = await shown(pilot, ExamScreen)
-        assert "unanswered" in _text(screen.query_one("#status", Static))
+        assert "unanswered" in text_of(screen.query_one("#status", Static))
         await pilot.press("ctrl+s", "y")
         results = app.screen
         assert isinstance(results, ResultsScreen)
-        assert "FAIL" in _text(results.query_one("#results-title", Static))
+        assert "FAIL" in text_of(results.query_one("#results-title", Static))
         await pilot.press("r")
         review = app.screen
         assert isinstance(review, ReviewScreen)
-        assert "Unanswered" in _text(review.query_one(".verdict", Static))
-        assert "?" in _text(review.query_one("#strip", Static))
+        assert "Unanswered" in text_of(review.query_one(".verdict", Static))
+        assert "?" in text_of(review.query_one("#strip", Static))
 
 
 @pytest.mark.parametrize("size", [(1, 1), (6, 3), (20, 8), (MIN_WIDTH - 1, 30), (80, 24)])
@@ -242,7 +230,8 @@ async def test_any_window_size_works_and_a_small_one_says_make_it_larger(
         )
 
     async with app.run_test(size=size) as pilot:
-        for step, screen_type in enumerate((HomeScreen, ExamScreen, SourceReaderScreen)):
+        screen_types: tuple[type[Screen[Any]], ...] = (HomeScreen, ExamScreen, SourceReaderScreen)
+        for step, screen_type in enumerate(screen_types):
             if step == 1:
                 start(app, Mode.EXAM, seed=1, time_limit_seconds=60)
             if step == 2:
@@ -310,7 +299,7 @@ async def test_a_damaged_store_is_set_aside_only_when_the_learner_agrees(tmp_pat
         moved.append(path)
         return [path.with_suffix(".damaged")]
 
-    def build() -> object:
+    def build() -> QuizApp:
         options = AppOptions(questions_dir=MINI, db_path=path)
         return make_app(
             options,
@@ -322,22 +311,19 @@ async def test_a_damaged_store_is_set_aside_only_when_the_learner_agrees(tmp_pat
         )
 
     app = build()
-    async with app.run_test(size=(80, 24)) as pilot:  # type: ignore[attr-defined]
+    async with app.run_test(size=(80, 24)) as pilot:
         await shown(pilot, ConfirmDialog)
         await pilot.press("n")
-        await wait_for(pilot, lambda: app.return_code is not None, what="the app to stop")  # type: ignore[attr-defined]
-    assert app.return_code == 1 and moved == []  # type: ignore[attr-defined]
-    assert "the score store is damaged" in app.exit_lines[0]  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: app.return_code is not None, what="the app to stop")
+    assert app.return_code == 1 and moved == []
+    assert "the score store is damaged" in app.exit_lines[0]
 
     app = build()
-    async with app.run_test(size=(80, 24)) as pilot:  # type: ignore[attr-defined]
+    async with app.run_test(size=(80, 24)) as pilot:
         await shown(pilot, ConfirmDialog)
         await pilot.press("y")
-        await app.workers.wait_for_complete()  # type: ignore[attr-defined]
-        await wait_for(pilot, lambda: app.store is new_store, what="the new store in use")  # type: ignore[attr-defined]
+        await app.workers.wait_for_complete()
+        await wait_for(pilot, lambda: app.store is new_store, what="the new store in use")
         assert moved == [path]
-        assert app.store is new_store  # type: ignore[attr-defined]
-        assert any(
-            "scores.damaged" in n.message
-            for n in app._notifications  # type: ignore[attr-defined]
-        )
+        assert app.store is new_store
+        assert any("scores.damaged" in n.message for n in app._notifications)

@@ -18,8 +18,10 @@ from quiz.ui.app import QuizApp, make_app
 from quiz.ui.saving import StoreThread
 from quiz.ui.screens.home import HomeScreen
 from quiz.ui.screens.practice import PracticeScreen
-from tests.ui.fakes import FakeStore, FixedClock
-from tests.ui.helpers import MINI, settle, shown, wait_for
+from tests.support.app import settle
+from tests.support.fakes import FakeStore, FixedClock
+from tests.support.paths import MINI
+from tests.support.waiting import shown, wait_for
 
 
 @pytest.fixture

@@ -13,17 +13,9 @@ from quiz.ui.screens.home import HomeScreen
 from quiz.ui.screens.results import ResultsScreen
 from quiz.ui.widgets.choices import ChoiceRow
 from quiz.ui.widgets.countdown import Countdown
-from tests.ui.fakes import FakeStore, FixedClock
-from tests.ui.helpers import (
-    build_app,
-    right_keys,
-    seed_for,
-    settle,
-    shown,
-    start,
-    wait_for,
-    wrong_key,
-)
+from tests.support.app import build_app, right_keys, seed_for, settle, start, text_of, wrong_key
+from tests.support.fakes import FakeStore, FixedClock
+from tests.support.waiting import shown, wait_for
 
 
 def _right(screen: ExamScreen, position: int) -> None:
@@ -38,10 +30,6 @@ def _right(screen: ExamScreen, position: int) -> None:
         screen.show_question(position)
 
 
-def _text(widget: Static) -> str:
-    return str(widget.render())
-
-
 async def test_an_exam_to_completion_with_a_changed_answer() -> None:
     store = FakeStore()
     app = build_app(store=store)
@@ -50,17 +38,19 @@ async def test_an_exam_to_completion_with_a_changed_answer() -> None:
         start(app, Mode.EXAM, seed=seed, time_limit_seconds=600)
         screen = await shown(pilot, ExamScreen)
         countdown = screen.query_one(Countdown)
-        await wait_for(pilot, lambda: "Time left 10:00" in _text(countdown), what="10:00 left")
+        await wait_for(pilot, lambda: "Time left 10:00" in text_of(countdown), what="10:00 left")
         first = screen.session.asked[0]
         await pilot.press(wrong_key(first), "right", "left")
         assert screen.position == 0 and screen.session.is_answered(0)
-        assert not screen.session.record(0).correct  # type: ignore[union-attr]
+        record = screen.session.record(0)
+        assert record is not None and not record.correct
         await pilot.press(*right_keys(first))  # changed: the new choice replaces the old
-        assert screen.session.record(0).correct  # type: ignore[union-attr]
+        record = screen.session.record(0)
+        assert record is not None and record.correct
         for position in range(1, len(screen.session.asked) - 1):
             _right(screen, position)
         screen.refresh_progress()
-        assert "1 unanswered" in _text(screen.query_one("#status", Static))
+        assert "1 unanswered" in text_of(screen.query_one("#status", Static))
         await pilot.press("ctrl+s")
         dialog = app.screen
         assert isinstance(dialog, ConfirmDialog)
@@ -87,14 +77,14 @@ async def test_an_exam_ends_by_itself_when_time_runs_out() -> None:
         _right(screen, 0)
         clock.advance(19)
         countdown = screen.query_one(Countdown)
-        await wait_for(pilot, lambda: "Time left 0:01" in _text(countdown), what="0:01 left")
+        await wait_for(pilot, lambda: "Time left 0:01" in text_of(countdown), what="0:01 left")
         assert isinstance(app.screen, ExamScreen)
         clock.advance(1.5)
         results = await shown(pilot, ResultsScreen)  # the next tick sees the deadline passed
-        score = _text(results.query_one("#results-score", Static))
+        score = text_of(results.query_one("#results-score", Static))
         assert "Score 1 of 3" in score and "Time ran out" in score
         assert "time used 0:20 of 0:20" in score
-        assert "FAIL" in _text(results.query_one("#results-title", Static))
+        assert "FAIL" in text_of(results.query_one("#results-title", Static))
         await settle(pilot, app)
     result = store.only.result
     assert result is not None and result.status is AttemptStatus.TIMED_OUT
@@ -155,11 +145,11 @@ async def test_a_wrong_critical_answer_fails_the_exam_and_the_results_say_which(
         await pilot.press(*["right"] * critical.position, wrong_key(critical), "ctrl+s", "y")
         results = app.screen
         assert isinstance(results, ResultsScreen)
-        assert "FAIL" in _text(results.query_one("#results-title", Static))
-        assert "80%" in _text(results.query_one("#results-score", Static))
-        summary = _text(results.query_one("#results-critical", Static))
+        assert "FAIL" in text_of(results.query_one("#results-title", Static))
+        assert "80%" in text_of(results.query_one("#results-score", Static))
+        summary = text_of(results.query_one("#results-critical", Static))
         assert f"Failed on critical question {critical.position + 1}:" in summary
-        details = _text(results.query_one("#critical-details", Static))
+        details = text_of(results.query_one("#critical-details", Static))
         assert critical.prompt in details
         await settle(pilot, app)
     result = store.only.result

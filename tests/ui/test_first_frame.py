@@ -24,8 +24,11 @@ from quiz.ui.screens.exam import ExamScreen
 from quiz.ui.screens.home import HomeScreen
 from quiz.ui.screens.results import ResultsScreen
 from quiz.ui.services import ProcessHooks
-from tests.ui.fakes import FakeStore, FixedClock
-from tests.ui.helpers import BUNDLED, MINI, build_app, course_load, shown, start, wait_for
+from tests.support.app import build_app, start
+from tests.support.courses import course_load
+from tests.support.fakes import FakeStore, FixedClock
+from tests.support.paths import BUNDLED, MINI
+from tests.support.waiting import shown, wait_for
 
 UI = Path(quiz.ui.__file__).resolve().parent
 SHARED = UI / "app.tcss"
@@ -79,7 +82,8 @@ async def test_each_screen_reads_its_stylesheet_when_first_shown() -> None:
         await pilot.press("ctrl+s")
         dialog = await shown(pilot, ConfirmDialog)
         assert read(app, UI / "screens" / "dialogs.tcss")
-        assert dialog.query_one(".dialog").styles.width.value == 64  # type: ignore[union-attr]
+        width = dialog.query_one(".dialog").styles.width
+        assert width is not None and width.value == 64
         await pilot.press("y")
         await shown(pilot, ResultsScreen)
         assert read(app, UI / "screens" / "results.tcss")

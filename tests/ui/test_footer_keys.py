@@ -17,8 +17,8 @@ from quiz.ui.app import QuizApp
 from quiz.ui.screens.dialogs import NameDialog
 from quiz.ui.screens.home import HomeScreen
 from quiz.ui.screens.scores import MyScoresScreen
-from tests.ui.helpers import build_app, seed_for, start
-from tests.ui.waiting import wait_until
+from tests.support.app import build_app, seed_for, start
+from tests.support.waiting import wait_for
 
 
 def offered(app: QuizApp) -> dict[str, str]:
@@ -37,7 +37,7 @@ def typed_keys(app: QuizApp) -> list[str]:
 async def test_home_name_field_offers_no_letter_and_m_types_into_the_name() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.focused, Input), "the name field focused")
+        await wait_for(pilot, lambda: isinstance(app.focused, Input), what="the name field focused")
         assert app.focused is not None and app.focused.id == "learner"
         assert typed_keys(app) == [], f"the footer offers {offered(app)} while typing a name"
         await pilot.press(*"Maria", "space", "m")
@@ -45,14 +45,14 @@ async def test_home_name_field_offers_no_letter_and_m_types_into_the_name() -> N
         assert isinstance(app.screen, HomeScreen), "m typed; it did not open My scores"
         # Leaving the field brings the keys back, and they do what they say.
         await pilot.press("tab")
-        await wait_until(pilot, lambda: "m" in offered(app), "m offered once the field is left")
+        await wait_for(pilot, lambda: "m" in offered(app), what="m offered once the field is left")
         assert offered(app)["m"] == "My scores"
         await pilot.press("m")
-        await wait_until(pilot, lambda: isinstance(app.screen, MyScoresScreen), "My scores")
+        await wait_for(pilot, lambda: isinstance(app.screen, MyScoresScreen), what="My scores")
 
 
 async def _typed_question_offers_no_letter(pilot: Pilot[Any], app: QuizApp) -> None:
-    await wait_until(pilot, lambda: isinstance(app.focused, Input), "the answer field focused")
+    await wait_for(pilot, lambda: isinstance(app.focused, Input), what="the answer field focused")
     assert typed_keys(app) == [], f"the footer offers {offered(app)} while typing an answer"
     await pilot.press(*"a b s")
     assert app.screen.query_one("#short-answer", Input).value == "a b s"
@@ -70,7 +70,7 @@ async def test_practice_typed_answer_offers_no_letter() -> None:
         await _typed_question_offers_no_letter(pilot, app)
         # After the answer the field is done with: the passage key is offered again.
         await pilot.press("enter")
-        await wait_until(pilot, lambda: "s" in offered(app), "s offered after the answer")
+        await wait_for(pilot, lambda: "s" in offered(app), what="s offered after the answer")
 
 
 async def test_exam_typed_answer_offers_no_letter() -> None:
@@ -84,9 +84,9 @@ async def test_exam_typed_answer_offers_no_letter() -> None:
 async def test_name_dialog_offers_no_letter_and_enter_starts() -> None:
     app = build_app(mode="practice")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, NameDialog), "the name dialog")
-        await wait_until(pilot, lambda: isinstance(app.focused, Input), "its field focused")
+        await wait_for(pilot, lambda: isinstance(app.screen, NameDialog), what="the name dialog")
+        await wait_for(pilot, lambda: isinstance(app.focused, Input), what="its field focused")
         assert typed_keys(app) == []
         await pilot.press(*"Ann", "enter")
-        await wait_until(pilot, lambda: app.attempt is not None, "the attempt started")
+        await wait_for(pilot, lambda: app.attempt is not None, what="the attempt started")
         assert app.attempt is not None and app.attempt.learner == "Ann"

@@ -17,9 +17,10 @@ from quiz.domain.loader import load_course
 from quiz.domain.records import AskedQuestion, AttemptStatus, Mode
 from quiz.domain.session import QuizSession, SystemClock, letter, pick_questions, right_indexes
 from quiz.storage.attempts import AttemptDetail
-from tests.ui.pty_support import ROOT, PtyApp
+from tests.support.paths import FIXTURES
+from tests.support.pty_app import PtyApp
 
-KEYS = ROOT / "tests" / "fixtures" / "keys"
+KEYS = FIXTURES / "keys"
 COUNT = 8  # every question of the fixture: 3 single, 2 multiple, 2 true/false, 1 typed
 TYPED = "collagen"
 RIGHT, LEFT = b"\x1b[C", b"\x1b[D"

@@ -6,7 +6,8 @@ import html
 import re
 
 from quiz.ui.screens.home import HomeScreen
-from tests.ui.helpers import build_app, shown, wait_for
+from tests.support.app import build_app
+from tests.support.waiting import shown, wait_for
 
 
 def _screen_text(svg: str) -> list[str]:

@@ -6,15 +6,16 @@ from __future__ import annotations
 from textual.message import Message
 from textual.widgets import Input
 
-from quiz.domain.records import AttemptStatus, Mode
+from quiz.domain.records import AskedQuestion, AttemptStatus, Mode, Response
 from quiz.ui.attempt import AttemptRunner
 from quiz.ui.screens.dialogs import ConfirmDialog
 from quiz.ui.screens.exam import ExamScreen
 from quiz.ui.screens.home import HomeScreen
 from quiz.ui.screens.practice import PracticeScreen
 from quiz.ui.screens.results import ResultsScreen
-from tests.ui.fakes import FixedClock
-from tests.ui.helpers import build_app, right_keys, settle, shown, start, wait_for
+from tests.support.app import build_app, right_keys, settle, start
+from tests.support.fakes import FixedClock
+from tests.support.waiting import shown, wait_for
 
 
 class Recorder:
@@ -85,14 +86,14 @@ async def test_after_the_deadline_the_runner_takes_no_answer() -> None:
         await shown(pilot, ResultsScreen)
 
 
-def _right_response(asked: object) -> object:
+def _right_response(asked: AskedQuestion) -> Response:
     from quiz.domain.session import response_for, right_indexes
 
-    return response_for(asked, right_indexes(asked))  # type: ignore[arg-type]
+    return response_for(asked, right_indexes(asked))
 
 
 async def test_a_saving_problem_reaches_the_question_screen() -> None:
-    from tests.ui.fakes import FakeStore
+    from tests.support.fakes import FakeStore
 
     store = FakeStore()
     store.fail_answers = 1

@@ -1,5 +1,5 @@
-"""A question kind defined in the tests (`number`, tests/unit/number_kind.py) with its own
-answer widget (tests/ui/number_widget.py) is shown and answered in the app: practice
+"""A question kind defined in the tests (`number`, tests/support/number_kind.py) with its own
+answer widget (tests/support/number_widget.py) is shown and answered in the app: practice
 with feedback, an exam with a changed answer, and the review."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
 
 from quiz.domain.records import AttemptStatus, Mode
 from quiz.ui.app import QuizApp
@@ -21,21 +20,18 @@ from quiz.ui.widgets.question import (
     register_answer_widget,
     unregister_answer_widget,
 )
-from tests.ui.fakes import FakeStore
-from tests.ui.helpers import build_app, seed_for, settle, start, write_course
-from tests.ui.number_widget import NumberAnswer, number_question_type
-from tests.ui.waiting import wait_until
-from tests.unit.number_kind import NAME, NUMBER_COURSE, number_kind_registered
+from tests.support.app import build_app, screen_text, seed_for, settle, start
+from tests.support.courses import write_course
+from tests.support.fakes import FakeStore
+from tests.support.number_kind import NAME, NUMBER_COURSE, number_kind_registered
+from tests.support.number_widget import NumberAnswer, number_question_type
+from tests.support.waiting import wait_for
 
 
 @pytest.fixture
 def numbers(tmp_path: Path) -> Iterator[Path]:
     with number_question_type():
         yield write_course(tmp_path / "numbers", NUMBER_COURSE)
-
-
-def _texts(app: QuizApp) -> str:
-    return "\n".join(str(s.render()) for s in app.screen.query(Static))
 
 
 def _number_field(app: QuizApp) -> NumberAnswer:
@@ -47,18 +43,18 @@ async def test_a_number_question_is_shown_in_its_own_widget_and_answered(numbers
     app = build_app(numbers, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         start(app, seed=seed_for(app, "n-days"), count=3)
-        await wait_until(pilot, lambda: app.screen.query("#number-answer"), "the question")
+        await wait_for(pilot, lambda: app.screen.query("#number-answer"), what="the question")
         screen = app.screen
         assert isinstance(screen, PracticeScreen)
         field = _number_field(app)
         assert field.display and not screen.view.query_one(ChoiceList).display
         assert not screen.view.text_field.display
-        assert "Type a number in the box." in _texts(app)
+        assert "Type a number in the box." in screen_text(app)
         await pilot.click("#number-answer")
         await pilot.press("x", "3", ".", "0", "enter")  # the field takes no letter
         assert screen.feedback is not None and screen.feedback.correct
         assert field.disabled
-        await wait_until(pilot, lambda: "✓ Correct" in _texts(app), "the feedback panel")
+        await wait_for(pilot, lambda: "✓ Correct" in screen_text(app), what="the feedback panel")
         await settle(pilot, app)
     (answer,) = store.only.answers
     assert (answer.question_id, answer.response, answer.correct) == ("n-days", "3", True)
@@ -68,7 +64,7 @@ async def test_moving_between_kinds_shows_the_right_widget(numbers: Path) -> Non
     app = build_app(numbers)
     async with app.run_test(size=(80, 24)) as pilot:
         start(app, Mode.EXAM, seed=seed_for(app, "n-days"), count=3, time_limit_seconds=600)
-        await wait_until(pilot, lambda: app.screen.query("#number-answer"), "the question")
+        await wait_for(pilot, lambda: app.screen.query("#number-answer"), what="the question")
         screen = app.screen
         assert isinstance(screen, ExamScreen)
         kinds = [asked.type for asked in screen.session.asked]
@@ -96,22 +92,24 @@ async def test_the_review_shows_a_number_answer(numbers: Path) -> None:
     app = build_app(numbers)
     async with app.run_test(size=(80, 30)) as pilot:
         start(app, seed=seed_for(app, "n-hours"), count=3)
-        await wait_until(pilot, lambda: app.screen.query("#number-answer"), "the question")
+        await wait_for(pilot, lambda: app.screen.query("#number-answer"), what="the question")
         screen = app.screen
         assert isinstance(screen, PracticeScreen)
         await pilot.click("#number-answer")
         await pilot.press("2", "4", "enter")
         assert screen.feedback is not None and not screen.feedback.correct
-        await wait_until(pilot, lambda: "The right answer: 48" in _texts(app), "the feedback")
+        await wait_for(
+            pilot, lambda: "The right answer: 48" in screen_text(app), what="the feedback"
+        )
         items = screen.session.review()
         app.push_screen(ReviewScreen(app.course, items))
-        await wait_until(
+        await wait_for(
             pilot,
             lambda: isinstance(app.screen, ReviewScreen) and app.screen.query("#number-answer"),
-            "the review",
+            what="the review",
         )
         assert _number_field(app).value == "24" and _number_field(app).disabled
-        assert "Your answer: 24" in _texts(app)
+        assert "Your answer: 24" in screen_text(app)
 
 
 async def test_a_widget_registered_after_the_view_was_built_is_mounted_when_needed(
@@ -122,7 +120,7 @@ async def test_a_widget_registered_after_the_view_was_built_is_mounted_when_need
         app = build_app(folder)
         async with app.run_test(size=(80, 24)) as pilot:
             start(app, seed=seed_for(app, "s-days"), count=3)
-            await wait_until(pilot, lambda: app.screen.query(QuestionView), "the question")
+            await wait_for(pilot, lambda: app.screen.query(QuestionView), what="the question")
             view = app.screen.query_one(QuestionView)
             assert not view.query(NumberAnswer)
             register_answer_widget(NAME, NumberAnswer)

@@ -16,7 +16,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -39,27 +38,19 @@ from quiz.ui.screens.dialogs import ConfirmDialog
 from quiz.ui.screens.exam import ExamScreen
 from quiz.ui.screens.results import ResultsScreen
 from quiz.ui.screens.scores import MyScoresScreen
-from tests.ui.fakes import FixedClock
-from tests.ui.helpers import (
-    MINI,
-    course_load,
-    right_keys,
-    settle,
-    start,
-    wrong_index,
-    wrong_key,
-)
+from tests.support.app import right_keys, settle, start, wrong_index, wrong_key
+from tests.support.courses import course_load
+from tests.support.fakes import FixedClock
+from tests.support.local_time import local_timezone
+from tests.support.paths import MINI
 
 LEARNER = "Ann Lee"
 
 
 @pytest.fixture(autouse=True)
-def _utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def _utc() -> Iterator[None]:
+    with local_timezone("UTC"):
+        yield
 
 
 @pytest.fixture

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -13,18 +16,10 @@ from quiz.ui.screens.source import SourceReaderScreen
 from quiz.ui.widgets.choices import ChoiceRow
 from quiz.ui.widgets.feedback import FeedbackPanel
 from quiz.ui.widgets.passage import PassageView
-from tests.ui.fakes import FakeStore
-from tests.ui.helpers import (
-    build_app,
-    quote_in_view,
-    right_keys,
-    seed_for,
-    settle,
-    shown,
-    start,
-    wait_for,
-    wrong_key,
-)
+from tests.support.app import build_app, right_keys, seed_for, settle, start, wrong_key
+from tests.support.fakes import FakeStore
+from tests.support.source_reader import quote_in_view
+from tests.support.waiting import shown, wait_for
 
 
 def _text(node: Widget, selector: str) -> str:
@@ -64,7 +59,7 @@ async def test_a_right_then_a_wrong_answer_get_feedback_with_the_passage() -> No
     assert store.threads == {"quiz-store_0"}, "the store is used from its one thread only"
 
 
-async def _answer(pilot, screen: PracticeScreen, *, right: bool) -> None:  # type: ignore[no-untyped-def]
+async def _answer(pilot: Pilot[Any], screen: PracticeScreen, *, right: bool) -> None:
     asked = screen.session.asked[screen.position]
     if asked.type == "short":
         question = screen.session.questions[screen.position]

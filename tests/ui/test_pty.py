@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from quiz.domain.records import AttemptStatus
-from tests.ui.pty_support import ROOT, PtyApp
-
-MINI = ROOT / "tests" / "fixtures" / "mini"
+from tests.support.paths import MINI
+from tests.support.pty_app import PtyApp
 
 pytestmark = [
     pytest.mark.slow,

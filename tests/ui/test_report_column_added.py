@@ -2,7 +2,8 @@
 
 Here a column is added from the tests, nothing in quiz/ changed: it is then in the
 printed report, its CSV and its JSON (`quiz report`), and on the All-staff screen.
-The store, the app and local time (UTC) are those of test_scores_screens.
+The store, the app and local time (UTC) are those of test_scores_screens: the report
+fixture's store, the app on it (tests/support/scores_screens.py).
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.widgets import DataTable
 
-from quiz.cli import main
 from quiz.storage.report_model import ReportFilter
 from quiz.storage.scores import ScoreStore
 from quiz.tables.columns import Column, Shown
@@ -24,13 +25,32 @@ from quiz.tables.report import STAFF_SECTIONS, StaffSectionRow
 from quiz.tables.text import TABLE_WIDTH, text_width
 from quiz.ui.app import QuizApp
 from quiz.ui.screens.scores import AllStaffScreen
-from tests.ui import test_scores_screens as screens
-from tests.ui.test_scores_screens import SIZE, loaded, rows_of
+from tests.support.cli import run_cli
+from tests.support.local_time import local_timezone
+from tests.support.report_store import build_store
+from tests.support.scores_screens import SIZE, loaded, rows_of, scores_app
 
-# The fixtures of test_scores_screens: the report store, the app on it, local time UTC.
-_utc = screens._utc
-store = screens.store
-app = screens.app
+
+@pytest.fixture(autouse=True)
+def _utc() -> Iterator[None]:
+    """Times are shown in local time: make that UTC, whatever the machine."""
+    with local_timezone("UTC"):
+        yield
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[ScoreStore]:
+    """The report fixture's store, open."""
+    path = tmp_path / "scores.sqlite3"
+    build_store(path)
+    with ScoreStore.open(path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def app(store: ScoreStore, tmp_path: Path) -> QuizApp:
+    return scores_app(store, tmp_path)
+
 
 RIGHT_OF_ASKED: Column[StaffSectionRow] = Column(
     "right_of_asked",
@@ -53,8 +73,9 @@ def expected(store: ScoreStore, course: str | None = None) -> list[tuple[str, st
 
 
 def quiz_report(db: Path, form: str, capsys: pytest.CaptureFixture[str]) -> str:
-    assert main(["report", "--db", str(db), "--format", form]) == 0
-    return capsys.readouterr().out
+    code, out, err = run_cli(["report", "--db", str(db), "--format", form], capsys)
+    assert code == 0, err
+    return out
 
 
 @pytest.mark.usefixtures("with_the_column")

@@ -6,6 +6,7 @@ import gc
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +14,16 @@ import pytest
 
 import quiz.ui.run
 from quiz.launch import AppOptions
-from quiz.ui.app import make_app
+from quiz.ui.app import QuizApp, make_app
 from quiz.ui.peek import peek_title
 from quiz.ui.run import STARTUP_SWITCH_INTERVAL, _after, run_app
-from quiz.ui.saving import StoreThread
+from quiz.ui.saving import ScoreStoreLike, StoreThread
 from quiz.ui.screens.dialogs import ConfirmDialog
-from tests.ui.fakes import FakeStoreError, FixedClock
-from tests.ui.helpers import BUNDLED, MINI, build_app, course_load, shown, wait_for, write_course
+from tests.support.app import build_app
+from tests.support.courses import course_load, write_course
+from tests.support.fakes import FakeStoreError, FixedClock
+from tests.support.paths import BUNDLED, MINI
+from tests.support.waiting import shown, wait_for
 
 
 def test_no_course_at_all_exits_1_before_the_app_opens(
@@ -56,7 +60,7 @@ def test_a_signal_exits_128_plus_n_and_start_problems_are_printed(
     assert "no exam preset 'x'" in capsys.readouterr().err
 
 
-def _app_with_store(open_store: object) -> object:
+def _app_with_store(open_store: Callable[[], ScoreStoreLike]) -> QuizApp:
     options = AppOptions(questions_dir=MINI, db_path=Path("scores.sqlite3"))
     return make_app(
         options,
@@ -69,24 +73,24 @@ def _app_with_store(open_store: object) -> object:
 
 
 async def test_an_unusable_store_stops_the_app_with_its_message() -> None:
-    def open_store() -> object:
+    def open_store() -> ScoreStoreLike:
         raise FakeStoreError("scores.sqlite3 cannot be written (read-only)", kind="readonly")
 
     app = _app_with_store(open_store)
-    async with app.run_test(size=(80, 24)) as pilot:  # type: ignore[attr-defined]
-        await app.workers.wait_for_complete()  # type: ignore[attr-defined]
-        await wait_for(pilot, lambda: app.return_code is not None, what="the app to stop")  # type: ignore[attr-defined]
-    assert app.return_code == 1  # type: ignore[attr-defined]
-    assert app.exit_lines == ["quiz: scores.sqlite3 cannot be written (read-only)"]  # type: ignore[attr-defined]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await wait_for(pilot, lambda: app.return_code is not None, what="the app to stop")
+    assert app.return_code == 1
+    assert app.exit_lines == ["quiz: scores.sqlite3 cannot be written (read-only)"]
 
 
 async def test_a_damaged_store_is_offered_to_be_set_aside() -> None:
-    def open_store() -> object:
+    def open_store() -> ScoreStoreLike:
         raise FakeStoreError("scores.sqlite3 is damaged", kind="corrupt")
 
     app = _app_with_store(open_store)
-    async with app.run_test(size=(80, 24)) as pilot:  # type: ignore[attr-defined]
-        await app.workers.wait_for_complete()  # type: ignore[attr-defined]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
         dialog = await shown(pilot, ConfirmDialog)
         assert "scores.sqlite3 is damaged" in dialog.detail
 
@@ -107,17 +111,16 @@ def test_threads_switch_sooner_only_until_the_course_is_shown(
 ) -> None:
     """Textual's output thread gets the GIL sooner while the first frames are written."""
     seen: list[float] = []
-    real_make_app = quiz.ui.run.make_app
 
-    def make_app_that_only_starts(options: AppOptions, **kwargs: Any) -> Any:
-        app = real_make_app(options, **kwargs)
+    def make_app_that_only_starts(options: AppOptions, **kwargs: Any) -> QuizApp:
+        app = make_app(options, **kwargs)
 
         def run() -> None:  # instead of a terminal: the start and its end
             seen.append(sys.getswitchinterval())
             kwargs["process"].course_shown()
             seen.append(sys.getswitchinterval())
 
-        app.run = run
+        monkeypatch.setattr(app, "run", run)
         return app
 
     monkeypatch.setattr(quiz.ui.run, "make_app", make_app_that_only_starts)

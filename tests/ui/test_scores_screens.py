@@ -6,20 +6,17 @@ Every SVG under __snapshots__/test_scores_screens/ was looked at before it was a
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static, TabbedContent
 
 from quiz.storage.reports import ReportFilter
 from quiz.storage.scores import ScoreStore
-from quiz.ui.app import QuizApp, make_app
-from quiz.ui.saving import StoreThread
+from quiz.ui.app import QuizApp
 from quiz.ui.screens.home import HomeScreen
 from quiz.ui.screens.review import ReviewScreen
 from quiz.ui.screens.scores import (
@@ -29,59 +26,33 @@ from quiz.ui.screens.scores import (
     ScoresScreen,
     sparkline,
 )
-from tests.ui.fakes import FakeStore, FixedClock
-from tests.ui.helpers import BUNDLED, course_load, laid_out, ready, shown, wait_for
-from tests.unit.test_report_data import CY, GIVEN, build_store
-
-SIZE = (80, 24)
+from tests.support.app import text_of
+from tests.support.fakes import FakeStore
+from tests.support.local_time import local_timezone
+from tests.support.report_store import CY, GIVEN, build_store
+from tests.support.scores_screens import SIZE, loaded, rows_of, scores_app
+from tests.support.waiting import laid_out, ready, shown, wait_for
 
 
 @pytest.fixture(autouse=True)
-def _utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _utc() -> Iterator[None]:
     """Times are shown in local time: make that UTC, whatever the machine."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+    with local_timezone("UTC"):
+        yield
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[ScoreStore]:
+    """The report fixture's store, open."""
     path = tmp_path / "scores.sqlite3"
     build_store(path)
-    opened = ScoreStore.open(path)
-    yield opened
-    opened.close()
-
-
-def app_with(store: object, tmp_path: Path) -> QuizApp:
-    from quiz.launch import AppOptions
-
-    return make_app(
-        AppOptions(questions_dir=BUNDLED, db_path=tmp_path / "unused.sqlite3"),
-        store=store,  # type: ignore[arg-type]
-        store_thread=StoreThread(),
-        clock=FixedClock(),
-        course_loads=[course_load(BUNDLED)],
-        settings_path=tmp_path / "settings.json",
-    )
+    with ScoreStore.open(path) as opened:
+        yield opened
 
 
 @pytest.fixture
 def app(store: ScoreStore, tmp_path: Path) -> QuizApp:
-    return app_with(store, tmp_path)
-
-
-def scores_loaded(app: App[Any]) -> bool:
-    screen = app.screen
-    return isinstance(screen, ScoresScreen) and screen.is_mounted and screen.loaded
-
-
-async def loaded(pilot: Pilot[Any]) -> None:
-    """Wait for the scores screen's store worker, and for its results to be shown."""
-    app = pilot.app
-    await wait_for(pilot, lambda: scores_loaded(app), what="the scores read and shown")
+    return scores_app(store, tmp_path)
 
 
 async def click_on_home(pilot: Pilot[Any], selector: str) -> None:
@@ -106,14 +77,6 @@ def question_detail(screen: AllStaffScreen) -> str:
     """The line under the questions table (a summary until a question is highlighted)."""
     details = screen.query("#question-detail")
     return text_of(details.first(Static)) if details else ""
-
-
-def rows_of(table: DataTable[Any]) -> list[list[str]]:
-    return [[str(c).strip() for c in table.get_row_at(i)] for i in range(table.row_count)]
-
-
-def text_of(widget: Static) -> str:
-    return str(widget.render())
 
 
 # --- My scores --------------------------------------------------------------------------
@@ -173,7 +136,7 @@ async def test_a_name_in_brackets_is_shown_as_typed(app: QuizApp) -> None:
 
 
 async def test_loading_shows_first_and_a_store_without_reports_says_so(tmp_path: Path) -> None:
-    app = app_with(FakeStore(), tmp_path)
+    app = scores_app(FakeStore(), tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = MyScoresScreen(app.store, "Ann", app.course)
         app.push_screen(screen)
@@ -185,7 +148,9 @@ async def test_loading_shows_first_and_a_store_without_reports_says_so(tmp_path:
         await wait_for(pilot, lambda: "not open yet" in status_of(other), what="not open yet")
 
 
-async def test_the_screen_reads_through_the_store_thread(app: QuizApp, store: ScoreStore) -> None:
+async def test_the_screen_reads_through_the_store_thread(
+    app: QuizApp, store: ScoreStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     threads: list[str] = []
     original = store.report
 
@@ -195,7 +160,7 @@ async def test_the_screen_reads_through_the_store_thread(app: QuizApp, store: Sc
         threads.append(threading.current_thread().name)
         return original(report_filter)
 
-    store.report = report  # type: ignore[method-assign]
+    monkeypatch.setattr(store, "report", report)
     async with app.run_test(size=SIZE) as pilot:
         app.open_all_staff()
         await loaded(pilot)

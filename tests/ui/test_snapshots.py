@@ -20,18 +20,19 @@ from quiz.ui.screens.results import ResultsScreen
 from quiz.ui.screens.review import ReviewScreen
 from quiz.ui.screens.source import SourceReaderScreen
 from quiz.ui.widgets.countdown import Countdown
-from tests.ui.helpers import (
-    BUNDLED,
+from tests.support.app import (
     build_app,
-    quote_in_view,
+    fixed_clock,
+    running,
     seed_for,
     settle,
-    shown,
     start,
-    wait_for,
     wrong_index,
     wrong_key,
 )
+from tests.support.paths import BUNDLED
+from tests.support.source_reader import quote_in_view
+from tests.support.waiting import shown, wait_for
 
 SIZE = (80, 24)
 
@@ -42,8 +43,7 @@ def app(tmp_path: Path) -> QuizApp:
 
 
 def _answer_rightly(app: QuizApp, positions: range) -> None:
-    attempt = app.attempt
-    assert attempt is not None
+    attempt = running(app)
     for position in positions:
         asked = attempt.session.asked[position]
         if asked.type == "short":
@@ -51,7 +51,7 @@ def _answer_rightly(app: QuizApp, positions: range) -> None:
         else:
             attempt.answer(position, response_for(asked, right_indexes(asked)))
     screen = app.screen
-    if hasattr(screen, "show_question"):
+    if isinstance(screen, ExamScreen | PracticeScreen):
         # The exam saves what its view holds on every move: show the answers there too.
         screen.show_question(screen.position)
 
@@ -76,7 +76,7 @@ def test_practice_feedback_with_the_passage(app: QuizApp, snap_compare: Any) -> 
         seed = seed_for(app, "swelling-01", sections=["swelling"])
         start(app, seed=seed, sections=["swelling"], count=4)
         await shown(pilot, PracticeScreen)
-        asked = app.attempt.session.asked[0]  # type: ignore[union-attr]
+        asked = running(app).session.asked[0]
         await pilot.press(wrong_key(asked), "enter")
         await settle(pilot, app)
 
@@ -93,7 +93,7 @@ def test_exam_question_with_the_countdown(app: QuizApp, snap_compare: Any) -> No
         countdown = screen.query_one(Countdown)
         await wait_for(pilot, lambda: "Time left" in str(countdown.render()), what="the countdown")
         before = str(countdown.render())
-        app.clock.advance(125)  # type: ignore[attr-defined]
+        fixed_clock(app).advance(125)
         await wait_for(
             pilot, lambda: str(countdown.render()) != before, what="the countdown's next time"
         )
@@ -116,16 +116,17 @@ def test_results_of_an_exam_failed_on_a_critical_question(app: QuizApp, snap_com
         assert app.course is not None
         start(app, Mode.EXAM, preset=app.course.exams["staff-check"], seed=11)
         await shown(pilot, ExamScreen)
-        session = app.attempt.session  # type: ignore[union-attr]
+        attempt = running(app)
+        session = attempt.session
         critical = next(a.position for a in session.asked if a.critical)
         _answer_rightly(app, range(0, len(session.asked)))
         asked = session.asked[critical]
         if asked.type == "short":
-            app.attempt.answer(critical, "no idea")  # type: ignore[union-attr]
+            attempt.answer(critical, "no idea")
         else:
-            app.attempt.answer(critical, response_for(asked, [wrong_index(asked)]))  # type: ignore[union-attr]
-        app.clock.advance(9 * 60 + 30)  # type: ignore[attr-defined]
-        app.attempt.finish()  # type: ignore[union-attr]
+            attempt.answer(critical, response_for(asked, [wrong_index(asked)]))
+        fixed_clock(app).advance(9 * 60 + 30)
+        attempt.finish()
         await shown(pilot, ResultsScreen)
         await settle(pilot, app)
 
@@ -137,7 +138,7 @@ def test_review_of_a_wrong_answer(app: QuizApp, snap_compare: Any) -> None:
         seed = seed_for(app, "swelling-01", sections=["swelling"])
         start(app, Mode.EXAM, seed=seed, sections=["swelling"], count=3, time_limit_seconds=300)
         await shown(pilot, ExamScreen)
-        asked = app.attempt.session.asked[0]  # type: ignore[union-attr]
+        asked = running(app).session.asked[0]
         await pilot.press(wrong_key(asked), "ctrl+s", "y")
         await shown(pilot, ResultsScreen)
         await settle(pilot, app)
@@ -152,7 +153,7 @@ def test_source_reader_opened_from_feedback(app: QuizApp, snap_compare: Any) -> 
         seed = seed_for(app, "bruising-01", sections=["bruising"])
         start(app, seed=seed, sections=["bruising"], count=2)
         await shown(pilot, PracticeScreen)
-        asked = app.attempt.session.asked[0]  # type: ignore[union-attr]
+        asked = running(app).session.asked[0]
         await pilot.press(wrong_key(asked), "enter", "s")
         reader = await shown(pilot, SourceReaderScreen)
         await wait_for(

@@ -6,7 +6,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Static
@@ -25,14 +25,15 @@ from quiz.domain.model import (
 from quiz.domain.text import fold
 from quiz.ui.screens.source import SourceReaderScreen
 from quiz.ui.widgets.passage import PassageText, PassageView, highlight_spans, passage_content
-from tests.ui.helpers import (
+from tests.support.paths import BUNDLED
+from tests.support.source_reader import (
+    PassageApp,
+    ReaderApp,
     heading_at_top,
-    laid_out,
     quote_in_view,
     quote_rows,
-    shown,
-    wait_for,
 )
+from tests.support.waiting import laid_out, shown, wait_for
 
 MARKUP_TEXT = "Write [bold]this[/] or [@click=app.quit]quit[/] and nothing happens."
 LONG_TEXT = (
@@ -100,31 +101,6 @@ def sample_course() -> Course:
         exams={},
         version="sha256:0",
     )
-
-
-class ReaderApp(App[None]):
-    """A bare app that opens the reader over a blank screen (so Esc has somewhere to go)."""
-
-    ENABLE_COMMAND_PALETTE = False
-
-    def __init__(self, reader: SourceReaderScreen) -> None:
-        super().__init__()
-        self.reader = reader
-
-    def on_mount(self) -> None:
-        self.push_screen(self.reader)
-
-
-class PassageApp(App[None]):
-    ENABLE_COMMAND_PALETTE = False
-
-    def __init__(self, course: Course, ref: SourceRef) -> None:
-        super().__init__()
-        self.course = course
-        self.ref = ref
-
-    def compose(self) -> ComposeResult:
-        yield PassageView(self.course, self.ref, id="passage")
 
 
 def shown_text(widget: Widget) -> str:
@@ -436,8 +412,6 @@ async def test_any_size_works(size: tuple[int, int]) -> None:
 
 
 # --- the bundled course ---
-
-BUNDLED = Path(__file__).parents[2] / "questions" / "laser-skin-tightening"
 
 
 async def test_every_bundled_question_quote_is_highlighted_in_view() -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from quiz.domain.model import (
@@ -20,8 +18,8 @@ from quiz.domain.model import (
     SourceText,
 )
 from quiz.ui.screens.source import SourceReaderScreen
-from quiz.ui.widgets.passage import PassageView
-from tests.ui.helpers import laid_out, quote_in_view, wait_for
+from tests.support.source_reader import PassageApp, ReaderApp, quote_in_view
+from tests.support.waiting import laid_out, wait_for
 
 SnapCompare = Callable[..., bool]
 
@@ -82,28 +80,6 @@ def snapshot_course() -> Course:
     )
 
 
-class ReaderApp(App[None]):
-    ENABLE_COMMAND_PALETTE = False
-
-    def __init__(self, **reader_args: Any) -> None:
-        super().__init__()
-        self.reader_args = reader_args
-
-    def on_mount(self) -> None:
-        self.push_screen(SourceReaderScreen(snapshot_course(), **self.reader_args))
-
-
-class PassageApp(App[None]):
-    ENABLE_COMMAND_PALETTE = False
-
-    def __init__(self, ref: SourceRef) -> None:
-        super().__init__()
-        self.ref = ref
-
-    def compose(self) -> ComposeResult:
-        yield PassageView(snapshot_course(), self.ref)
-
-
 def placed(reader: SourceReaderScreen) -> bool:
     """Has the reader scrolled to where it was opened? (It does so after layout; each
     reader here opens at a quote or section below the top of the text.)"""
@@ -126,25 +102,25 @@ async def settle(pilot: Pilot[None]) -> None:
 
 
 def test_reader_at_a_quote(snap_compare: SnapCompare) -> None:
-    app = ReaderApp(ref=QUOTE)
+    app = ReaderApp(SourceReaderScreen(snapshot_course(), ref=QUOTE))
     assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
 
 
 def test_reader_at_a_quote_narrow(snap_compare: SnapCompare) -> None:
-    app = ReaderApp(ref=QUOTE)
+    app = ReaderApp(SourceReaderScreen(snapshot_course(), ref=QUOTE))
     assert snap_compare(app, terminal_size=(50, 16), run_before=settle)
 
 
 def test_reader_with_the_list_focused(snap_compare: SnapCompare) -> None:
-    app = ReaderApp(section_id="bruising")
+    app = ReaderApp(SourceReaderScreen(snapshot_course(), section_id="bruising"))
     assert snap_compare(app, terminal_size=(80, 24), run_before=settle, press=["tab"])
 
 
 def test_passage_view(snap_compare: SnapCompare) -> None:
-    app = PassageApp(QUOTE)
+    app = PassageApp(snapshot_course(), QUOTE)
     assert snap_compare(app, terminal_size=(80, 24))
 
 
 def test_passage_view_with_markup_text(snap_compare: SnapCompare) -> None:
-    app = PassageApp(MARKUP_QUOTE)
+    app = PassageApp(snapshot_course(), MARKUP_QUOTE)
     assert snap_compare(app, terminal_size=(40, 12))

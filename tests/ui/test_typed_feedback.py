@@ -3,18 +3,13 @@ spelling; the store keeps exactly what was typed."""
 
 from __future__ import annotations
 
-from textual.widgets import Static
-
 from quiz.domain.records import Mode
-from tests.ui.fakes import FakeStore
-from tests.ui.helpers import FIXTURES, build_app, seed_for, settle, start
-from tests.ui.waiting import wait_until
+from tests.support.app import build_app, screen_text, seed_for, settle, start
+from tests.support.fakes import FakeStore
+from tests.support.paths import FIXTURES
+from tests.support.waiting import wait_for
 
 KEYS = FIXTURES / "keys"
-
-
-def _texts(app: object) -> str:
-    return "\n".join(str(s.render()) for s in app.screen.query(Static))  # type: ignore[attr-defined]
 
 
 async def test_a_slip_is_forgiven_and_the_spelling_shown() -> None:
@@ -22,10 +17,12 @@ async def test_a_slip_is_forgiven_and_the_spelling_shown() -> None:
     app = build_app(KEYS, store=store)
     async with app.run_test(size=(80, 40)) as pilot:
         start(app, Mode.PRACTICE, seed=seed_for(app, "k1"))
-        await wait_until(pilot, lambda: app.screen.query("#short-answer"), "the typed question")
+        await wait_for(pilot, lambda: app.screen.query("#short-answer"), what="the typed question")
         await pilot.press(*"The colagen.", "enter")
-        await wait_until(pilot, lambda: "The right spelling" in _texts(app), "the spelling line")
-        text = _texts(app)
+        await wait_for(
+            pilot, lambda: "The right spelling" in screen_text(app), what="the spelling line"
+        )
+        text = screen_text(app)
         assert "✓ Correct" in text
         assert "Accepted with a spelling slip. The right spelling: collagen" in text
         await settle(pilot, app)
@@ -37,7 +34,7 @@ async def test_two_slips_are_wrong_and_no_spelling_line() -> None:
     app = build_app(KEYS)
     async with app.run_test(size=(80, 40)) as pilot:
         start(app, Mode.PRACTICE, seed=seed_for(app, "k1"))
-        await wait_until(pilot, lambda: app.screen.query("#short-answer"), "the typed question")
+        await wait_for(pilot, lambda: app.screen.query("#short-answer"), what="the typed question")
         await pilot.press(*"colagne", "enter")
-        await wait_until(pilot, lambda: "Incorrect" in _texts(app), "the verdict")
-        assert "spelling" not in _texts(app)
+        await wait_for(pilot, lambda: "Incorrect" in screen_text(app), what="the verdict")
+        assert "spelling" not in screen_text(app)

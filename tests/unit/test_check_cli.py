@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from quiz.cli import main
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+from tests.support.paths import FIXTURES
 
 
 def test_check_lists_the_five_sections_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:

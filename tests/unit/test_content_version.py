@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +16,7 @@ from quiz.domain.loader import load_course
 from quiz.domain.model import Question, QuestionType, SourceRef
 from quiz.domain.session import _ask
 from quiz.domain.versions import content_version
-
-BUNDLED = Path(__file__).resolve().parents[2] / "questions" / "laser-skin-tightening"
+from tests.support.paths import BUNDLED
 
 
 def _question(kind: str = QuestionType.SINGLE, **changes: Any) -> Question:

@@ -19,8 +19,8 @@ import pytest
 from quiz.cli import main
 from quiz.domain.loader import load_course
 from quiz.domain.model import CriticalMode, Problem, Severity
+from tests.support.paths import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MINI2 = FIXTURES / "mini2"
 BAD_BANKS = sorted((FIXTURES / "bad2").glob("*.yaml"))
 BAD_COURSES = sorted((FIXTURES / "bad-course").glob("*.yaml"))

@@ -7,23 +7,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest_store import T0, answer, completed, fill_store, make_start
 
-from quiz.cli import main
 from quiz.storage.scores import ScoreStore
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = main(args)
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from tests.support.cli import run_cli
+from tests.support.store_records import T0, answer, completed, fill_store, make_start
 
 
 def export(db: Path, target: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
-    code, out, _ = run(["scores", "--db", str(db), "--format", "json"], capsys)
+    code, out, _ = run_cli(["scores", "--db", str(db), "--format", "json"], capsys)
     assert code == 0
     target.write_text(out, encoding="utf-8")
     exported: list[dict[str, object]] = json.loads(out)
@@ -54,18 +45,20 @@ def test_export_import_and_import_again_give_identical_results(
     exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "manager.sqlite3"
-    code, out, err = run(["import", "--db", str(target), str(exported)], capsys)
+    code, out, err = run_cli(["import", "--db", str(target), str(exported)], capsys)
     assert code == 0, err
     assert out == f"{exported}: 3 imported, 0 already present, 0 conflicting\n"
     again = tmp_path / "manager.json"
     assert export(target, again, capsys) == json.loads(exported.read_text())
 
-    code, out, _ = run(["import", "--db", str(target), str(exported)], capsys)
+    code, out, _ = run_cli(["import", "--db", str(target), str(exported)], capsys)
     assert code == 0
     assert out == f"{exported}: 0 imported, 3 already present, 0 conflicting\n"
     assert export(target, tmp_path / "third.json", capsys) == json.loads(exported.read_text())
     # And back the other way: the manager's export is the same attempts.
-    code, out, _ = run(["import", "--db", str(tmp_path / "clinic-a.sqlite3"), str(again)], capsys)
+    code, out, _ = run_cli(
+        ["import", "--db", str(tmp_path / "clinic-a.sqlite3"), str(again)], capsys
+    )
     assert code == 0 and "0 imported, 3 already present" in out
 
 
@@ -73,7 +66,7 @@ def test_imported_attempts_keep_their_history_and_count_in_the_summaries(
     exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "manager.sqlite3"
-    assert run(["import", "--db", str(target), str(exported)], capsys)[0] == 0
+    assert run_cli(["import", "--db", str(target), str(exported)], capsys)[0] == 0
     attempts = {a["learner"]: a for a in json.loads(exported.read_text())}
     with ScoreStore.open(target) as store:
         detail = store.get_attempt(str(attempts["Cleo Dar"]["id"]))
@@ -92,13 +85,13 @@ def test_a_conflicting_attempt_is_reported_and_not_overwritten(
     exported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "manager.sqlite3"
-    assert run(["import", "--db", str(target), str(exported)], capsys)[0] == 0
+    assert run_cli(["import", "--db", str(target), str(exported)], capsys)[0] == 0
     attempts = json.loads(exported.read_text())
     attempts[0]["correct"] = 3
     attempts[0]["percent"] = 75.0
     changed = tmp_path / "changed.json"
     changed.write_text(json.dumps(attempts))
-    code, out, err = run(["import", "--db", str(target), str(changed)], capsys)
+    code, out, err = run_cli(["import", "--db", str(target), str(changed)], capsys)
     assert code == 1
     assert out == f"{changed}: 0 imported, 2 already present, 1 conflicting\n"
     assert attempts[0]["id"] in err and "kept" in err
@@ -121,7 +114,7 @@ def test_a_bad_file_is_named_with_the_place_and_nothing_is_imported(
     target = tmp_path / "manager.sqlite3"
     bad = tmp_path / "bad.json"
     bad.write_text(content)
-    code, out, err = run(["import", "--db", str(target), str(bad)], capsys)
+    code, out, err = run_cli(["import", "--db", str(target), str(bad)], capsys)
     assert code == 1 and out == ""
     assert f"{bad}" in err and expected in err and "Traceback" not in err
     assert not target.exists()
@@ -134,7 +127,7 @@ def test_a_wrong_field_names_the_answer(
     attempts[1]["answers"][2]["response"] = "maybe"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(attempts))
-    code, _out, err = run(["import", "--db", str(tmp_path / "m.sqlite3"), str(bad)], capsys)
+    code, _out, err = run_cli(["import", "--db", str(tmp_path / "m.sqlite3"), str(bad)], capsys)
     assert code == 1
     assert f"attempt 2 (id {attempts[1]['id']}): answer 3: 'response' does not fit" in err
 
@@ -144,7 +137,7 @@ def test_good_files_are_imported_beside_a_missing_one(
 ) -> None:
     missing = tmp_path / "missing.json"
     target = tmp_path / "manager.sqlite3"
-    code, out, err = run(["import", "--db", str(target), str(missing), str(exported)], capsys)
+    code, out, err = run_cli(["import", "--db", str(target), str(missing), str(exported)], capsys)
     assert code == 1
     assert f"{missing}: cannot be read" in err
     assert "3 imported" in out
@@ -158,11 +151,11 @@ def test_attempts_still_in_progress_are_skipped(
         store.start_attempt(make_start())
     path = tmp_path / "a.json"
     export(source, path, capsys)
-    code, out, _ = run(["import", "--db", str(tmp_path / "m.sqlite3"), str(path)], capsys)
+    code, out, _ = run_cli(["import", "--db", str(tmp_path / "m.sqlite3"), str(path)], capsys)
     assert code == 0
     assert "0 imported" in out and "1 skipped (still in progress" in out
 
 
 def test_import_needs_a_file(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _out, err = run(["import"], capsys)
+    code, _out, err = run_cli(["import"], capsys)
     assert code == 2 and "FILE" in err

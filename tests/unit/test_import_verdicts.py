@@ -18,25 +18,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest_store import QUESTIONS, T0, answer, completed, fill_store, make_start
 
-from quiz.cli import main
 from quiz.domain.records import AttemptResult, AttemptStatus
 from quiz.storage.scores import ScoreStore
+from tests.support.cli import run_cli
+from tests.support.store_records import QUESTIONS, T0, answer, completed, fill_store, make_start
 
 EXAM = tuple(
     replace(q, position=i) for i, q in enumerate((QUESTIONS[0], QUESTIONS[1], QUESTIONS[3]))
 )
 assert EXAM[2].critical
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = main(args)
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def exam_store(path: Path, *, critical_right: bool = False, learner: str = "Ana Ruiz") -> str:
@@ -52,7 +43,7 @@ def exam_store(path: Path, *, critical_right: bool = False, learner: str = "Ana 
 
 
 def exported(source: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
-    code, out, _ = run(["scores", "--db", str(source), "--format", "json"], capsys)
+    code, out, _ = run_cli(["scores", "--db", str(source), "--format", "json"], capsys)
     assert code == 0
     attempts: list[dict[str, Any]] = json.loads(out)
     return attempts
@@ -68,7 +59,7 @@ def verdicts(db: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, bool | N
 
 
 def latest_exam_line(db: Path, capsys: pytest.CaptureFixture[str], *only: str) -> str:
-    code, out, _ = run(["report", "--db", str(db), *only], capsys)
+    code, out, _ = run_cli(["report", "--db", str(db), *only], capsys)
     assert code == 0
     latest = out[out.index("LATEST EXAM") :]
     return next(line for line in latest.splitlines() if line.startswith("Ana Ruiz"))
@@ -87,7 +78,7 @@ def test_an_exam_imported_without_passed_is_failed_and_reported(
     file = write(tmp_path / "old.json", attempts)
     target = tmp_path / "manager.sqlite3"
 
-    code, out, err = run(["import", "--db", str(target), str(file)], capsys)
+    code, out, err = run_cli(["import", "--db", str(target), str(file)], capsys)
     assert code == 0, err
     assert out.splitlines() == [
         f"{file}: 1 imported, 0 already present, 0 conflicting",
@@ -99,7 +90,7 @@ def test_an_exam_imported_without_passed_is_failed_and_reported(
     assert "failed 67%" in latest_exam_line(target, capsys, "--learner", "Ana Ruiz")
 
     # Again: the same attempt (its `passed` is recomputed, not compared), nothing to say.
-    code, out, _ = run(["import", "--db", str(target), str(file)], capsys)
+    code, out, _ = run_cli(["import", "--db", str(target), str(file)], capsys)
     assert code == 0
     assert out == f"{file}: 0 imported, 1 already present, 0 conflicting\n"
 
@@ -114,7 +105,7 @@ def test_a_hand_edited_verdict_or_score_is_replaced_and_reported(
     edited[1].update(correct=3, percent=100.0, passed=True)
     file = write(tmp_path / "edited.json", edited)
     target = tmp_path / "manager.sqlite3"
-    code, out, _ = run(["import", "--db", str(target), str(file)], capsys)
+    code, out, _ = run_cli(["import", "--db", str(target), str(file)], capsys)
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == f"{file}: 2 imported, 0 already present, 0 conflicting"
@@ -148,7 +139,7 @@ def test_files_that_agree_practice_and_abandoned_attempts_are_not_reported(
             attempt.pop("passed")
     file = write(tmp_path / "clinic.json", attempts)
     target = tmp_path / "manager.sqlite3"
-    code, out, _ = run(["import", "--db", str(target), str(file)], capsys)
+    code, out, _ = run_cli(["import", "--db", str(target), str(file)], capsys)
     assert code == 0
     assert out == f"{file}: 3 imported, 0 already present, 0 conflicting\n"
     assert verdicts(target, capsys) == {str(a["id"]): a.get("passed") for a in attempts}

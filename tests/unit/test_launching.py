@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,8 +18,7 @@ from quiz.errors import QuizError, SelectionError
 from quiz.launch import AppOptions
 from quiz.settings import Settings, load_settings, remember_learner, save_settings
 from quiz.ui.launching import chosen_course, requested_quiz
-
-MINI = Path(__file__).resolve().parent.parent / "fixtures" / "mini"
+from tests.support.paths import MINI
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +28,8 @@ def courses() -> list[Course]:
     return [mini, replace(mini, id="other", title="Other course")]
 
 
-def options(**given: object) -> AppOptions:
-    return AppOptions(questions_dir=Path("courses"), db_path=Path("scores.sqlite3"), **given)  # type: ignore[arg-type]
+def options(**given: Any) -> AppOptions:
+    return AppOptions(questions_dir=Path("courses"), db_path=Path("scores.sqlite3"), **given)
 
 
 def test_the_course_is_the_one_named_else_the_remembered_else_the_first(

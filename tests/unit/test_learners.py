@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest_store import assert_summaries_are_rebuilt_ones as rebuilt_ones
 
-from quiz.cli import main
 from quiz.domain.records import Mode
 from quiz.storage import db as store_db
 from quiz.storage.scores import ScoreStore
-from tests.unit.test_report_data import ALL, CY, GIVEN, Given, build_store, save
+from tests.support.cli import run_cli
+from tests.support.report_store import ALL, CY, GIVEN, Given, build_store, save
+from tests.support.summaries import assert_summaries_are_rebuilt_ones as rebuilt_ones
 
 
 @pytest.fixture
@@ -24,15 +24,6 @@ def db(tmp_path: Path) -> Path:
     path = tmp_path / "scores.sqlite3"
     build_store(path)
     return path
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = main(args)
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def rows(path: Path, sql: str, *parameters: Any) -> list[tuple[Any, ...]]:
@@ -66,7 +57,7 @@ def attempts_of(path: Path) -> dict[str, int]:
 def test_the_list_shows_attempts_and_last_activity(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(["learners", "--db", str(db)], capsys)
+    code, out, _ = run_cli(["learners", "--db", str(db)], capsys)
     assert code == 0
     lines = out.splitlines()
     assert lines[0].split()[:3] == ["learner", "attempts", "exams"]
@@ -81,9 +72,9 @@ def test_the_list_shows_attempts_and_last_activity(
 
 def test_an_empty_or_missing_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "none" / "scores.sqlite3"
-    code, out, _ = run(["learners", "--db", str(missing)], capsys)
+    code, out, _ = run_cli(["learners", "--db", str(missing)], capsys)
     assert code == 0 and "no learners yet" in out and not missing.parent.exists()
-    code, _, err = run(["learners", "rename", "A", "B", "--db", str(missing)], capsys)
+    code, _, err = run_cli(["learners", "rename", "A", "B", "--db", str(missing)], capsys)
     assert code == 1 and "does not exist" in err and not missing.parent.exists()
 
 
@@ -98,7 +89,9 @@ def test_rename_merges_two_spellings_of_one_person(
             store, Given("Anne Ruiz", Mode.PRACTICE, datetime(2026, 12, 5, tzinfo=UTC), ALL)
         )
     before = attempts_of(db)
-    code, out, err = run(["learners", "rename", "anne ruiz", "Ana Ruiz", "--db", str(db)], capsys)
+    code, out, err = run_cli(
+        ["learners", "rename", "anne ruiz", "Ana Ruiz", "--db", str(db)], capsys
+    )
     assert code == 0, err
     assert "Merged Anne Ruiz into Ana Ruiz" in out and "5 attempts" in out
     after = attempts_of(db)
@@ -118,13 +111,15 @@ def test_rename_merges_two_spellings_of_one_person(
     assert [learner.key for learner in report.learners].count("ana ruiz") == 1
     assert rows(db, "SELECT count(*) FROM learner WHERE key = 'anne ruiz'") == [(0,)]
     assert_summaries_are_rebuilt_ones(db)
-    code, out, _ = run(["learners", "--db", str(db)], capsys)
+    code, out, _ = run_cli(["learners", "--db", str(db)], capsys)
     ana_line = next(line for line in out.splitlines() if line.startswith("Ana Ruiz"))
     assert "Anne Ruiz" in ana_line  # listed as another spelling
 
 
 def test_rename_to_a_new_spelling_renames(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["learners", "rename", "Ben Ode", "Benjamin Ode", "--db", str(db)], capsys)
+    code, out, _ = run_cli(
+        ["learners", "rename", "Ben Ode", "Benjamin Ode", "--db", str(db)], capsys
+    )
     assert code == 0 and "Renamed Ben Ode to Benjamin Ode (3 attempts)" in out
     after = attempts_of(db)  # attempts keep the learner, found under the new key
     assert "ben ode" not in after and after["benjamin ode"] == 3
@@ -137,7 +132,7 @@ def test_rename_to_a_new_spelling_renames(db: Path, capsys: pytest.CaptureFixtur
 def test_rename_changes_only_the_case_of_a_name(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(["learners", "rename", "ben ode", "BEN ODE", "--db", str(db)], capsys)
+    code, out, _ = run_cli(["learners", "rename", "ben ode", "BEN ODE", "--db", str(db)], capsys)
     assert code == 0 and "Renamed Ben Ode to BEN ODE" in out
     assert attempts_of(db)["ben ode"] == 3
 
@@ -146,10 +141,10 @@ def test_renaming_an_unknown_learner_lists_close_names(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = rows(db, "SELECT * FROM learner ORDER BY id")
-    code, out, err = run(["learners", "rename", "Anna Ruis", "X", "--db", str(db)], capsys)
+    code, out, err = run_cli(["learners", "rename", "Anna Ruis", "X", "--db", str(db)], capsys)
     assert code == 1 and out == ""
     assert "no learner called 'Anna Ruis'" in err and "Close names: Ana Ruiz" in err
-    code, _, err = run(["learners", "rename", "Ana Ruiz", "   ", "--db", str(db)], capsys)
+    code, _, err = run_cli(["learners", "rename", "Ana Ruiz", "   ", "--db", str(db)], capsys)
     assert code == 1 and "empty" in err
     assert rows(db, "SELECT * FROM learner ORDER BY id") == before
 
@@ -161,7 +156,7 @@ def test_forget_without_a_terminal_refuses_unless_yes(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = attempts_of(db)
-    code, out, err = run(["learners", "forget", "Ben Ode", "--db", str(db)], capsys)
+    code, out, err = run_cli(["learners", "forget", "Ben Ode", "--db", str(db)], capsys)
     assert code == 1
     assert "Forgetting Ben Ode deletes:" in out and "3 attempts (2 practice, 1 exam)" in out
     assert "only quiz command that deletes attempts" in out
@@ -179,11 +174,11 @@ def test_forget_asks_on_a_terminal(
 ) -> None:
     before = attempts_of(db)
     monkeypatch.setattr("sys.stdin", _Terminal("no\n"))
-    code, out, _ = run(["learners", "forget", "Ben Ode", "--db", str(db)], capsys)
+    code, out, _ = run_cli(["learners", "forget", "Ben Ode", "--db", str(db)], capsys)
     assert code == 1 and "Nothing was deleted." in out
     assert attempts_of(db) == before
     monkeypatch.setattr("sys.stdin", _Terminal("yes\n"))
-    code, out, _ = run(["learners", "forget", "Ben Ode", "--db", str(db)], capsys)
+    code, out, _ = run_cli(["learners", "forget", "Ben Ode", "--db", str(db)], capsys)
     assert code == 0 and "Deleted Ben Ode: 3 attempts" in out
     assert "ben ode" not in attempts_of(db)
 
@@ -196,7 +191,7 @@ def test_forget_with_yes_deletes_that_learner_only(
         len(responses) for g in GIVEN if g.learner == CY for responses in g.responses.values()
     )
     before = attempts_of(db)
-    code, out, err = run(
+    code, out, err = run_cli(
         ["learners", "forget", " [BOLD]cy[/bold] ", "--yes", "--db", str(db)], capsys
     )
     assert code == 0, err
@@ -216,12 +211,12 @@ def test_forget_with_yes_deletes_that_learner_only(
 def test_forget_refuses_while_an_attempt_is_in_progress(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.unit.test_report_data import start_of
+    from tests.support.report_store import start_of
 
     store = ScoreStore.open(db)  # this process stays alive: its attempt is in progress
     try:
         store.start_attempt(start_of(Given("Ben Ode", Mode.PRACTICE, GIVEN[-1].at, ALL)))
-        code, _, err = run(["learners", "forget", "Ben Ode", "--yes", "--db", str(db)], capsys)
+        code, _, err = run_cli(["learners", "forget", "Ben Ode", "--yes", "--db", str(db)], capsys)
     finally:
         store.close()
     assert code == 1 and "in progress" in err
@@ -229,7 +224,7 @@ def test_forget_refuses_while_an_attempt_is_in_progress(
 
 
 def test_forget_an_unknown_learner(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(["learners", "forget", "Benn Ode", "--yes", "--db", str(db)], capsys)
+    code, out, err = run_cli(["learners", "forget", "Benn Ode", "--yes", "--db", str(db)], capsys)
     assert code == 1 and out == "" and "Close names: Ben Ode" in err
 
 
@@ -238,14 +233,14 @@ def test_forget_names_the_backups_that_still_hold_the_attempts(
 ) -> None:
     backup = db.with_name(db.name + ".v1-20260101-000000.bak")
     backup.write_bytes(b"copy")
-    code, out, _ = run(["learners", "forget", "Ben Ode", "--yes", "--db", str(db)], capsys)
+    code, out, _ = run_cli(["learners", "forget", "Ben Ode", "--yes", "--db", str(db)], capsys)
     assert code == 0 and str(backup) in out
 
 
 def test_help_says_forget_is_the_only_command_that_deletes(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, out, _ = run(["learners", "--help"], capsys)
+    code, out, _ = run_cli(["learners", "--help"], capsys)
     assert code == 0 and "only quiz command that deletes attempts" in " ".join(out.split())
-    code, out, _ = run(["learners", "forget", "--help"], capsys)
+    code, out, _ = run_cli(["learners", "forget", "--help"], capsys)
     assert code == 0 and "--yes" in out

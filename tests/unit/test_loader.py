@@ -13,9 +13,8 @@ import pytest
 
 from quiz.domain.loader import load_course, load_courses
 from quiz.domain.model import QuestionType
+from tests.support.paths import FIXTURES, MINI
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-MINI = FIXTURES / "mini"
 BAD = sorted((FIXTURES / "bad").glob("*.yaml"))
 EXPECT = re.compile(rb"# expect: (\d+): (.*)")
 

@@ -8,19 +8,23 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import REPO
 
 
-def _quiz(args: list[str], tmp_path: Path, **streams: int) -> subprocess.CompletedProcess[bytes]:
+def _quiz(
+    args: list[str], tmp_path: Path, *, stdin: int, stdout: int
+) -> subprocess.CompletedProcess[bytes]:
+    """`python -m quiz ARGS` with these standard streams, its store in `tmp_path`."""
     env = dict(os.environ, QUIZ_DB=str(tmp_path / "scores.sqlite3"))
     return subprocess.run(
         [sys.executable, "-m", "quiz", *args],
-        cwd=ROOT,
+        cwd=REPO,
         env=env,
+        stdin=stdin,
+        stdout=stdout,
         stderr=subprocess.PIPE,
         timeout=60,
         check=False,
-        **streams,  # type: ignore[arg-type]
     )
 
 

@@ -1,13 +1,12 @@
 """Question kinds: a type is one class, dispatched through (quiz.domain.kinds).
 
-The `number` kind defined in tests/unit/number_kind.py, registered through the public
+The `number` kind defined in tests/support/number_kind.py, registered through the public
 functions, goes through `quiz check`, the session (asked, answered, graded,
 described, reviewed) and the store's codec with no edit anywhere in quiz/.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,29 +23,14 @@ from quiz.domain.answers import (
 )
 from quiz.domain.grading import grade
 from quiz.domain.kinds.base import QuestionKind
-from quiz.domain.loader import load_course
 from quiz.domain.model import Course, QuestionType
 from quiz.domain.records import AskedQuestion, AttemptStatus, Mode, Response
 from quiz.domain.selection import Selection
 from quiz.domain.session import QuizSession
 from quiz.storage.codec import decode_response, encode_response, is_choice_mask
-from tests.ui.fakes import FixedClock
-from tests.ui.helpers import write_course
-from tests.unit.number_kind import NUMBER_COURSE, NumberKind, number_kind_registered
-
-
-@pytest.fixture
-def number_kind() -> Iterator[NumberKind]:
-    with number_kind_registered() as kind:
-        yield kind
-
-
-@pytest.fixture
-def number_course(tmp_path: Path, number_kind: NumberKind) -> Course:
-    loaded = load_course(write_course(tmp_path / "numbers", NUMBER_COURSE))
-    assert loaded.problems == () and loaded.warnings == ()
-    assert loaded.course is not None
-    return loaded.course
+from tests.support.courses import write_course
+from tests.support.fakes import FixedClock
+from tests.support.number_kind import NUMBER_COURSE, NumberKind, number_kind_registered
 
 
 def _session(course: Course, mode: Mode = Mode.PRACTICE) -> QuizSession:
@@ -152,7 +136,8 @@ def test_the_session_asks_grades_and_describes_the_new_kind(number_course: Cours
 def test_an_exam_answer_of_the_new_kind_changes_and_is_taken_back(number_course: Course) -> None:
     session = _session(number_course, Mode.EXAM)
     session.answer(0, "4")
-    assert session.record(0) is not None and not session.record(0).correct  # type: ignore[union-attr]
+    record = session.record(0)
+    assert record is not None and not record.correct
     session.answer(0, "3")
     assert session.correct_count() == 1
     assert session.clear_answer(0) is not None and session.unanswered() == (0, 1)

@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import statistics
-import time
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -18,23 +17,21 @@ from typing import Any
 
 import pytest
 
-from quiz.cli import main
 from quiz.domain.records import Mode
 from quiz.storage.reports import ReportFilter
 from quiz.storage.scores import ScoreStore
-from tests.unit.test_report_data import CY, GIVEN, Given, build_store
+from tests.support.cli import run_cli
+from tests.support.local_time import local_timezone
+from tests.support.report_store import CY, GIVEN, Given, build_store
 
 DEFAULT_PASS_MARK = 80
 
 
 @pytest.fixture(autouse=True)
-def _utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _utc() -> Iterator[None]:
     """Local time is UTC: month buckets and --since dates do not depend on the machine."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+    with local_timezone("UTC"):
+        yield
 
 
 @pytest.fixture
@@ -44,17 +41,8 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = main(args)
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
 def report_json(db: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, Any]:
-    code, out, err = run(["report", "--db", str(db), "--format", "json", *extra], capsys)
+    code, out, err = run_cli(["report", "--db", str(db), "--format", "json", *extra], capsys)
     assert code == 0, err
     result: dict[str, Any] = json.loads(out)
     return result
@@ -95,7 +83,7 @@ def expected_questions(attempts: list[Given]) -> dict[str, dict[str, Any]]:
         xs = [x for x, rest in pairs if rest is not None]
         rs = [rest for _, rest in pairs if rest is not None]
         try:
-            index: float | None = 100 * statistics.correlation(xs, rs)  # type: ignore[arg-type]
+            index: float | None = 100 * statistics.correlation(xs, rs)
         except statistics.StatisticsError:  # fewer than two, or one of them constant
             index = None
         facility = 100 * right / asked
@@ -289,7 +277,7 @@ def csv_blocks(text: str) -> dict[str, list[dict[str, str]]]:
 
 def test_csv_and_json_carry_the_same_numbers(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report = report_json(db, capsys)
-    code, out, _ = run(["report", "--db", str(db), "--format", "csv"], capsys)
+    code, out, _ = run_cli(["report", "--db", str(db), "--format", "csv"], capsys)
     assert code == 0
     blocks = csv_blocks(out)
     assert set(blocks) == {"staff_sections", "staff", "questions", "wrong_choices", "sections"}
@@ -334,7 +322,7 @@ def test_csv_cells_are_spreadsheet_safe(tmp_path: Path, capsys: pytest.CaptureFi
         '=HYPERLINK("http://example.invalid")', Mode.PRACTICE, GIVEN[0].at, GIVEN[0].questions
     )
     build_store(path, (nasty, GIVEN[1]))
-    code, out, _ = run(["report", "--db", str(path), "--format", "csv"], capsys)
+    code, out, _ = run_cli(["report", "--db", str(path), "--format", "csv"], capsys)
     assert code == 0
     learners = {r["learner"] for r in csv_blocks(out)["staff"]}
     assert '\'=HYPERLINK("http://example.invalid")' in learners
@@ -354,7 +342,7 @@ def display_width(line: str) -> int:
 def test_the_table_fits_80_columns_and_says_who_is_weak_where(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(["report", "--db", str(db)], capsys)
+    code, out, _ = run_cli(["report", "--db", str(db)], capsys)
     assert code == 0
     lines = out.splitlines()
     assert max(display_width(line) for line in lines) <= 80
@@ -379,7 +367,7 @@ def test_long_names_and_choices_are_cut_to_fit(
     path = tmp_path / "scores.sqlite3"
     long_name = "Bartholomew Fitzwilliam-Montgomery the Third of Many 李小龍 Names"
     build_store(path, (Given(long_name, Mode.EXAM, GIVEN[0].at, GIVEN[0].questions),))
-    code, out, _ = run(["report", "--db", str(path)], capsys)
+    code, out, _ = run_cli(["report", "--db", str(path)], capsys)
     assert code == 0
     assert max(display_width(line) for line in out.splitlines()) <= 80
     assert "Bartholomew" in out
@@ -389,13 +377,13 @@ def test_empty_missing_and_unmatched_stores(
     tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     missing = tmp_path / "nowhere" / "scores.sqlite3"
-    code, out, _ = run(["report", "--db", str(missing)], capsys)
+    code, out, _ = run_cli(["report", "--db", str(missing)], capsys)
     assert code == 0 and "does not exist" in out and not missing.parent.exists()
-    code, out, err = run(["report", "--db", str(missing), "--format", "json"], capsys)
+    code, out, err = run_cli(["report", "--db", str(missing), "--format", "json"], capsys)
     assert code == 0 and json.loads(out)["staff"] == [] and "does not exist" in err
-    code, out, _ = run(["report", "--db", str(db), "--learner", "Anna Ruis"], capsys)
+    code, out, _ = run_cli(["report", "--db", str(db), "--learner", "Anna Ruis"], capsys)
     assert code == 0 and "no finished attempts match" in out and "Ana Ruiz" in out
-    code, out, _ = run(["report", "--db", str(db), "--since", "2027-01-01"], capsys)
+    code, out, _ = run_cli(["report", "--db", str(db), "--since", "2027-01-01"], capsys)
     assert code == 0 and out == "no finished attempts match\n"
 
 
@@ -404,12 +392,12 @@ def test_a_store_that_cannot_be_read_is_exit_1(
 ) -> None:
     path = tmp_path / "scores.sqlite3"
     path.write_bytes(b"not a database at all, just some text" * 10)
-    code, _out, err = run(["report", "--db", str(path)], capsys)
+    code, _out, err = run_cli(["report", "--db", str(path)], capsys)
     assert code == 1 and err.startswith("quiz report: ") and "not a quiz score store" in err
 
 
 def test_help_says_what_counts(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["report", "--help"], capsys)
+    code, out, _ = run_cli(["report", "--help"], capsys)
     assert code == 0
     flat = " ".join(out.split())
     assert "completed and timed-out attempts" in flat and "exams only" in flat

@@ -10,8 +10,6 @@ kept attempt by attempt equal a rebuild's.
 from __future__ import annotations
 
 import math
-import os
-import time
 from collections.abc import Iterator
 from dataclasses import asdict, replace
 from datetime import date, datetime, timedelta
@@ -19,22 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest_store import assert_summaries_are_rebuilt_ones
 
 from quiz.domain.records import AnswerRecord, AttemptResult, Mode
 from quiz.storage import report_from_attempts, report_from_summaries, reports
 from quiz.storage.reports import Report, ReportFilter
 from quiz.storage.scores import ScoreStore
-from tests.unit.test_report_data import (
-    ALL,
-    COURSE,
-    GIVEN,
-    SHUFFLED,
-    Given,
-    is_right,
-    save,
-    start_of,
-)
+from tests.support.local_time import local_timezone
+from tests.support.report_store import ALL, COURSE, GIVEN, SHUFFLED, Given, is_right, save, start_of
+from tests.support.summaries import assert_summaries_are_rebuilt_ones
 
 OTHER_COURSE = "chemical-peels"
 
@@ -63,15 +53,8 @@ IN_OTHER_COURSE: tuple[Given, ...] = (
 def zone(request: pytest.FixtureRequest) -> Iterator[str]:
     """The computer's local timezone (months and `since` dates are local), for the
     making of the store and the reports alike."""
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = request.param
-    time.tzset()
-    yield request.param
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
+    with local_timezone(request.param) as name:
+        yield name
 
 
 def save_in_course(store: ScoreStore, given: Given, course: str) -> str:

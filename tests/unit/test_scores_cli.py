@@ -9,11 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest_store import T0, answer, completed, fill_store, make_start
 
-from quiz.cli import main
 from quiz.domain.records import Mode
 from quiz.storage.scores import ScoreStore
+from tests.support.cli import run_cli
+from tests.support.store_records import T0, answer, completed, fill_store, make_start
 
 NASTY_NAMES = (
     '=HYPERLINK("http://example.invalid","click")',
@@ -28,15 +28,6 @@ NASTY_NAMES = (
     "Two\nLines\u2028Here",
     "\u202eevil\u202c Right",
 )
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = main(args)
-    except SystemExit as exit_:  # argparse's usage errors
-        code = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture
@@ -59,7 +50,7 @@ def _store_of(path: Path, names: tuple[str, ...]) -> None:
 def test_json_has_exactly_the_documented_shape(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _err = run(["scores", "--db", str(db), "--format", "json"], capsys)
+    code, out, _err = run_cli(["scores", "--db", str(db), "--format", "json"], capsys)
     assert code == 0
     attempts = json.loads(out)
     assert [a["learner"] for a in attempts] == ["Ben Ode", "Ana Ruiz"]  # newest first
@@ -121,7 +112,7 @@ def test_json_has_exactly_the_documented_shape(
 def test_the_table_fits_80_columns_newest_first(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _err = run(["scores", "--db", str(db)], capsys)
+    code, out, _err = run_cli(["scores", "--db", str(db)], capsys)
     assert code == 0
     lines = out.splitlines()
     assert lines[0].split() == ["started", "learner", "mode", "status", "score", "result"]
@@ -135,7 +126,7 @@ def test_names_are_shown_literally_and_harmlessly(
 ) -> None:
     path = tmp_path / "scores.sqlite3"
     _store_of(path, NASTY_NAMES)
-    code, out, _err = run(["scores", "--db", str(path)], capsys)
+    code, out, _err = run_cli(["scores", "--db", str(path)], capsys)
     assert code == 0
     assert "\x1b" not in out and "\x9b" not in out and "\x07" not in out and "\r" not in out
     assert "[bold]Ana[/bold]" in out
@@ -146,7 +137,7 @@ def test_names_are_shown_literally_and_harmlessly(
     widths = [sum(2 if "\u4e00" <= c <= "\u9fff" else 1 for c in line) for line in lines]
     assert max(widths) <= 80
 
-    code, out, _err = run(["scores", "--db", str(path), "--format", "json"], capsys)
+    code, out, _err = run_cli(["scores", "--db", str(path), "--format", "json"], capsys)
     assert code == 0
     assert "\x1b" not in out and "\x9b" not in out and "\x07" not in out
     assert {a["learner"] for a in json.loads(out)} == set(NASTY_NAMES)  # exact, once parsed
@@ -157,7 +148,7 @@ def test_csv_cells_are_safe_in_a_spreadsheet(
 ) -> None:
     path = tmp_path / "scores.sqlite3"
     _store_of(path, NASTY_NAMES)
-    code, out, _err = run(["scores", "--db", str(path), "--format", "csv"], capsys)
+    code, out, _err = run_cli(["scores", "--db", str(path), "--format", "csv"], capsys)
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out, newline="")))
     learners = [row["learner"] for row in rows]
@@ -173,27 +164,27 @@ def test_csv_cells_are_safe_in_a_spreadsheet(
 
 
 def test_learner_and_since_filter(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(
+    code, out, _ = run_cli(
         ["scores", "--db", str(db), "--learner", " ana RUIZ", "--format", "csv"], capsys
     )
     assert code == 0 and [r["learner"] for r in csv.DictReader(io.StringIO(out))] == ["Ana Ruiz"]
     day = (T0 + timedelta(days=2)).astimezone().date().isoformat()
-    code, out, _ = run(["scores", "--db", str(db), "--since", day], capsys)
+    code, out, _ = run_cli(["scores", "--db", str(db), "--since", day], capsys)
     assert code == 0 and out == "no attempts match\n"
 
 
 def test_a_bad_since_is_a_usage_error(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(["scores", "--db", str(db), "--since", "23/11/2026"], capsys)
+    code, out, err = run_cli(["scores", "--db", str(db), "--since", "23/11/2026"], capsys)
     assert code == 2 and out == ""
     assert "not a date like 2026-11-23" in err and "Traceback" not in err
 
 
 def test_a_missing_store_is_not_created(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "nowhere" / "scores.sqlite3"
-    code, out, _err = run(["scores", "--db", str(path)], capsys)
+    code, out, _err = run_cli(["scores", "--db", str(path)], capsys)
     assert code == 0
     assert out == f"no attempts yet (the store {path} does not exist)\n"
-    code, out, err = run(["scores", "--db", str(path), "--format", "json"], capsys)
+    code, out, err = run_cli(["scores", "--db", str(path), "--format", "json"], capsys)
     assert code == 0 and json.loads(out) == [] and str(path) in err
     assert not path.parent.exists()
 
@@ -201,8 +192,8 @@ def test_a_missing_store_is_not_created(tmp_path: Path, capsys: pytest.CaptureFi
 def test_an_empty_store_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "scores.sqlite3"
     ScoreStore.open(path).close()
-    assert run(["scores", "--db", str(path)], capsys)[1] == "no attempts yet\n"
-    code, out, _ = run(["scores", "--db", str(path), "--format", "csv"], capsys)
+    assert run_cli(["scores", "--db", str(path)], capsys)[1] == "no attempts yet\n"
+    code, out, _ = run_cli(["scores", "--db", str(path), "--format", "csv"], capsys)
     assert code == 0 and out.splitlines()[0].startswith("id,learner,course")
 
 
@@ -212,9 +203,9 @@ def test_the_db_flag_goes_before_or_after_the_command_and_beats_the_environment(
     other = tmp_path / "other.sqlite3"
     _store_of(other, ("Cleo Dar",))
     monkeypatch.setenv("QUIZ_DB", str(other))
-    assert "Cleo Dar" in run(["scores"], capsys)[1]
-    assert "Ana Ruiz" in run(["--db", str(db), "scores"], capsys)[1]
-    assert "Ana Ruiz" in run(["scores", "--db", str(db)], capsys)[1]
+    assert "Cleo Dar" in run_cli(["scores"], capsys)[1]
+    assert "Ana Ruiz" in run_cli(["--db", str(db), "scores"], capsys)[1]
+    assert "Ana Ruiz" in run_cli(["scores", "--db", str(db)], capsys)[1]
 
 
 def test_an_attempt_in_progress_is_listed_as_such(
@@ -224,9 +215,9 @@ def test_an_attempt_in_progress_is_listed_as_such(
     with ScoreStore.open(path) as store:
         attempt_id = store.start_attempt(make_start(mode=Mode.PRACTICE))
         store.record_answer(attempt_id, answer(1))
-        code, out, _ = run(["scores", "--db", str(path)], capsys)  # while it runs
+        code, out, _ = run_cli(["scores", "--db", str(path)], capsys)  # while it runs
     assert code == 0 and "in progress" in out and "-/4" in out
-    code, out, _ = run(["scores", "--db", str(path), "--format", "json"], capsys)
+    code, out, _ = run_cli(["scores", "--db", str(path), "--format", "json"], capsys)
     exported = json.loads(out)[0]
     assert exported["status"] in ("in_progress", "abandoned")
     assert exported["correct"] == 1 and exported["passed"] is None

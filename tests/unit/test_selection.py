@@ -16,8 +16,8 @@ from quiz.domain.model import Course, CriticalMode, ExamPreset, Question, Questi
 from quiz.domain.records import Mode
 from quiz.domain.selection import Selection, blueprint_issues, pick_questions
 from quiz.paths import bundled_questions_dir
+from tests.support.paths import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FORMAT_1 = FIXTURES / "format1-course"
 FAIR = FIXTURES / "fair-course"
 MINI2 = FIXTURES / "mini2"
@@ -135,7 +135,7 @@ def test_overriding_the_sections_spreads_evenly_and_never_draws_enemies() -> Non
             course, seed=seed, sections=["swelling"], preset=course.exams["check"]
         )
         assert selection.sections == ("swelling",)
-        facts = [q.fact for q in selection.questions]
+        facts = [str(q.fact) for q in selection.questions]
         assert sorted(facts) == ["swelling-compress", "swelling-days", "swelling-tender"]
         assert selection.note == (
             "only 3 questions can be drawn without two questions of one fact; using 3"

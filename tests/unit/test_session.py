@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,23 +36,8 @@ from quiz.domain.session import (
     review_items,
     shown_choices,
 )
-
-BUNDLED = Path(__file__).resolve().parents[2] / "questions" / "laser-skin-tightening"
-START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.seconds = 1000.0
-
-    def monotonic(self) -> float:
-        return self.seconds
-
-    def now(self) -> datetime:
-        return START + timedelta(seconds=self.seconds - 1000.0)
-
-    def advance(self, seconds: float) -> None:
-        self.seconds += seconds
+from tests.support.fakes import START, FixedClock
+from tests.support.paths import BUNDLED, MINI
 
 
 def _question(qid: str, section: str, *, critical: bool = False, kind: str = "single") -> Question:
@@ -103,10 +89,10 @@ def make_course(per_section: dict[str, int], critical: dict[str, int] | None = N
     )
 
 
-def session_for(course: Course, mode: Mode = Mode.EXAM, **kwargs: object) -> QuizSession:
-    clock = kwargs.pop("clock", None) or FakeClock()
+def session_for(course: Course, mode: Mode = Mode.EXAM, **kwargs: Any) -> QuizSession:
+    clock = kwargs.pop("clock", None) or FixedClock()
     selection = pick_questions(course, seed=7)
-    return QuizSession(course, selection, mode=mode, seed=7, clock=clock, **kwargs)  # type: ignore[arg-type]
+    return QuizSession(course, selection, mode=mode, seed=7, clock=clock, **kwargs)
 
 
 # --- picking --------------------------------------------------------------------------
@@ -120,21 +106,21 @@ def test_the_same_seed_gives_the_same_questions_order_and_choice_order() -> None
         pick_questions(course, seed=42, count=10),
         mode=Mode.EXAM,
         seed=42,
-        clock=FakeClock(),
+        clock=FixedClock(),
     )
     second = QuizSession(
         course,
         pick_questions(course, seed=42, count=10),
         mode=Mode.EXAM,
         seed=42,
-        clock=FakeClock(),
+        clock=FixedClock(),
     )
     other = QuizSession(
         course,
         pick_questions(course, seed=43, count=10),
         mode=Mode.EXAM,
         seed=43,
-        clock=FakeClock(),
+        clock=FixedClock(),
     )
     assert first.asked == second.asked
     assert [a.question_id for a in first.asked] != [a.question_id for a in other.asked]
@@ -243,7 +229,7 @@ def test_responses_and_letters_round_trip() -> None:
 
 
 def test_practice_answers_once_and_records_time_spent() -> None:
-    clock = FakeClock()
+    clock = FixedClock()
     course = make_course({"a": 3})
     session = session_for(course, Mode.PRACTICE, clock=clock)
     assert session.pass_mark is None
@@ -261,7 +247,7 @@ def test_practice_answers_once_and_records_time_spent() -> None:
 
 
 def test_exam_answers_change_and_time_is_kept_per_question() -> None:
-    clock = FakeClock()
+    clock = FixedClock()
     session = session_for(make_course({"a": 3}), clock=clock, time_limit_seconds=600)
     clock.advance(5)
     session.answer(0, "Wrong one")
@@ -276,7 +262,7 @@ def test_exam_answers_change_and_time_is_kept_per_question() -> None:
 
 
 def test_deadline_comes_from_the_clock_and_time_up_is_timed_out() -> None:
-    clock = FakeClock()
+    clock = FixedClock()
     session = session_for(make_course({"a": 3}), clock=clock, time_limit_seconds=20)
     assert session.remaining_seconds() == 20
     clock.advance(19.5)
@@ -295,11 +281,11 @@ def test_deadline_comes_from_the_clock_and_time_up_is_timed_out() -> None:
 
 
 def test_abandoning_past_the_deadline_is_timed_out() -> None:
-    clock = FakeClock()
+    clock = FixedClock()
     session = session_for(make_course({"a": 2}), clock=clock, time_limit_seconds=10)
     clock.advance(11)
     assert session.finish(AttemptStatus.ABANDONED).status is AttemptStatus.TIMED_OUT
-    other = session_for(make_course({"a": 2}), clock=FakeClock(), time_limit_seconds=10)
+    other = session_for(make_course({"a": 2}), clock=FixedClock(), time_limit_seconds=10)
     assert other.finish(AttemptStatus.ABANDONED).status is AttemptStatus.ABANDONED
 
 
@@ -332,7 +318,7 @@ def test_section_scores_and_study_next() -> None:
 
 
 def test_attempt_start_and_review() -> None:
-    clock = FakeClock()
+    clock = FixedClock()
     course = make_course({"a": 2})
     session = session_for(course, clock=clock, time_limit_seconds=60, exam="p")
     start = session.attempt_start("Ann")
@@ -350,7 +336,7 @@ def test_attempt_start_and_review() -> None:
 def test_an_abandoned_exam_neither_passes_nor_fails() -> None:
     from quiz.domain.session import QuizSession, SystemClock, pick_questions
 
-    course = load_course(Path(__file__).resolve().parent.parent / "fixtures" / "mini").course
+    course = load_course(MINI).course
     assert course is not None
     preset = course.exams["check"]
     selection = pick_questions(course, seed=1, preset=preset)

@@ -13,22 +13,21 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest_store import (
-    QUESTIONS,
-    T0,
-    WRONG,
-    answer,
-    assert_summaries_are_rebuilt_ones,
-    completed,
-    fill_store,
-    make_start,
-    summary_rows,
-)
 
 from quiz.domain.records import AttemptResult, AttemptStatus, Mode
 from quiz.storage import codec, db, liveness, summaries
 from quiz.storage.reports import ReportFilter
 from quiz.storage.scores import ScoreStore
+from tests.support.store_records import (
+    QUESTIONS,
+    T0,
+    WRONG,
+    answer,
+    completed,
+    fill_store,
+    make_start,
+)
+from tests.support.summaries import assert_summaries_are_rebuilt_ones, summary_rows
 
 
 @pytest.fixture

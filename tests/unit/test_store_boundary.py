@@ -13,13 +13,13 @@ import ast
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from quiz.storage import SQLITE_FREE
+from tests.support.paths import REPO
 
-PACKAGE = Path(__file__).resolve().parents[2] / "quiz"
+PACKAGE = REPO / "quiz"
 
 
 def _loaded_in_fresh_python(module: str) -> set[str]:

@@ -13,12 +13,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest_store import answer, fill_store, make_start
 
-from quiz.cli import main
 from quiz.domain.records import AttemptStatus
 from quiz.storage import db
 from quiz.storage.scores import ScoreStore, StoreError, backup, set_aside
+from tests.support.cli import run_cli
+from tests.support.store_records import answer, fill_store, make_start
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -28,9 +28,7 @@ def _digest(path: Path) -> str:
 
 
 def _scores(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(["scores", "--db", str(path)])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_cli(["scores", "--db", str(path)], capsys)
 
 
 def _assert_refused(

@@ -3,7 +3,7 @@
 Version 4 of the schema rebuilt asked_question without the CHECK that allowed only the
 four built-in types: the kind registry checks a type when a question version is
 written. An upgrade from version 3 keeps every row, and `quiz scores` and the report
-say the same after it. With the test-only `number` kind (tests/unit/number_kind.py)
+say the same after it. With the test-only `number` kind (tests/support/number_kind.py)
 registered, an attempt of it is started, answered, finished, listed, exported, imported
 and reported through the real ScoreStore and commands; a type no kind is registered
 for is refused when written or imported, and a store holding one still opens.
@@ -15,16 +15,13 @@ import json
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest_store import assert_summaries_are_rebuilt_ones, make_start
 
-from quiz.cli import main
 from quiz.domain.loader import load_course
 from quiz.domain.model import Course
 from quiz.domain.records import AttemptStatus, Mode
@@ -34,20 +31,15 @@ from quiz.storage import db, report_from_attempts, report_from_summaries, report
 from quiz.storage.errors import StoreError
 from quiz.storage.report_model import Report, ReportFilter
 from quiz.storage.scores import ScoreStore
-from tests.ui.fakes import FixedClock
-from tests.unit.number_kind import NUMBER_COURSE, NumberKind, number_kind_registered
-from tests.unit.test_report_data import GIVEN, save
+from tests.support.cli import run_cli
+from tests.support.courses import write_course
+from tests.support.fakes import FixedClock
+from tests.support.number_kind import NUMBER_COURSE, number_kind_registered
+from tests.support.report_store import GIVEN, save
+from tests.support.store_records import make_start
+from tests.support.summaries import assert_summaries_are_rebuilt_ones
 
 BUILT_IN = "single, multiple, true_false, short"
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = main(args)
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def every_row(connection: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
@@ -111,7 +103,7 @@ def test_a_store_of_the_third_version_is_upgraded_keeping_every_row_and_output(
         store.close()
     assert len(rows["asked_question"]) == 5 and len(rows["answer"]) > 20
 
-    code, out, err = run(["scores", "--db", str(path), "--format", "json"], capsys)
+    code, out, err = run_cli(["scores", "--db", str(path), "--format", "json"], capsys)
     assert (code, err) == (0, "")
     assert json.loads(out) == json.loads(json.dumps(exported))
 
@@ -187,23 +179,6 @@ def test_a_new_store_is_made_at_version_four(tmp_path: Path) -> None:
 # --- a registered kind, through the store -----------------------------------------------
 
 
-@pytest.fixture
-def number_kind() -> Iterator[NumberKind]:
-    with number_kind_registered() as kind:
-        yield kind
-
-
-@pytest.fixture
-def number_course(tmp_path: Path, number_kind: NumberKind) -> Course:
-    folder = tmp_path / "numbers"
-    folder.mkdir()
-    for name, text in NUMBER_COURSE.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    loaded = load_course(folder)
-    assert loaded.problems == () and loaded.course is not None
-    return loaded.course
-
-
 def take_exam(store: ScoreStore, course: Course, learner: str = "Ana Ruiz") -> str:
     """An exam of the number course, saved as the app saves it: n-days right ("3.0"),
     n-hours wrong ("24"), s-days wrong (the wrong choice); returns the attempt id."""
@@ -251,7 +226,7 @@ def test_an_attempt_of_a_registered_kind_is_saved_listed_exported_imported_and_r
     assert stored["n-days"] == 3000 and stored["n-hours"] == 24000  # the kind's own form
     assert types == {"n-days": "number", "n-hours": "number", "s-days": "single"}
 
-    code, out, err = run(["scores", "--db", str(source), "--format", "json"], capsys)
+    code, out, err = run_cli(["scores", "--db", str(source), "--format", "json"], capsys)
     assert (code, err) == (0, "")
     (exported,) = json.loads(out)
     assert exported["id"] == attempt_id and exported["status"] == "completed"
@@ -265,9 +240,9 @@ def test_an_attempt_of_a_registered_kind_is_saved_listed_exported_imported_and_r
     export_file.write_text(out, encoding="utf-8")
 
     target = tmp_path / "manager.sqlite3"
-    code, out, err = run(["import", "--db", str(target), str(export_file)], capsys)
+    code, out, err = run_cli(["import", "--db", str(target), str(export_file)], capsys)
     assert code == 0 and "1 imported" in out, (out, err)
-    code, out, _ = run(["import", "--db", str(target), str(export_file)], capsys)
+    code, out, _ = run_cli(["import", "--db", str(target), str(export_file)], capsys)
     assert code == 0 and "0 imported" in out  # matched by id: nothing changes
 
     with ScoreStore.open(source) as store:
@@ -291,7 +266,7 @@ def test_an_attempt_of_a_registered_kind_is_saved_listed_exported_imported_and_r
     (ana,) = from_summaries.learners
     assert ana.latest_exam is not None and ana.latest_exam.percent == 33.33
 
-    code, out, err = run(["report", "--db", str(target), "--format", "json"], capsys)
+    code, out, err = run_cli(["report", "--db", str(target), "--format", "json"], capsys)
     assert (code, err) == (0, "")
     assert '"number"' in out
 
@@ -314,22 +289,18 @@ def test_an_import_file_of_an_unknown_type_is_refused(
 ) -> None:
     source = tmp_path / "a.sqlite3"
     with number_kind_registered():
-        folder = tmp_path / "numbers"
-        folder.mkdir()
-        for name, text in NUMBER_COURSE.items():
-            (folder / name).write_text(text, encoding="utf-8")
-        course = load_course(folder).course
+        course = load_course(write_course(tmp_path / "numbers", NUMBER_COURSE)).course
         assert course is not None
         with ScoreStore.open(source) as store:
             take_exam(store, course)
-        code, out, _ = run(["scores", "--db", str(source), "--format", "json"], capsys)
+        code, out, _ = run_cli(["scores", "--db", str(source), "--format", "json"], capsys)
         assert code == 0
     export_file = tmp_path / "a.json"
     export_file.write_text(out, encoding="utf-8")
     position = [a["type"] for a in json.loads(out)[0]["answers"]].index("number") + 1
 
     target = tmp_path / "manager.sqlite3"
-    code, out, err = run(["import", "--db", str(target), str(export_file)], capsys)
+    code, out, err = run_cli(["import", "--db", str(target), str(export_file)], capsys)
     assert code == 1 and out == "" and "Traceback" not in err
     assert f"answer {position}: 'type' 'number' is not one of {BUILT_IN}" in err
     assert not target.exists()
@@ -338,7 +309,7 @@ def test_an_import_file_of_an_unknown_type_is_refused(
     attempts[0]["answers"][position - 1]["type"] = "abacus"
     export_file.write_text(json.dumps(attempts), encoding="utf-8")
     with number_kind_registered():
-        code, _out, err = run(["import", "--db", str(target), str(export_file)], capsys)
+        code, _out, err = run_cli(["import", "--db", str(target), str(export_file)], capsys)
     assert code == 1
     assert f"'type' 'abacus' is not one of {BUILT_IN}, number" in err
 
@@ -348,11 +319,7 @@ def test_a_store_holding_a_kind_this_program_does_not_know_still_opens(
 ) -> None:
     path = tmp_path / "scores.sqlite3"
     with number_kind_registered():
-        folder = tmp_path / "numbers"
-        folder.mkdir()
-        for name, text in NUMBER_COURSE.items():
-            (folder / name).write_text(text, encoding="utf-8")
-        course = load_course(folder).course
+        course = load_course(write_course(tmp_path / "numbers", NUMBER_COURSE)).course
         assert course is not None
         with ScoreStore.open(path) as store:
             take_exam(store, course)
@@ -380,9 +347,9 @@ def test_a_store_holding_a_kind_this_program_does_not_know_still_opens(
     assert status[left] is AttemptStatus.TIMED_OUT
     assert {q.question: q.type for q in report.questions}["n-days"] == "number"
 
-    code, out, err = run(["report", "--db", str(path)], capsys)
+    code, out, err = run_cli(["report", "--db", str(path)], capsys)
     assert code == 0 and "n-days" in out
-    code, out, err = run(["scores", "--db", str(path), "--format", "json"], capsys)
+    code, out, err = run_cli(["scores", "--db", str(path), "--format", "json"], capsys)
     assert code == 1 and "Traceback" not in err
     assert "type 'number', which this program does not know" in err
     assert f"(it knows {BUILT_IN})" in err

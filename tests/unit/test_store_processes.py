@@ -15,9 +15,9 @@ import pytest
 
 from quiz.domain.records import AttemptStatus
 from quiz.storage.scores import ScoreStore
+from tests.support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
-CHILD = Path(__file__).resolve().parent / "_store_child.py"
+CHILD = "tests.support.store_child"
 LINE_TIMEOUT = 60.0
 
 pytestmark = pytest.mark.slow
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 def _spawn(*args: str) -> subprocess.Popen[str]:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.Popen(
-        [sys.executable, str(CHILD), *args],
+        [sys.executable, "-m", CHILD, *args],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -12,9 +12,8 @@ import sys
 import termios
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import REPO
 
 
 class PtyApp:
@@ -28,7 +27,7 @@ class PtyApp:
         if pid == 0:  # the child: size its terminal, then become the app
             try:
                 fcntl.ioctl(0, termios.TIOCSWINSZ, winsize)
-                os.chdir(ROOT)
+                os.chdir(REPO)
                 os.execve(sys.executable, [sys.executable, "-m", "quiz", *args], env)
             finally:
                 os._exit(127)

@@ -1,4 +1,4 @@
-"""The answer widget of the test-only `number` kind (tests/unit/number_kind.py): a typed
+"""The answer widget of the test-only `number` kind (tests/support/number_kind.py): a typed
 answer that takes only a number. Registered through the public function, it is what the
 question view shows for a number question, with no edit anywhere in quiz/."""
 
@@ -12,7 +12,7 @@ from quiz.ui.widgets.question import (
     register_answer_widget,
     unregister_answer_widget,
 )
-from tests.unit.number_kind import NAME, number_kind_registered
+from tests.support.number_kind import NAME, number_kind_registered
 
 
 class NumberAnswer(TypedAnswer):

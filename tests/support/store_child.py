@@ -1,4 +1,4 @@
-"""A quiz process for the store tests, run with `sys.executable _store_child.py MODE DB ...`.
+"""A quiz process for the store tests: `python -m tests.support.store_child MODE DB ...`.
 
 answer DB N [DEADLINE_OFFSET]: start an attempt, print `attempt <id>`, then record N
     answers printing `saved <n>` after each commit, then block until killed. With

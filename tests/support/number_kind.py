@@ -1,7 +1,7 @@
 """A question kind that exists only in the tests: `type: number`, a typed number.
 
 It is the proof that a question type is one module (this one), one widget
-(tests/ui/number_widget.py) and the tests: registered through the public functions, it
+(tests/support/number_widget.py) and the tests: registered through the public functions, it
 is checked by `quiz check`, asked, answered, graded and described by the session,
 stored by the codec and answered in the app, with no edit anywhere in quiz/.
 

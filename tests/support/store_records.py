@@ -1,17 +1,11 @@
-"""Shared helpers for the score store tests: records as the app hands them over.
-
-Imported by the store tests (not a pytest conftest, so it is not collected), and run
-as a script by nothing: the child process helper is `_store_child.py`.
-"""
+"""Records for the score store tests, as the app hands them over: a course's asked
+questions, an attempt's start, answers right or wrong, a result; and a small store of
+two learners' finished attempts."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from quiz.domain.model import QuestionType
 from quiz.domain.records import (
@@ -23,7 +17,6 @@ from quiz.domain.records import (
     Mode,
     Response,
 )
-from quiz.storage import summaries
 from quiz.storage.scores import ScoreStore
 
 T0 = datetime(2026, 11, 23, 10, 0, 0, tzinfo=UTC)
@@ -80,6 +73,7 @@ def make_start(
     questions: tuple[AskedQuestion, ...] = QUESTIONS,
     exam: str | None = "staff-check",
 ) -> AttemptStart:
+    """The start of an attempt of QUESTIONS (an exam unless `mode` says otherwise)."""
     deadline = started_at + timedelta(seconds=time_limit_seconds) if time_limit_seconds else None
     return AttemptStart(
         learner=learner,
@@ -114,6 +108,7 @@ def answer(
     seconds: float = 7.4,
     at: datetime | None = None,
 ) -> AnswerRecord:
+    """A right (or wrong) answer to QUESTIONS[position], at `at` or 10 s a position after T0."""
     question = QUESTIONS[position]
     response = RIGHT[position] if right else WRONG[position]
     return AnswerRecord(
@@ -126,6 +121,7 @@ def answer(
 
 
 def completed(correct: int, total: int = 4, *, passed: bool | None = True) -> AttemptResult:
+    """A completed attempt's result, `correct` of `total` right, five minutes after T0."""
     return AttemptResult(
         status=AttemptStatus.COMPLETED,
         finished_at=T0 + timedelta(minutes=5),
@@ -163,42 +159,3 @@ def fill_store(path: Path) -> list[str]:
         )
         ids.append(second)
     return ids
-
-
-# --- the report summaries ---------------------------------------------------------------
-
-SUMMARY_TABLES = (*summaries.SHARED_TABLES, *summaries.LEARNER_TABLES)
-
-
-def summary_rows(connection: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every summary table, in key order."""
-    return {
-        table: sorted(connection.execute(f"SELECT * FROM {table}").fetchall())
-        for table in SUMMARY_TABLES
-    }
-
-
-def rebuilt_summary_rows(connection: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
-    """What `summaries.rebuild` makes of the store (rolled back: the store is unchanged)."""
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        summaries.rebuild(connection)
-        return summary_rows(connection)
-    finally:
-        connection.execute("ROLLBACK")
-
-
-def assert_same_summaries(
-    kept: dict[str, list[tuple[Any, ...]]], rebuilt: dict[str, list[tuple[Any, ...]]]
-) -> None:
-    """Equal row for row; sums of fractions (question_stats.r_*) to rounding."""
-    assert kept.keys() == rebuilt.keys()
-    for table in kept:
-        assert len(kept[table]) == len(rebuilt[table]), table
-        for mine, theirs in zip(kept[table], rebuilt[table], strict=True):
-            assert mine == pytest.approx(theirs, rel=1e-9, abs=1e-9), (table, mine, theirs)
-
-
-def assert_summaries_are_rebuilt_ones(connection: sqlite3.Connection) -> None:
-    """The summaries the store kept as attempts came and went equal a rebuild's."""
-    assert_same_summaries(summary_rows(connection), rebuilt_summary_rows(connection))

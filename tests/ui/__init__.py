@@ -1,0 +1,1 @@
+"""Tests of the app: Pilot flows, SVG snapshots, the app in a real terminal."""

@@ -1,0 +1,1 @@
+"""Tests of the domain, the store and the commands, without Textual."""
