@@ -111,6 +111,14 @@ class HomeScreen(QuizScreen[None]):
         self._loading_timer = self.set_interval(0.5, self._show_loading)
         self.watch(self.quiz_app, "course", self.show_course)
 
+    def on_screen_resume(self) -> None:
+        # Back from an attempt whose learner was named elsewhere (--learner, the name
+        # dialog): keep the name, so My scores and the next round need no retyping.
+        field = self.query_one("#learner", Input)
+        attempt = self.quiz_app.attempt
+        if not field.value and attempt is not None:
+            field.value = attempt.learner
+
     async def _add_footer(self) -> None:
         # Textual's Footer shows no keys on the frame it is mounted in anyway (it waits
         # for the screen's bindings); mounted after the first frame, its module, CSS and
