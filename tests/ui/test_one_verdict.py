@@ -43,6 +43,8 @@ from tests.support.courses import course_load
 from tests.support.fakes import FixedClock
 from tests.support.local_time import local_timezone
 from tests.support.paths import MINI
+from tests.support.waiting import shown as screen_shown
+from tests.support.waiting import wait_for
 
 LEARNER = "Ann Lee"
 
@@ -171,10 +173,7 @@ async def verdict_on_my_scores(pilot: Pilot[Any], store: ScoreStore) -> str:
     assert isinstance(app, QuizApp)
     screen = MyScoresScreen(store, LEARNER, app.course)
     await app.push_screen(screen)
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    assert screen.loaded
+    await wait_for(pilot, lambda: screen.loaded, what="My scores loaded")
     table = screen.query_one("#my-attempts", DataTable)
     [row] = [[str(cell).strip() for cell in table.get_row_at(i)] for i in range(table.row_count)]
     app.pop_screen()
@@ -223,9 +222,8 @@ async def test_the_app_recovery_and_import_give_one_verdict(
             # The first question is answered with the keys (the screen keeps what its
             # view holds), the others through the attempt.
             start(app, Mode.EXAM, learner=LEARNER, seed=choice_first(app), preset=preset)
-            await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, ExamScreen) and screen.position == 0
+            screen = await screen_shown(pilot, ExamScreen)
+            assert screen.position == 0
             asked = screen.session.asked
             assert sum(a.critical for a in asked) == 1 and len(asked) == 3
             wrong = next(a for a in asked if a.critical == miss_critical)

@@ -16,6 +16,7 @@ from textual.widgets import Footer
 
 import quiz
 from quiz.ui.textual_seams import DIMMED, FOOTER_KEY, ErrorOutput, dim_footer_key
+from tests.support.waiting import wait_for
 
 PACKAGE = Path(quiz.__file__).resolve().parent
 SEAMS = PACKAGE / "ui" / "textual_seams.py"
@@ -39,23 +40,34 @@ class Keys(App[None]):
         pass
 
 
+def footer_keys(app: App[None], action: str) -> list[Widget]:
+    return [k for k in app.screen.query(FOOTER_KEY) if getattr(k, "action", "") == action]
+
+
 def footer_key(app: App[None], action: str) -> Widget:
-    (key,) = [k for k in app.screen.query(FOOTER_KEY) if getattr(k, "action", "") == action]
+    (key,) = footer_keys(app, action)
     return key
 
 
 async def test_a_footer_key_dimmed_in_place_looks_like_one_textual_dims() -> None:
     app = Keys()
     async with app.run_test(size=(60, 5)) as pilot:
-        await pilot.pause()
+        await wait_for(
+            pilot,
+            lambda: footer_keys(app, "other") and footer_keys(app, "pick(0)"),
+            what="the footer's keys drawn",
+        )
         dimmed_by_textual = footer_key(app, "other")
         assert dimmed_by_textual.has_class(DIMMED), "Textual marks a key that does nothing"
         choose = footer_key(app, "pick(0)")
         assert not choose.has_class(DIMMED)
         dim_footer_key(app.screen, "pick(0)", True)
-        await pilot.pause()
         assert choose.has_class(DIMMED)
-        assert choose.styles.color == dimmed_by_textual.styles.color
+        await wait_for(
+            pilot,
+            lambda: choose.styles.color == dimmed_by_textual.styles.color,
+            what="the dimmed key restyled like Textual's",
+        )
         dim_footer_key(app.screen, "pick(0)", False)
         assert not choose.has_class(DIMMED)
 
