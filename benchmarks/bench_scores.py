@@ -10,6 +10,16 @@
   (benchmarks/gen_store.py, kept in benchmarks/.work): bytes on disk per stored answer
   (budget: at most 36), and the time of the report's queries (budget: at most 300 ms),
   beside one plain SQL pass over every answer for scale.
+- export (`--only export`): `quiz scores --format json` of that store to a file, a
+  whole process, against the floor: a process that reads every attempt and answer row
+  with sqlite3 and `json.dumps` them to a file (chunk by chunk); alternated, medians.
+  Budget: at most 3x. And the export's peak RSS (the process's, from wait4) at 100,000
+  attempts against at 10,000 (a store made the same way): the export streams, so at
+  most 1.5x.
+- import (`--only scores-import`): `quiz import` of that export into an empty store, a
+  whole process, against the floor: the same attempt and answer rows inserted with
+  `executemany` in one transaction into an empty store (the rows read beforehand, only
+  the inserts and the commit timed). Budget: at most 3x.
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,14 +38,17 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import (
+    PYTHON,
     ROOT,
     WORK,
     Row,
+    alternate,
     ensure_importable,
     median,
     module_exists,
     not_available,
     ratio_row,
+    subprocess_env,
 )
 
 COMMIT_BUDGET = 3.0
@@ -42,6 +56,10 @@ REPORT_BUDGET_MS = 300.0
 BYTES_BUDGET = 36.0
 STORE_ATTEMPTS = 100_000
 STORE_ANSWERS_PER_ATTEMPT = 20
+SMALL_STORE_ATTEMPTS = 10_000
+EXPORT_BUDGET = 3.0
+EXPORT_RSS_BUDGET = 1.5
+IMPORT_BUDGET = 3.0
 
 _BARE_TABLE = """CREATE TABLE answer (
     attempt INTEGER NOT NULL, item INTEGER NOT NULL, rev INTEGER NOT NULL, response,
@@ -184,16 +202,16 @@ def _stamp() -> str:
     return digest.hexdigest()[:16]
 
 
-def large_store() -> Path:
+def large_store(attempts: int = STORE_ATTEMPTS) -> Path:
     """The generated store, made again when the generator or the schema changes."""
     from benchmarks.gen_store import generate
 
-    path = WORK / "stores" / f"scores-{STORE_ATTEMPTS}.sqlite3"
+    path = WORK / "stores" / f"scores-{attempts}.sqlite3"
     marker = path.with_suffix(".stamp")
     stamp = _stamp()
     if not path.exists() or not marker.exists() or marker.read_text() != stamp:
         print(f"  generating {path.name} (about a minute) ...", file=sys.stderr, flush=True)
-        generate(path, attempts=STORE_ATTEMPTS, answers_per_attempt=STORE_ANSWERS_PER_ATTEMPT)
+        generate(path, attempts=attempts, answers_per_attempt=STORE_ANSWERS_PER_ATTEMPT)
         marker.write_text(stamp)
     return path
 
@@ -309,6 +327,189 @@ def store_rows(quick: bool) -> list[Row]:
             )
         )
     return rows
+
+
+# --- the export and the import of the large store -----------------------------------------
+
+# The export's floor: every attempt and answer row, read with sqlite3 and json.dumps'ed
+# to a file, a chunk of rows at a time (blobs as hex, which JSON needs).
+_EXPORT_FLOOR = """
+import json, sqlite3, sys
+connection = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    for table in ("attempt", "answer"):
+        columns = ", ".join(
+            f"hex({name})" if kind.upper() == "BLOB" else name
+            for _cid, name, kind, *_ in connection.execute(f"PRAGMA table_info({table})")
+        )
+        cursor = connection.execute(f"SELECT {columns} FROM {table}")
+        while chunk := cursor.fetchmany(2000):
+            out.write(json.dumps(chunk))
+            out.write("\\n")
+"""
+
+# The import's floor: the same attempt and answer rows inserted with executemany in one
+# transaction into an empty store (the schema as the app makes it); prints the seconds.
+_IMPORT_FLOOR = """
+import sqlite3, sys, time
+from pathlib import Path
+from quiz.storage.scores import ScoreStore
+source, target = sys.argv[1], Path(sys.argv[2])
+ScoreStore.open(target).close()
+read = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+tables = {t: read.execute(f"SELECT * FROM {t}").fetchall() for t in ("attempt", "answer")}
+connection = sqlite3.connect(target, isolation_level=None)
+connection.execute("PRAGMA synchronous = FULL")
+connection.execute("PRAGMA journal_mode = WAL")
+started = time.perf_counter()
+connection.execute("BEGIN IMMEDIATE")
+for table, rows in tables.items():
+    marks = ", ".join("?" * len(rows[0]))
+    connection.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+connection.execute("COMMIT")
+print(time.perf_counter() - started)
+"""
+
+
+# A command run this way reports its own peak RSS at exit (VmHWM belongs to the process's
+# memory since its exec; the rusage of a child forked from this big process does not).
+_WITH_PEAK = """
+import atexit, runpy, sys
+def peak():
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                sys.stderr.write(f"peak-kib {line.split()[1]}\\n")
+atexit.register(peak)
+sys.argv = [sys.argv[1], *sys.argv[2:]]
+runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
+"""
+
+
+def _run_measured(command: list[str], stdout: Path | None = None) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS in MiB as the child reported it or NaN, what it printed)
+    of a child process; its output goes to `stdout` if given."""
+    started = time.perf_counter()
+    with open(stdout, "wb") if stdout else open(os.devnull, "wb") as sink:
+        child = subprocess.run(
+            command,
+            cwd=ROOT,
+            env=subprocess_env(),
+            stdout=sink if stdout else subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+    wall = time.perf_counter() - started
+    said = child.stderr.decode(errors="replace")
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[-6:])} exited {child.returncode}: {said[-500:]}")
+    peak = float("nan")
+    for line in said.splitlines():
+        if line.startswith("peak-kib "):
+            peak = int(line.split()[1]) / 1024
+    return wall, peak, (child.stdout or b"").decode()
+
+
+def _export_command(store: Path) -> list[str]:
+    """The export, reporting its peak RSS."""
+    return [PYTHON, "-c", _WITH_PEAK, "quiz", "scores", "--db", str(store), "--format", "json"]
+
+
+def export_file() -> Path:
+    return WORK / "exports" / f"scores-{STORE_ATTEMPTS}.json"
+
+
+def rows_export(quick: bool = False) -> list[Row]:
+    if not module_exists("quiz.storage.scores"):
+        return [not_available("quiz scores --format json", "quiz/storage/scores.py")]
+    store = large_store()
+    small = large_store(SMALL_STORE_ATTEMPTS)
+    out = export_file()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    floor_out = out.with_suffix(".floor.json")
+    peaks: list[float] = []
+
+    def ours() -> float:
+        wall, peak, _ = _run_measured(_export_command(store), out)
+        peaks.append(peak)
+        return wall
+
+    def floor() -> float:
+        return _run_measured([PYTHON, "-c", _EXPORT_FLOOR, str(store), str(floor_out)])[0]
+
+    runs = 1 if quick else 3
+    mine, base = alternate(runs, ours, floor)
+    size = out.stat().st_size
+    floor_out.unlink(missing_ok=True)
+    small_peaks = [
+        _run_measured(_export_command(small), out.with_suffix(".small.json"))[1]
+        for _ in range(runs)
+    ]
+    out.with_suffix(".small.json").unlink(missing_ok=True)
+    answers = STORE_ATTEMPTS * STORE_ANSWERS_PER_ATTEMPT
+    return [
+        ratio_row(
+            f"quiz scores --format json ({STORE_ATTEMPTS // 1000}k attempts, "
+            f"{answers // 1_000_000}M answers)",
+            median(mine),
+            median(base),
+            "s",
+            at_most=EXPORT_BUDGET,
+            note=f"whole process to a file ({size / 1e6:.0f} MB), median of {runs}; "
+            "baseline: every attempt and answer row read with sqlite3 and json.dumps'ed to "
+            "a file",
+        ),
+        ratio_row(
+            f"peak RSS of the export, {STORE_ATTEMPTS // 1000}k vs "
+            f"{SMALL_STORE_ATTEMPTS // 1000}k attempts",
+            median(peaks),
+            median(small_peaks),
+            "MiB",
+            at_most=EXPORT_RSS_BUDGET,
+            note=f"the process's peak RSS (VmHWM at exit), median of {runs}; baseline: the same "
+            f"export of a store of {SMALL_STORE_ATTEMPTS} attempts",
+        ),
+    ]
+
+
+def rows_scores_import(quick: bool = False) -> list[Row]:
+    if not module_exists("quiz.storage.importing"):
+        return [not_available("quiz import", "quiz/storage/importing.py")]
+    store = large_store()
+    source = export_file()
+    if not source.exists():
+        print(f"  exporting {source.name} ...", file=sys.stderr, flush=True)
+        source.parent.mkdir(parents=True, exist_ok=True)
+        _run_measured(_export_command(store), source)
+    target = WORK / "stores" / "imported.sqlite3"
+
+    def fresh() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+
+    def ours() -> float:
+        fresh()
+        command = [PYTHON, "-m", "quiz", "import", "--db", str(target), str(source)]
+        return _run_measured(command)[0]
+
+    def floor() -> float:
+        fresh()
+        return float(_run_measured([PYTHON, "-c", _IMPORT_FLOOR, str(store), str(target)])[2])
+
+    runs = 1 if quick else 3
+    mine, base = alternate(runs, ours, floor)
+    fresh()
+    return [
+        ratio_row(
+            f"quiz import of that export into an empty store ({STORE_ATTEMPTS // 1000}k attempts)",
+            median(mine),
+            median(base),
+            "s",
+            at_most=IMPORT_BUDGET,
+            note=f"whole process, median of {runs}; baseline: the same attempt and answer "
+            "rows inserted with executemany in one transaction (inserts and commit timed)",
+        )
+    ]
 
 
 def rows(quick: bool = False) -> list[Row]:

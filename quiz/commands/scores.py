@@ -78,6 +78,9 @@ def run(args: argparse.Namespace) -> int:
         return missing_store_note(args, lambda empty: _write([], args.format, empty, store=None))
     try:
         with ScoreStore.open(path, create=False) as store:
+            if args.format == "json":
+                _stream_json(store, args, out)
+                return ExitCode.OK
             attempts = store.list_attempts(learner=args.only_learner, since=args.since)
             if not attempts and args.format == "table":
                 filtered = args.only_learner is not None or args.since is not None
@@ -114,6 +117,17 @@ def _write_json(attempts: list[AttemptSummary], out: TextIO, store: ScoreStore |
             out.write(",\n")
         out.write(json_text(detail.to_export_dict()))
     out.write("\n]\n")
+
+
+def _stream_json(store: ScoreStore, args: argparse.Namespace, out: TextIO) -> None:
+    """Every attempt with its answers, newest first: a JSON list written as it is read
+    (a big store need not fit in memory)."""
+    opened = False
+    for text in store.export_texts(learner=args.only_learner, since=args.since):
+        out.write(",\n" if opened else "[\n")
+        opened = True
+        out.write(text)
+    out.write("\n]\n" if opened else "[]\n")
 
 
 def _write_csv(attempts: list[AttemptSummary], out: TextIO) -> None:

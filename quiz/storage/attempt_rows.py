@@ -3,17 +3,24 @@
 The SQL of `quiz scores`, My scores, a review and an export: which columns make a
 summary, the joins that name them, and the answers of one attempt in order; and the
 one INSERT of an answer (recording one, importing many).
+
+`export_texts` is the export (`quiz scores --format json`) streamed straight from the
+rows: one attempt's JSON text at a time, byte for byte what
+`json_text(detail.to_export_dict())` gives, without building the AttemptDetail (the
+parts that repeat, a question as asked and a picked choice, are encoded once).
 """
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
 from quiz.domain.kinds import UnknownKind, kind_names, kind_of
-from quiz.domain.records import AttemptStatus, Mode
+from quiz.domain.records import AskedQuestion, AttemptStatus, Mode
 from quiz.domain.text import learner_key
 from quiz.storage.attempts import (
     AnswerEntry,
@@ -24,6 +31,7 @@ from quiz.storage.attempts import (
 )
 from quiz.storage.codec import (
     decode_response,
+    format_utc,
     from_ms,
     from_offset_ds,
     local_day_start_ms,
@@ -61,6 +69,15 @@ def list_attempts(
     course: str | None = None,
 ) -> list[AttemptSummary]:
     """Attempts, newest first. `learner` matches by learner_key; `since` is a local date."""
+    sql, parameters = _filtered(SUMMARY_COLUMNS, learner, since, course)
+    rows = connection.execute(sql, parameters).fetchall()
+    return [summary(connection, ids, row) for row in rows]
+
+
+def _filtered(
+    columns: str, learner: str | None, since: date | None, course: str | None
+) -> tuple[str, list[Any]]:
+    """The SELECT of `list_attempts` (its filters and order) for `columns`."""
     where: list[str] = []
     parameters: list[Any] = []
     if learner is not None:
@@ -72,12 +89,10 @@ def list_attempts(
     if course is not None:
         where.append("c.code = ?")
         parameters.append(course)
-    sql = f"SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM}"
+    sql = f"SELECT {columns} {SUMMARY_FROM}"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY a.started_at DESC, a.id DESC"
-    rows = connection.execute(sql, parameters).fetchall()
-    return [summary(connection, ids, row) for row in rows]
+    return sql + " ORDER BY a.started_at DESC, a.id DESC", parameters
 
 
 def find_detail(connection: sqlite3.Connection, ids: Ids, attempt_id: str) -> AttemptDetail | None:
@@ -144,17 +159,7 @@ def detail(connection: sqlite3.Connection, ids: Ids, row: Sequence[Any]) -> Atte
         for position, asked_id in enumerate(unpack_ints(packed))
     ]
     for question in questions:
-        try:
-            kind_of(question.type)
-        except UnknownKind:
-            raise StoreError(
-                "other",
-                ids.path,
-                f"{ids.path}: attempt {found.id} asked question {question.question_id!r} of "
-                f"type {question.type!r}, which this program does not know (it knows "
-                f"{', '.join(kind_names())}), so its answers cannot be read. The file was "
-                "not changed. Use the program that saved it (with that question type).",
-            ) from None
+        _check_kind(ids, found.id, question)
     by_item: dict[int, list[AnswerEntry]] = {}
     for item, response, correct, ms, at_ds in connection.execute(
         """SELECT item, response, correct, ms, at_ds FROM answer WHERE attempt = ?
@@ -178,3 +183,260 @@ def detail(connection: sqlite3.Connection, ids: Ids, row: Sequence[Any]) -> Atte
     history = order_history(by_item)
     items = tuple(AttemptItem(question=q, answer=latest.get(q.position)) for q in questions)
     return AttemptDetail(summary=found, items=items, history=history)
+
+
+def _check_kind(ids: Ids, attempt_id: str, question: AskedQuestion) -> None:
+    try:
+        kind_of(question.type)
+    except UnknownKind:
+        raise StoreError(
+            "other",
+            ids.path,
+            f"{ids.path}: attempt {attempt_id} asked question {question.question_id!r} of "
+            f"type {question.type!r}, which this program does not know (it knows "
+            f"{', '.join(kind_names())}), so its answers cannot be read. The file was "
+            "not changed. Use the program that saved it (with that question type).",
+        ) from None
+
+
+# --- the export, streamed -----------------------------------------------------------------
+
+_ANSWERS = (
+    "SELECT item, response, correct, ms, at_ds FROM answer WHERE attempt = ? ORDER BY item, rev"
+)
+_encode_text = json.encoder.encode_basestring  # the C encoder of json.dumps(ensure_ascii=False)
+_C1 = re.compile("[\x7f-\x9f]")
+_DAY_MS = 86_400_000
+
+
+def _c1_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def _harmless(text: str) -> str:
+    """`text` (JSON) with C1 controls and DEL escaped, as json_text does."""
+    if text.isascii() and "\x7f" not in text:
+        return text
+    return _C1.sub(_c1_escape, text)
+
+
+def _scalar(value: Any) -> str:
+    """A scalar as json.dumps writes it (where no C1 escaping differs)."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return _harmless(_encode_text(value))
+    if isinstance(value, int):
+        return int.__repr__(value)
+    return _fragment(value, 0)
+
+
+def _fragment(value: Any, level: int) -> str:
+    """`value` as json.dumps(indent=2) writes it `level` deep in a bigger document."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return _harmless(text.replace("\n", "\n" + "  " * level))
+
+
+class _Exporter:
+    """Encodes attempts as `json_text(detail.to_export_dict())` does, reusing what repeats."""
+
+    def __init__(self, connection: sqlite3.Connection, ids: Ids) -> None:
+        self.connection = connection
+        self.ids = ids
+        self.questions: dict[int, tuple[AskedQuestion, str, str]] = {}
+        self.responses: dict[tuple[int, int, Any], str] = {}
+        self.days: dict[int, str] = {}
+        self.sections: dict[bytes, str] = {}
+        self.seconds_of_day: list[str] = []
+
+    def utc(self, ms: int) -> str:
+        """format_utc(from_ms(ms)), quoted for JSON."""
+        day, rest = divmod(ms, _DAY_MS)
+        prefix = self.days.get(day)
+        if prefix is None:
+            prefix = self.days[day] = '"' + format_utc(from_ms(day * _DAY_MS))[:11]
+        if not self.seconds_of_day:
+            self.seconds_of_day = [
+                f'{h:02d}:{m:02d}:{s:02d}Z"'
+                for h in range(24)
+                for m in range(60)
+                for s in range(60)
+            ]
+        return prefix + self.seconds_of_day[rest // 1000]
+
+    def question(self, attempt_id: str, asked_id: int) -> tuple[AskedQuestion, str, str]:
+        """The question as asked, and the text of its answer object before and after
+        the answer's own fields."""
+        found = self.questions.get(asked_id)
+        if found is None:
+            question = self.ids.asked_question(self.connection, asked_id, 0)
+            _check_kind(self.ids, attempt_id, question)
+            head = (
+                '    {\n      "question_id": '
+                + _fragment(question.question_id, 3)
+                + ',\n      "section": '
+                + _fragment(question.section, 3)
+                + ',\n      "response": '
+            )
+            tail = (
+                ',\n      "type": '
+                + _fragment(str(question.type), 3)
+                + ',\n      "prompt": '
+                + _fragment(question.prompt, 3)
+                + ',\n      "choices": '
+                + _fragment(list(question.choices), 3)
+                + ',\n      "right_answer": '
+                + _fragment(list(question.answer), 3)
+                + ',\n      "critical": '
+                + ("true" if question.critical else "false")
+            )
+            found = self.questions[asked_id] = (question, head, tail)
+        return found
+
+    def response(self, asked_id: int, question: AskedQuestion, stored: Any, level: int) -> str:
+        if stored is None:
+            return "null"
+        if isinstance(stored, str):  # free text: not worth keeping
+            decoded = decode_response(question, stored)
+            if isinstance(decoded, str):
+                return _harmless(_encode_text(decoded))
+            return _fragment(decoded, level)
+        key = (asked_id, level, stored)
+        text = self.responses.get(key)
+        if text is None:
+            text = self.responses[key] = _fragment(decode_response(question, stored), level)
+        return text
+
+    def attempt(self, row: Sequence[Any]) -> str:
+        (
+            attempt_id,
+            learner_name,
+            _key,
+            course,
+            version,
+            mode,
+            exam,
+            sections,
+            seed,
+            status,
+            started_at,
+            finished_at,
+            time_limit,
+            deadline_at,
+            pass_mark,
+            correct,
+            total,
+            percent,
+            passed,
+            rowid,
+            packed,
+        ) = row
+        questions = [
+            (asked_id, *self.question(attempt_id, asked_id)) for asked_id in unpack_ints(packed)
+        ]
+        by_item: dict[int, list[tuple[Any, int, int, int]]] = {}
+        for item, response, right, ms, at_ds in self.connection.execute(_ANSWERS, (rowid,)):
+            if 0 <= item < len(questions):
+                by_item.setdefault(item, []).append((response, right, ms, at_ds))
+        answers = []
+        right_count = 0
+        for item, (asked_id, question, head, tail) in enumerate(questions):
+            records = by_item.get(item)
+            if not records:
+                answers.append(
+                    head
+                    + 'null,\n      "correct": false,\n      "seconds": null,\n'
+                    + '      "answered_at": null'
+                    + tail
+                    + "\n    }"
+                )
+                continue
+            response, right, ms, at_ds = records[-1]
+            if right:
+                right_count += 1
+            text = (
+                f"{head}{self.response(asked_id, question, response, 3)}"
+                f',\n      "correct": {"true" if right else "false"}'
+                f',\n      "seconds": {float.__repr__(ms / 1000)}'
+                f',\n      "answered_at": {self.utc(started_at + at_ds * 100)}{tail}'
+            )
+            if len(records) > 1:
+                text += (
+                    ',\n      "history": [\n'
+                    + ",\n".join(
+                        '        {\n          "response": '
+                        + self.response(asked_id, question, response, 5)
+                        + (
+                            ',\n          "correct": true'
+                            if right
+                            else ',\n          "correct": false'
+                        )
+                        + ',\n          "seconds": '
+                        + float.__repr__(ms / 1000)
+                        + ',\n          "answered_at": '
+                        + self.utc(started_at + at_ds * 100)
+                        + "\n        }"
+                        for response, right, ms, at_ds in records[:-1]
+                    )
+                    + "\n      ]"
+                )
+            answers.append(text + "\n    }")
+        if correct is None:
+            correct = right_count
+        if percent is None:
+            percent = round(100.0 * correct / total, 2) if total else 0.0
+        listed = self.sections.get(sections)
+        if listed is None:
+            codes = self.ids.section_codes(self.connection, sections)
+            listed = self.sections[sections] = _fragment(list(codes), 1)
+        head = (
+            f'{{\n  "id": {_scalar(attempt_id)}'
+            f',\n  "learner": {_scalar(learner_name)}'
+            f',\n  "course": {_scalar(course)}'
+            f',\n  "course_version": {_scalar(version)}'
+            f',\n  "mode": {_scalar(str(Mode(mode)))}'
+            f',\n  "exam": {_scalar(exam)}'
+            f',\n  "status": {_scalar(str(AttemptStatus(status)))}'
+            f',\n  "started_at": {self.utc(started_at)}'
+            f',\n  "finished_at": '
+            f"{self.utc(finished_at) if finished_at is not None else 'null'}"
+            f',\n  "time_limit_seconds": {_scalar(time_limit)}'
+            f',\n  "correct": {_scalar(correct)}'
+            f',\n  "total": {_scalar(total)}'
+            f',\n  "percent": {float.__repr__(float(percent))}'
+            f',\n  "passed": {_scalar(None if passed is None else bool(passed))}'
+            ',\n  "answers": '
+        )
+        tail = (
+            f',\n  "sections": {listed}'
+            f',\n  "seed": {_scalar(seed)}'
+            f',\n  "deadline_at": '
+            f"{self.utc(deadline_at) if deadline_at is not None else 'null'}"
+            f',\n  "pass_mark": {_scalar(pass_mark)}'
+            "\n}"
+        )
+        if not answers:
+            return f"{head}[]{tail}"
+        # One join: the answers are most of the text, copied once. (Every text from
+        # the store in it went through _harmless.)
+        return "".join((head, "[\n", ",\n".join(answers), "\n  ]", tail))
+
+
+def export_texts(
+    connection: sqlite3.Connection,
+    ids: Ids,
+    *,
+    learner: str | None = None,
+    since: date | None = None,
+    course: str | None = None,
+) -> Iterator[str]:
+    """The JSON text of each attempt `list_attempts` lists, in its order, read and
+    encoded one at a time (memory stays flat however big the store)."""
+    sql, parameters = _filtered(DETAIL_COLUMNS, learner, since, course)
+    exporter = _Exporter(connection, ids)
+    for row in connection.execute(sql, parameters):
+        yield exporter.attempt(row)

@@ -12,6 +12,8 @@ whose file said otherwise (an older or hand-edited file), for the import to repo
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -89,6 +91,10 @@ def disagreement(detail: AttemptDetail, outcome: Verdict) -> RecomputedVerdict |
 
 
 def read_export_file(path: Path) -> list[AttemptDetail]:
+    """Every attempt of the file, checked. The list is read an attempt at a time (the
+    whole document is never held as JSON objects); a file that is not valid JSON, or not
+    an export, is read again the plain way, so its message is the same whatever the
+    size."""
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -100,6 +106,11 @@ def read_export_file(path: Path) -> list[AttemptDetail]:
             f"{path}: is not UTF-8 text (byte {error.start}); give a file written by "
             "'quiz scores --format json'."
         ) from None
+    del data
+    try:
+        return _read_entries(path, _stream_entries(text))
+    except (ImportFileError, ValueError):
+        pass  # said exactly as the whole-document reading says it
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -112,15 +123,78 @@ def read_export_file(path: Path) -> list[AttemptDetail]:
             f"{path}: expected a list of attempts (a file written by "
             f"'quiz scores --format json'), found {_kind(document)}."
         )
+    return _read_entries(path, iter(document))
+
+
+def _read_entries(path: Path, entries: Iterator[object]) -> list[AttemptDetail]:
     attempts = []
     seen: set[str] = set()
-    for index, entry in enumerate(document, start=1):
-        detail = _Reader(path, index, entry).attempt()
+    shared = _Shared()
+    for index, entry in enumerate(entries, start=1):
+        detail = _Reader(path, index, entry, shared).attempt()
         if detail.id in seen:
             raise ImportFileError(f"{path}: attempt {index}: id {detail.id} appears twice.")
         seen.add(detail.id)
         attempts.append(detail)
     return attempts
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+def _stream_entries(text: str) -> Iterator[object]:
+    """The entries of a JSON list, one at a time. Raises ValueError for anything else
+    (not JSON, not a list, something after it), left to json.loads to say."""
+    position = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
+    if not text.startswith("[", position):
+        raise ValueError("not a list")
+    position = _SPACE.match(text, position + 1).end()  # type: ignore[union-attr]
+    if text.startswith("]", position):
+        position += 1
+    else:
+        while True:
+            entry, position = _DECODER.raw_decode(text, position)
+            yield entry
+            position = _SPACE.match(text, position).end()  # type: ignore[union-attr]
+            if text.startswith(",", position):
+                position = _SPACE.match(text, position + 1).end()  # type: ignore[union-attr]
+            elif text.startswith("]", position):
+                position += 1
+                break
+            else:
+                raise ValueError("not a list")
+    if _SPACE.match(text, position).end() != len(text):  # type: ignore[union-attr]
+        raise ValueError("more after the list")
+
+
+class _Shared:
+    """What the attempts of one file have in common, checked once: the questions as
+    asked (by their fields and position) and the responses to each."""
+
+    def __init__(self) -> None:
+        self.asked: dict[tuple[Any, ...], AskedQuestion] = {}
+        self.responses: dict[tuple[Any, ...], Response] = {}
+
+
+def _asked_key(position: int, answer: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The fields of a question as asked, as a key (None where they are not plain)."""
+    choices = answer.get("choices")
+    right = answer.get("right_answer")
+    if type(choices) is not list or type(right) is not list:
+        return None
+    critical = answer.get("critical")
+    return (
+        position,
+        answer.get("question_id"),
+        answer.get("section"),
+        answer.get("type"),
+        answer.get("prompt"),
+        tuple(choices),
+        tuple(right),
+        type(critical),
+        critical,
+    )
 
 
 def _kind(value: object) -> str:
@@ -138,10 +212,11 @@ def _kind(value: object) -> str:
 
 
 class _Reader:
-    def __init__(self, path: Path, index: int, entry: object) -> None:
+    def __init__(self, path: Path, index: int, entry: object, shared: _Shared) -> None:
         self.path = path
         self.where = f"attempt {index}"
         self.entry = entry
+        self.shared = shared
 
     def fail(self, message: str) -> NoReturn:
         raise ImportFileError(f"{self.path}: {self.where}: {message}")
@@ -248,6 +323,12 @@ class _Reader:
         seen: set[str] = set()
         outer = self.where
         for position, answer in enumerate(answers):
+            fast = self.plain_item(position, answer, started_at)
+            if fast is not None and fast.question.question_id not in seen:
+                seen.add(fast.question.question_id)
+                by_item[position] = [] if fast.answer is None else [fast.answer]
+                items.append(fast)
+                continue
             self.where = f"{outer}: answer {position + 1}"
             if not isinstance(answer, dict):
                 self.fail(f"expected an object, found {_kind(answer)}")
@@ -284,8 +365,66 @@ class _Reader:
                 self.fail("has a 'history' but no latest answer ('seconds' is null)")
             by_item[position] = records
             items.append(AttemptItem(question=asked, answer=latest))
+            key = _asked_key(position, answer)
+            if key is not None:
+                try:
+                    self.shared.asked.setdefault(key, asked)
+                except TypeError:  # not plain after all (a list inside 'choices')
+                    pass
         self.where = outer
         return items, order_history(by_item)
+
+    def plain_item(self, position: int, answer: Any, started_at: datetime) -> AttemptItem | None:
+        """The common answer, checked quickly: an answered question already seen in
+        this file (with these fields, at this position), no history, fields of the
+        right types, a response already seen to fit it. None for any other (the full
+        checks then say what is wrong, if anything)."""
+        if type(answer) is not dict:
+            return None
+        seconds: Any = answer.get("seconds")
+        correct = answer.get("correct")
+        moment = answer.get("answered_at")
+        if (
+            type(seconds) not in (int, float)
+            or type(correct) is not bool
+            or type(moment) is not str
+            or answer.get("history") not in (None, [])
+        ):
+            return None
+        key = _asked_key(position, answer)
+        if key is None:
+            return None
+        try:
+            asked = self.shared.asked.get(key)
+            if asked is None:
+                return None
+            given = answer.get("response")
+            response_key = (key, type(given), tuple(given) if type(given) is list else given)
+            response = self.shared.responses.get(response_key)
+        except TypeError:  # not hashable: not plain
+            return None
+        if response is None and given is not None:
+            try:
+                response = decode_response(asked, encode_response(asked, given))
+            except ValueError:
+                return None
+            if len(self.shared.responses) < 100_000:  # typed answers may all differ
+                self.shared.responses[response_key] = response
+        try:
+            answered_at = datetime.fromisoformat(moment)
+        except ValueError:
+            return None
+        if answered_at.tzinfo is None:
+            return None
+        entry = AnswerEntry(
+            position=position,
+            question_id=asked.question_id,
+            response=response,
+            correct=correct,
+            seconds=seconds_to_ms(float(seconds)) / 1000,
+            answered_at=from_ms(to_ms(answered_at)),
+        )
+        return AttemptItem(question=asked, answer=entry)
 
     def record(
         self, asked: AskedQuestion, obj: dict[str, Any], started_at: datetime, *, required: bool

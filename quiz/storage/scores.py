@@ -282,6 +282,16 @@ class ScoreStore:
             if detail is not None:
                 yield detail
 
+    def export_texts(
+        self, *, learner: str | None = None, since: date | None = None
+    ) -> Iterator[str]:
+        """The export (`quiz scores --format json`) of the attempts `list_attempts`
+        gives, one attempt's JSON text at a time, read as it is written."""
+        with self._reading("exporting attempts") as connection:
+            yield from attempt_rows.export_texts(
+                connection, self._ids, learner=learner, since=since
+            )
+
     # --- reports and learners (quiz.storage.reports, quiz.storage.learners) ----------
 
     def report(self, report_filter: reports.ReportFilter | None = None) -> reports.Report:
@@ -367,8 +377,7 @@ class ScoreStore:
         for start in range(0, len(details), importing.IMPORT_BATCH):
             batch = details[start : start + importing.IMPORT_BATCH]
             with self._writing("importing attempts") as connection:
-                for detail in batch:
-                    importing.import_one(connection, self._ids, detail, tally)
+                importing.import_batch(connection, self._ids, batch, tally)
         return tally.outcome()
 
     # --- attempts in progress (quiz.storage.live) ---------------------------------------
