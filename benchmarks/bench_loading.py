@@ -89,6 +89,73 @@ def rows(quick: bool = False) -> list[Row]:
     return out
 
 
+BLUEPRINT_BUDGET = 3.0
+
+
+def rows_blueprint_check(quick: bool = False) -> list[Row]:
+    """`blueprint_issues` on 20,000 questions (2,000 facts, 20 sections, a critical
+    question every 500) against one pass that groups the same questions by section
+    and fact: checking a blueprint must stay linear, with no draws."""
+    ensure_importable()
+    from quiz.domain.model import CriticalMode, ExamPreset, Question, QuestionType, SourceRef
+    from quiz.domain.selection import blueprint_issues
+
+    questions = [
+        Question(
+            id=f"q-{i}",
+            section=f"s{i % 20}",
+            type=QuestionType.TRUE_FALSE,
+            prompt="p",
+            choices=(),
+            answer=("true",),
+            explanation="e",
+            source="s",
+            source_ref=SourceRef(f"s{i % 20}", 0, 0, 1),
+            critical=i % 500 == 0,
+            fact=f"f{i % 2000}",
+        )
+        for i in range(20_000)
+    ]
+    sections = [f"s{i}" for i in range(20)]
+    preset = ExamPreset(
+        "p",
+        "P",
+        questions=400,
+        time_limit_seconds=60,
+        pass_mark=80,
+        critical=CriticalMode.FACTS,
+        format=2,
+    )
+
+    def ours() -> float:
+        start = time.perf_counter()
+        if blueprint_issues(preset, sections, questions):
+            raise RuntimeError("the benchmark blueprint should be met")
+        return time.perf_counter() - start
+
+    def grouping() -> float:
+        start = time.perf_counter()
+        groups: dict[tuple[str, str | None], list[Question]] = {}
+        for question in questions:
+            groups.setdefault((question.section, question.fact), []).append(question)
+        return time.perf_counter() - start
+
+    runs = 5 if quick else 15
+    ours()
+    grouping()
+    mine, theirs = alternate(runs, ours, grouping)
+    return [
+        ratio_row(
+            "blueprint check, 20k questions (ms)",
+            median(mine) * 1000,
+            median(theirs) * 1000,
+            "ms",
+            at_most=BLUEPRINT_BUDGET,
+            note="baseline: one pass grouping the questions by section and fact",
+        )
+    ]
+
+
 if __name__ == "__main__":
     from benchmarks.run import print_table
 

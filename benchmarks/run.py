@@ -26,6 +26,7 @@ from benchmarks.common import Row, ensure_importable, machine
 # name -> (module, what it measures); each module has rows(quick: bool) -> list[Row]
 PARTS: dict[str, tuple[str, str]] = {
     "loading": ("bench_loading", "bank loading throughput vs yaml.load(CSafeLoader)"),
+    "blueprint-check": ("bench_loading", "exam blueprint check on 20k questions vs grouping them"),
     "import": ("bench_import", "import time of quiz.cli and quiz.ui.app vs Textual's"),
     "scores": ("bench_scores", "answer commit vs bare SQLite; report time; bytes per answer"),
     "export": ("bench_scores", "quiz scores --format json vs reading + json.dumps; RSS"),

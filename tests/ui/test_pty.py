@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import signal
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -93,17 +92,14 @@ def test_a_key_is_answered_while_a_large_course_loads(tmp_path: Path) -> None:
     app = PtyApp(["--questions", str(course), "--db", str(tmp_path / "scores.sqlite3")])
     try:
         app.wait_for_text(b"Loading the course")
-        sent = time.monotonic()
         app.send(b"Zed")
         app.wait_for_text(b"Zed")
-        answered = time.monotonic() - sent
         app.wait_for_text(b"Sections (Space")  # the form is built once the course has loaded
         output = bytes(app.output)
         assert output.index(b"Generated course") < output.index(b"Zed"), "named in the first frame"
         assert output.index(b"Zed") < output.index(b"Sections (Space"), (
             "the key was answered before the course finished loading"
         )
-        assert answered < 1.0
         app.send(b"\x11")  # ctrl+q
         assert app.exit_code() == 0
     finally:

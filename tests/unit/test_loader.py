@@ -6,12 +6,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import time
+import threading
 from pathlib import Path
 
 import pytest
 
-from quiz.domain.loader import load_course, load_courses
+from quiz.domain.loader import CourseLoad, load_course, load_courses
 from quiz.domain.model import QuestionType
 from tests.support.paths import FIXTURES, MINI
 
@@ -46,14 +46,11 @@ def test_each_bad_bank_gets_its_message_and_line(course_dir: Path, bad: Path) ->
     line, message = int(match[1]), match[2].decode()
     target = course_dir / bad.name
     shutil.copy(bad, target)
-    started = time.perf_counter()
     loaded = load_course(course_dir)
-    elapsed = time.perf_counter() - started
     mine = [p for p in loaded.problems if p.path == target]
     assert mine, f"no problem reported for {bad.name}: {loaded.problems}"
     assert any(p.line == line and message in p.message for p in mine), [str(p) for p in mine]
     assert all(str(p).startswith(f"{target}:{p.line}:{p.column}: ") for p in mine)
-    assert elapsed < 1.0
 
 
 def test_every_problem_in_every_file_is_reported_in_one_run(course_dir: Path) -> None:
@@ -92,9 +89,9 @@ def test_an_alias_bomb_is_refused_at_once(course_dir: Path) -> None:
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
     (course_dir / "bomb.yaml").write_text("\n".join(lines) + "\n")
-    started = time.perf_counter()
     loaded = load_course(course_dir)
-    assert time.perf_counter() - started < 0.5
+    # Refused at its first anchor, before any alias is expanded (expanding it would
+    # build 10**10 strings): the problem names line 1, not the line of a later alias.
     assert any("anchors" in p.message and p.line == 1 for p in loaded.problems)
 
 
@@ -123,10 +120,14 @@ def test_a_source_outside_the_course_folder_is_refused(course_dir: Path) -> None
 def test_a_fifo_source_does_not_hang(course_dir: Path) -> None:
     os.remove(course_dir / "source.md")
     os.mkfifo(course_dir / "source.md")
-    started = time.perf_counter()
-    loaded = load_course(course_dir)
-    assert time.perf_counter() - started < 1.0
-    assert any("not a regular file" in p.message for p in loaded.problems)
+    # Opening a FIFO for reading blocks until a writer comes, so a loader that opened
+    # it would never return: load in a thread, and fail (not hang) if it does not end.
+    result: list[CourseLoad] = []
+    worker = threading.Thread(target=lambda: result.append(load_course(course_dir)), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert result, "load_course blocked on the FIFO"
+    assert any("not a regular file" in p.message for p in result[0].problems)
 
 
 def test_a_newer_course_file_says_so(course_dir: Path) -> None:

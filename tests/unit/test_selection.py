@@ -7,7 +7,6 @@ generated course of our own (tests/fixtures/fair-course) and on the bundled cour
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -241,7 +240,9 @@ def test_blueprint_issues_accept_the_fixtures_and_name_preset_section_and_number
     ]
 
 
-def test_checking_a_blueprint_is_linear_and_fast() -> None:
+def test_a_large_blueprint_is_checked_without_drawing() -> None:
+    # 20,000 questions on 2,000 facts over 20 sections: met. Its speed is measured by
+    # the `blueprint-check` benchmark, not here.
     questions = [
         _question(f"q-{i}", f"s{i % 20}", f"f{i % 2000}", critical=i % 500 == 0)
         for i in range(20_000)
@@ -256,6 +257,4 @@ def test_checking_a_blueprint_is_linear_and_fast() -> None:
         critical=CriticalMode.FACTS,
         format=2,
     )
-    started = time.perf_counter()
     assert blueprint_issues(preset, sections, questions) == []
-    assert time.perf_counter() - started < 0.1
