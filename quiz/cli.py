@@ -25,6 +25,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("import_", "merge attempts exported from other computers"),
     "report": ("report", "staff, question and section reports for a manager"),
     "learners": ("learners", "list, rename (merge) or forget learners"),
+    "due": ("due", "questions due for a drill, and leeches, per learner (table, csv or json)"),
+    "scheduler": ("scheduler", "show or change the drill's scheduler settings"),
 }
 
 
@@ -165,9 +167,13 @@ def _open_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if not _is_terminal():
         print(NO_TERMINAL, file=sys.stderr)
         return ExitCode.USAGE
+    # Read a small course's cache while Textual is imported and starts (course_cache).
+    from quiz.domain.course_cache import Prefetch
+
+    prefetch = Prefetch.start(options.questions_dir, paths.cache_dir())
     from quiz.ui.run import run_app
 
-    return int(run_app(options))
+    return int(run_app(options, prefetch=prefetch))
 
 
 NO_TERMINAL = """\
@@ -176,6 +182,7 @@ Commands that print instead of opening the app:
   quiz scores [--learner NAME] [--format table|csv|json]   every saved attempt
   quiz report [--format table|csv|json]                    staff x sections, questions
   quiz learners                                            who has taken the course
+  quiz due [--learner NAME] [--format table|csv|json]      questions due, leeches
   quiz check [PATH]                                        check course files
 Run `quiz` itself in a terminal window."""
 

@@ -56,6 +56,14 @@ def settings_path() -> Path:
     return data_dir() / "settings.json"
 
 
+def cache_dir() -> Path:
+    """The per-user cache folder (platformdirs), e.g. ~/.cache/quiz: loaded courses kept
+    between openings (quiz.domain.course_cache). Deleting it loses nothing."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False))
+
+
 def log_path() -> Path:
     """Where an internal error's details go."""
     env = os.environ.get("QUIZ_LOG")

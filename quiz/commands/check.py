@@ -18,8 +18,7 @@ from quiz.errors import ExitCode
 
 if TYPE_CHECKING:  # the loader (PyYAML, validation) is imported when the command runs,
     # so that building the command line costs nothing when the app opens
-    from quiz.domain.loader import CourseLoad
-    from quiz.domain.model import Course, Problem
+    from quiz.domain.model import Course, CourseLoad, Problem
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +43,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from quiz.domain.loader import find_course_folders, is_course_folder, load_course
+    from quiz.domain.folders import find_course_folders, is_course_folder
+    from quiz.domain.loader import load_course
 
     targets: list[tuple[Path, Path | None]] = []  # (course folder, only this bank file)
     usage_errors: list[str] = []

@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quiz.domain import yamlsafe
-from quiz.domain.model import Bank, Course, Problem, SourceText
+from quiz.domain.course_cache import Inputs, Signature, signature
+from quiz.domain.folders import COURSE_FILE, find_course_folders
+from quiz.domain.gc_pause import gc_paused
+from quiz.domain.model import Bank, Course, CourseLoad, Problem, SourceText
 from quiz.domain.source import QuoteIndex, parse_source
 from quiz.domain.validate import (
     BankDraft,
@@ -28,23 +31,6 @@ from quiz.domain.validate import (
     check_cross_file,
 )
 
-COURSE_FILE = "course.yaml"
-
-
-@dataclass(frozen=True)
-class CourseLoad:
-    """The result of loading one course folder: the course if it is usable, its problems
-    (errors), and its warnings (shown by `quiz check`, which fails on them with --strict)."""
-
-    path: Path
-    course: Course | None
-    problems: tuple[Problem, ...]
-    warnings: tuple[Problem, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return self.course is not None and not self.problems
-
 
 @dataclass
 class _Reader:
@@ -52,6 +38,8 @@ class _Reader:
 
     problems: list[Problem] = field(default_factory=list)
     digest: hashlib._Hash = field(default_factory=hashlib.sha256)
+    inputs: list[tuple[str, Signature]] = field(default_factory=list)
+    """What was read: each file's (and listed folder's) path and its `signature`."""
 
     def read_text(self, path: Path, *, what: str) -> str | None:
         try:
@@ -64,6 +52,7 @@ class _Reader:
         except OSError as error:
             self.problems.append(Problem(path, 1, 1, f"cannot read {what}: {error.strerror}"))
             return None
+        self.inputs.append((str(path), signature(info)))
         if not stat.S_ISREG(info.st_mode):
             # A FIFO or a device would block or never end: never open one.
             self.problems.append(
@@ -117,21 +106,6 @@ class _Reader:
             self.problems.append(Problem(path, issue.line, issue.column, issue.message))
 
 
-def is_course_folder(path: Path) -> bool:
-    return (path / COURSE_FILE).is_file()
-
-
-def find_course_folders(questions_dir: Path) -> list[Path]:
-    """The course folders in `questions_dir`: itself if it is one, else its subfolders that are."""
-    if is_course_folder(questions_dir):
-        return [questions_dir]
-    try:
-        children = sorted(p for p in questions_dir.iterdir() if p.is_dir())
-    except OSError:
-        return []
-    return [child for child in children if is_course_folder(child)]
-
-
 def load_courses(questions_dir: Path) -> list[CourseLoad]:
     """Every course in `questions_dir`. A broken course does not stop the others."""
     folders = find_course_folders(questions_dir)
@@ -149,12 +123,18 @@ def load_courses(questions_dir: Path) -> list[CourseLoad]:
 
 def load_course(folder: Path) -> CourseLoad:
     """Load and check one course folder."""
-    with yamlsafe.gc_paused():
-        return _load_course(folder)
+    return load_course_and_inputs(folder)[0]
 
 
-def _load_course(folder: Path) -> CourseLoad:
+def load_course_and_inputs(folder: Path) -> tuple[CourseLoad, Inputs]:
+    """Load and check one course folder; also what was read (for `course_cache`)."""
     reader = _Reader()
+    with gc_paused():
+        load = _load_course(folder, reader)
+    return load, tuple(reader.inputs)
+
+
+def _load_course(folder: Path, reader: _Reader) -> CourseLoad:
     course_path = folder / COURSE_FILE
     course_node = reader.read_yaml(course_path, what=COURSE_FILE)
     draft: CourseDraft | None = None
@@ -239,6 +219,8 @@ def _load_source(folder: Path, draft: CourseDraft, reader: _Reader) -> SourceTex
 
 def _bank_files(folder: Path, reader: _Reader) -> list[Path]:
     try:
+        # The folder's own signature changes when a file is added, removed or renamed.
+        reader.inputs.append((str(folder), signature(os.stat(folder))))
         entries = sorted(folder.iterdir())
     except OSError as error:
         reader.problems.append(Problem(folder, 1, 1, f"cannot list the folder: {error.strerror}"))

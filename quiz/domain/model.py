@@ -230,3 +230,18 @@ class Course:
 
 
 DEFAULT_PASS_MARK = 80
+
+
+@dataclass(frozen=True)
+class CourseLoad:
+    """The result of loading one course folder: the course if it is usable, its problems
+    (errors), and its warnings (shown by `quiz check`, which fails on them with --strict)."""
+
+    path: Path
+    course: Course | None
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.course is not None and not self.problems

@@ -16,9 +16,6 @@ No loader that can construct Python objects is ever used.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,18 +68,6 @@ class YamlRefused(Exception):
     def __init__(self, issues: list[YamlIssue]) -> None:
         super().__init__(issues[0].message if issues else "unreadable YAML")
         self.issues = issues
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: it alone makes a large load several times slower."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def decode(data: bytes) -> str:

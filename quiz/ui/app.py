@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     # Imported where used: the loader (YAML) loads in a thread after the first paint,
     # and the session is needed only once an attempt starts.
     from quiz.domain.clock import Clock
-    from quiz.domain.loader import CourseLoad
-    from quiz.domain.model import Course, ExamPreset
+    from quiz.domain.course_cache import Prefetch
+    from quiz.domain.model import Course, CourseLoad, ExamPreset
     from quiz.domain.session import QuizSession
     from quiz.ui.attempt import AttemptRunner
     from quiz.ui.saving import ScoreStoreLike, StoreThread
@@ -161,10 +161,13 @@ class QuizApp(App[None]):
         window_resized(self, event.size)
 
     def _start_background_work(self) -> None:
-        if self.services.courses.loaded is None:
-            self.run_worker(self._load_courses, thread=True, exclusive=True, group="load")
-        else:
+        courses = self.services.courses
+        if courses.loaded is not None:
             self._store_opening.start()
+        elif (prefetched := courses.prefetched()) is not None:
+            self.courses_loaded(prefetched)  # read from the cache while Textual started
+        else:
+            self.run_worker(self._load_courses, thread=True, exclusive=True, group="load")
 
     def _load_courses(self) -> None:  # in a worker thread
         loads = self.services.courses.load()
@@ -202,12 +205,16 @@ class QuizApp(App[None]):
                 markup=False,
                 timeout=8,
             )
-        if not self._course_shown:
-            self._course_shown = True
-            self.call_after_refresh(self.services.process.course_shown)
-        self.call_after_refresh(self._store_opening.start)
         # After the home screen is up: a quiz opens over it, or a usage error closes it.
         self.call_after_refresh(self._start_from_options)
+
+    def on_home_screen_course_shown(self) -> None:
+        """The home form is on the screen: start-up is over; open the store. (Opened
+        before, its thread took the GIL from the form being built: ~100 ms later.)"""
+        if not self._course_shown:
+            self._course_shown = True
+            self.services.process.course_shown()
+        self._store_opening.start()
 
     def fail_start(self, code: ExitCode, lines: list[str]) -> None:
         """Close the app; `run_app` prints `lines` and exits with `code`. The app closes
@@ -359,12 +366,15 @@ def make_app(
     course_loads: Sequence[CourseLoad] | None = None,
     loader: Callable[[Path], list[CourseLoad]] | None = None,
     settings_path: Path | None = None,
+    cache_dir: Path | None = None,
+    prefetch: Prefetch | None = None,
     process: ProcessHooks | None = None,
 ) -> QuizApp:
     """Build the app's services and the app; `run_app` and the tests both call this.
 
     By default the store is the file at `options.db_path`, opened after the first frame,
-    and the courses are loaded from `options.questions_dir` in a thread. A test gives
+    and the courses are loaded from `options.questions_dir` in a thread (through the
+    course cache in `cache_dir`, when one is given: `run_app` gives the user's). A test gives
     an open `store` (or its own `open_store`), `course_loads` already loaded, a clock.
     """
     if store is not None or open_store is not None:
@@ -377,7 +387,13 @@ def make_app(
         clock = SystemClock()
     services = Services(
         store=gateway,
-        courses=CourseSource(options.questions_dir, loader=loader, loaded=course_loads),
+        courses=CourseSource(
+            options.questions_dir,
+            loader=loader,
+            loaded=course_loads,
+            cache_dir=cache_dir,
+            prefetch=prefetch,
+        ),
         clock=clock,
         settings_path=settings_path,
         process=process or ProcessHooks(),

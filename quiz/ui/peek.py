@@ -11,28 +11,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from quiz.domain.folders import COURSE_FILE, find_course_folders
 from quiz.domain.text import strip_control
 
-COURSE_FILE = "course.yaml"  # as quiz.domain.loader.COURSE_FILE
 _TITLE = re.compile(
     r"""^title:[ \t]+(?:"([^"\\]*)"|'([^']*)'|([^"'#\[\]{}&*!|>%@`\s][^#]*?))[ \t]*$"""
 )
 _MAX_BYTES = 64 * 1024
 
 
-def course_folders(questions_dir: Path) -> list[Path]:
-    """`questions_dir` if it is a course folder, else its subfolders that are."""
-    if (questions_dir / COURSE_FILE).is_file():
-        return [questions_dir]
-    try:
-        return sorted(c for c in questions_dir.iterdir() if (c / COURSE_FILE).is_file())
-    except OSError:
-        return []
-
-
 def peek_title(questions_dir: Path) -> str | None:
     """The title of the one course in `questions_dir`, if it is simply written."""
-    folders = course_folders(questions_dir)
+    folders = find_course_folders(questions_dir)
     if len(folders) != 1:
         return None
     try:

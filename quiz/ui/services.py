@@ -20,7 +20,8 @@ from quiz.ui.peek import peek_title
 from quiz.ui.saving import ScoreStoreLike, StoreThread
 
 if TYPE_CHECKING:
-    from quiz.domain.loader import CourseLoad
+    from quiz.domain.course_cache import Prefetch
+    from quiz.domain.model import CourseLoad
 
 T = TypeVar("T")
 
@@ -99,7 +100,8 @@ class StoreGateway:
 
 class CourseSource:
     """The courses `--questions` names: loaded in a thread after the first frame (or
-    given already loaded, as tests do)."""
+    given already loaded, as tests do), from the course cache in `cache_dir` where it
+    is up to date (quiz.domain.course_cache)."""
 
     def __init__(
         self,
@@ -107,9 +109,13 @@ class CourseSource:
         *,
         loader: Callable[[Path], list[CourseLoad]] | None = None,
         loaded: Sequence[CourseLoad] | None = None,
+        cache_dir: Path | None = None,
+        prefetch: Prefetch | None = None,
     ) -> None:
         self.folder = folder
         self._loader = loader
+        self._cache_dir = cache_dir
+        self._prefetch = prefetch
         self.loaded = tuple(loaded) if loaded is not None else None
         """The courses, when they were loaded before the app was built."""
 
@@ -117,14 +123,24 @@ class CourseSource:
         """The course's title read without YAML, for the first frame (one course only)."""
         return peek_title(self.folder) if self.loaded is None else None
 
+    def prefetched(self) -> list[CourseLoad] | None:
+        """The courses, if the prefetch has read them all from the cache already."""
+        prefetch = self._prefetch
+        return prefetch.result() if prefetch is not None and prefetch.done else None
+
     def load(self) -> list[CourseLoad]:
         """Load every course of the folder (slow: call from a worker thread)."""
-        loader = self._loader
-        if loader is None:
-            from quiz.domain.loader import load_courses
+        if self._loader is not None:
+            return self._loader(self.folder)
+        if self._prefetch is not None and (loads := self._prefetch.result()) is not None:
+            return loads
+        if self._cache_dir is not None:
+            from quiz.domain.course_cache import load_courses_cached
 
-            loader = load_courses
-        return loader(self.folder)
+            return load_courses_cached(self.folder, self._cache_dir)
+        from quiz.domain.loader import load_courses
+
+        return load_courses(self.folder)
 
 
 class ProcessHooks:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from quiz.domain.loader import CourseLoad, load_course
+from quiz.domain.loader import load_course
+from quiz.domain.model import CourseLoad
 
 _loaded: dict[Path, CourseLoad] = {}
 

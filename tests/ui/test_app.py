@@ -12,7 +12,7 @@ import pytest
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from quiz.domain.loader import CourseLoad
+from quiz.domain.model import CourseLoad
 from quiz.domain.records import AttemptStatus, Mode
 from quiz.errors import StoreError
 from quiz.launch import AppOptions

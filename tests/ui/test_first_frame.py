@@ -4,16 +4,22 @@ Every other screen's stylesheet is read when that screen is first shown."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+import pytest
 from textual.app import App
 from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
 from textual.widgets import Footer
 
 import quiz.ui
+from quiz.domain.course_cache import Prefetch, load_courses_cached
+from quiz.domain.loader import load_course
 from quiz.domain.records import Mode
 from quiz.errors import StoreError
 from quiz.launch import AppOptions
@@ -54,7 +60,7 @@ def _home_styles(app: QuizApp) -> list[tuple[str, str]]:
 
 
 def _form_built(app: QuizApp) -> bool:
-    return bool(app.home.query("#home-columns"))
+    return app.home.form_shown
 
 
 def test_every_stylesheet_parses_on_its_own() -> None:
@@ -172,3 +178,58 @@ async def test_start_up_ends_once_the_course_is_shown() -> None:
         app.courses_loaded([course_load(MINI)])  # a second load: no second call
         await pilot.pause()
         assert len(hooks.shown) == 1
+
+
+def _cached_course(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the mini course, last changed an hour ago, and a cache folder holding it."""
+    course = Path(shutil.copytree(MINI, tmp_path / "mini"))
+    an_hour_ago = time.time() - 3600
+    for path in [*course.iterdir(), course]:
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    cache = tmp_path / "cache"
+    load_courses_cached(course, cache)
+    return course, cache
+
+
+def _app_on(course: Path, cache: Path, prefetch: Prefetch) -> QuizApp:
+    return make_app(
+        AppOptions(questions_dir=course, db_path=Path("unused.sqlite3")),
+        store=FakeStore(),
+        store_thread=StoreThread(),
+        clock=FixedClock(),
+        cache_dir=cache,
+        prefetch=prefetch,
+    )
+
+
+async def test_a_prefetched_course_is_shown_without_loading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    course, cache = _cached_course(tmp_path)
+    fresh = load_course(course).course
+    prefetch = Prefetch.start(course, cache)
+    assert prefetch.result() is not None
+
+    def no_loading(folder: Path) -> object:
+        raise AssertionError("the course was loaded although the prefetch had it")
+
+    monkeypatch.setattr("quiz.domain.loader.load_course_and_inputs", no_loading)
+    app = _app_on(course, cache, prefetch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.home.form_shown, what="the form")
+        assert app.course is not None and app.course == fresh
+
+
+async def test_an_out_of_date_prefetch_leaves_the_loading_to_the_app(tmp_path: Path) -> None:
+
+    course, cache = _cached_course(tmp_path)
+    bank = course / "swelling.yaml"
+    bank.write_text(bank.read_text(encoding="utf-8").replace("Swelling", "Puffiness"))
+    os.utime(bank, (0, 0))  # an old time: only the change time and size tell
+    prefetch = Prefetch.start(course, cache)
+    assert prefetch.result() is None
+    app = _app_on(course, cache, prefetch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.home.form_shown, what="the form")
+        assert app.course is not None
+        assert any("Puffiness" in bank.title for bank in app.course.banks)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from quiz.domain.loader import CourseLoad, load_course, load_courses
-from quiz.domain.model import QuestionType
+from quiz.domain.loader import load_course, load_courses
+from quiz.domain.model import CourseLoad, QuestionType
 from tests.support.paths import FIXTURES, MINI
 
 BAD = sorted((FIXTURES / "bad").glob("*.yaml"))

@@ -26,6 +26,7 @@ from quiz.ui.widgets.fields import TextField
 
 if TYPE_CHECKING:
     # Built when the course has loaded (imported then, not before the first frame).
+    from textual.widget import AwaitMount
     from textual.widgets import Button, RadioSet, Select
 
     from quiz.domain.model import Course, ExamPreset
@@ -78,17 +79,22 @@ class HomeScreen(QuizScreen[None]):
     class AllStaffRequested(Message):
         """Someone asked for every learner's scores."""
 
+    class CourseShown(Message):
+        """The form built from the first course is on the screen: start-up is over."""
+
     def __init__(self) -> None:
         super().__init__()
         self.course: Course | None = None
         """The course the form is built for (None while loading)."""
+        self.form_shown = False
+        """True once the form built from the first course is on the screen."""
         self._loading_since = time.monotonic()
         self._loading_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         # A light first frame (what can be shown before the course has loaded); the
-        # footer is added just after it (see `_add_footer`), the rest of the form is
-        # built from the course in `show_course`.
+        # rest of the form is built from the course, and the footer added with it, in
+        # `show_course` (see `_add_footer`).
         title = self.quiz_app.peeked_title
         yield Static(literal(title or "Loading the course…"), id="home-title", markup=False)
         yield Static("", id="home-description", markup=False)
@@ -106,7 +112,6 @@ class HomeScreen(QuizScreen[None]):
         yield Static(HINT, id="home-hint", markup=False)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._add_footer)
         self.query_one("#learner", Input).focus()
         self._loading_timer = self.set_interval(0.5, self._show_loading)
         self.watch(self.quiz_app, "course", self.show_course)
@@ -120,13 +125,15 @@ class HomeScreen(QuizScreen[None]):
             field.value = attempt.learner
 
     async def _add_footer(self) -> None:
-        # Textual's Footer shows no keys on the frame it is mounted in anyway (it waits
-        # for the screen's bindings); mounted after the first frame, its module, CSS and
-        # layout are not on the first frame's path (~3 ms), and its keys show as soon.
+        # Not on the first frame (its module, CSS and layout), nor while the form is
+        # being built: the footer lays itself out again each time the bindings change
+        # (~20 ms each on this machine), and start-up changes them several times. It
+        # comes with the form, or at the first "still loading" tick if the course is
+        # slow to load.
         from textual.widgets import Footer
 
-        if not self.is_attached:  # the app closed first (a usage error)
-            return
+        if not self.is_attached or self.query(Footer):
+            return  # the app closed first (a usage error), or it is there already
         await self.mount(Footer())
         self.refresh_bindings()  # the footer shows the keys it is told of once mounted
 
@@ -137,6 +144,7 @@ class HomeScreen(QuizScreen[None]):
 
     def _show_loading(self) -> None:
         self.query_one("#home-loading", Static).update(self._loading_text())
+        self.call_later(self._add_footer)
 
     def show_course(self, course: Course | None) -> None:
         """Show `course` and build the form from it (the app's `course` changed)."""
@@ -154,11 +162,25 @@ class HomeScreen(QuizScreen[None]):
             self._loading_timer.stop()
         form = self.query_one("#home-form")
         courses = self.quiz_app.courses
+        mounts = []
         if len(courses) > 1:
-            form.mount_compose(compose_picker(courses, course))
-        form.mount_compose(compose_course(course))
+            mounts.append(form.mount_compose(compose_picker(courses, course)))
+        mounts.append(form.mount_compose(compose_course(course)))
         if self.query_one("#learner", Input).value:
             self.call_after_refresh(self._focus_start)
+        self.call_later(self._form_built, mounts)
+
+    async def _form_built(self, mounts: list[AwaitMount]) -> None:
+        """Once the form from the first course is mounted: add the footer, and say so
+        when the form is on the screen."""
+        for mount in mounts:
+            await mount
+        self.call_after_refresh(self._form_on_screen)
+
+    async def _form_on_screen(self) -> None:
+        self.form_shown = True
+        self.post_message(self.CourseShown())
+        await self._add_footer()
 
     async def _rebuild_form(self, course: Course) -> None:
         if course is not self.course:
