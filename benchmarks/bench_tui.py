@@ -108,6 +108,10 @@ class Sandbox:
             "PYTHONPYCACHEPREFIX": str(WORK / "pycache"),
         }
 
+    def cache_dir(self) -> Path:
+        """The quiz's cache folder in this sandbox (XDG_CACHE_HOME/quiz)."""
+        return self.path / "home" / "cache" / "quiz"
+
     def quiz_argv(self, *args: str) -> list[str]:
         """`python -m quiz --db <the sandbox's store> args...`.
 
@@ -136,6 +140,8 @@ class ScreenRuns:
     bundled_ready: list[float] = field(default_factory=list)
     large_home: list[float] = field(default_factory=list)
     large_ready: list[float] = field(default_factory=list)
+    bundled_cold_ready: list[float] = field(default_factory=list)
+    large_cold_ready: list[float] = field(default_factory=list)
     trivial_rss: list[float] = field(default_factory=list)
     bundled_rss: list[float] = field(default_factory=list)
     exam_terminal: list[float] = field(default_factory=list)
@@ -226,6 +232,24 @@ def screen_runs(quick: bool) -> ScreenRuns:
             into.large_ready.append(times[1])
             tmux.kill(f"g{index}", pid)
 
+        def cold(index: int, into: ScreenRuns) -> None:
+            # A first opening: no course cache (quiz.domain.course_cache), as after
+            # a course's files change. Info rows: the budgets are for the openings that
+            # follow, which are nearly all of them.
+            for name, argv, text, times in (
+                ("cb", sandbox.quiz_argv(), BUNDLED_READY, into.bundled_cold_ready),
+                (
+                    "cg",
+                    sandbox.quiz_argv("--questions", str(large)),
+                    LARGE_READY,
+                    into.large_cold_ready,
+                ),
+            ):
+                shutil.rmtree(sandbox.cache_dir(), ignore_errors=True)
+                ready, pid = _open_and_time(tmux, f"{name}{index}", argv, env, [text])
+                times.append(ready[0])
+                tmux.kill(f"{name}{index}", pid)
+
         exam_argv = exam_terminal_argv()
 
         def exam_terminal(index: int, into: ScreenRuns) -> None:
@@ -236,7 +260,7 @@ def screen_runs(quick: bool) -> ScreenRuns:
             into.exam_terminal.append(times[0])
             tmux.kill(f"e{index}", pid)
 
-        order = [trivial, bundled, generated]
+        order = [trivial, bundled, generated, cold]
         if exam_argv is not None:
             order.append(exam_terminal)
         # warm-up: bytecode and page caches, the course generated
@@ -296,6 +320,21 @@ def rows_first_screen(quick: bool = False) -> list[Row]:
             trivial,
             "ms",
             at_most=LARGE_READY_BUDGET,
+            digits=0,
+        ),
+        ratio_row(
+            "bundled course ready, first opening (info)",
+            median(runs.bundled_cold_ready) * 1000,
+            trivial,
+            "ms",
+            digits=0,
+            note="no course cache yet: loaded from YAML, as after the course files change",
+        ),
+        ratio_row(
+            "10k-question course ready, first opening (info)",
+            median(runs.large_cold_ready) * 1000,
+            trivial,
+            "ms",
             digits=0,
         ),
         *_exam_terminal_rows(runs, trivial),
