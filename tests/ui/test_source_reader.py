@@ -214,6 +214,48 @@ async def test_passage_view_without_the_paragraph_says_so() -> None:
         assert "no paragraph 10" in shown_text(missing)
 
 
+async def test_passage_view_shows_another_passage_in_the_same_widgets() -> None:
+    """As practice's one feedback panel does from one answer to the next."""
+    course = sample_course()
+    app = PassageApp(course, SourceRef("procedure", 1, 9, 23))
+    async with app.run_test(size=(80, 12)) as pilot:
+        view = app.query_one(PassageView)
+        title = view.query_one(".passage--title", Static)
+        first = view.passage_text
+        assert first is not None
+        view.show(SourceRef("swelling", 0, 0, 8))
+        assert view.passage_text is first, "the paragraph's widget, reused"
+        assert first.highlighted_text == "Swelling"
+        await wait_for(
+            pilot,
+            lambda: shown_text(first) == " ".join(LONG_TEXT.split()),
+            what="the other paragraph drawn",
+        )
+        assert shown_text(title) == course.section_title("swelling")
+
+        view.show(SourceRef("swelling", 9, 0, 8))  # the course text has no such paragraph
+        assert view.passage_text is None
+        await wait_for(
+            pilot,
+            lambda: (
+                [shown_text(w) for w in view.query(".passage--missing").results(Static)]
+                == ["The course text has no paragraph 10 in section 'swelling'."]
+                and not view.query(PassageText)
+            ),
+            what="the missing-paragraph note instead",
+        )
+
+        view.show(SourceRef("procedure", 1, 9, 23))
+        passage = view.passage_text
+        assert passage is not None and passage.highlighted_text == "makes the skin"
+        await wait_for(
+            pilot,
+            lambda: not view.query(".passage--missing") and laid_out(passage),
+            what="the paragraph back",
+        )
+        assert shown_text(title) == "The procedure"
+
+
 async def test_control_characters_are_not_shown() -> None:
     app = PassageApp(sample_course(), SourceRef("markup", 1, 22, 25))
     async with app.run_test(size=(80, 12)) as pilot:

@@ -11,12 +11,25 @@ from typing import ClassVar
 import pytest
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.color import Color
+from textual.containers import VerticalScroll
+from textual.css.model import Selector
 from textual.widget import Widget
-from textual.widgets import Footer
+from textual.widgets import Footer, Input, Static
 
 import quiz
-from quiz.ui.textual_seams import DIMMED, FOOTER_KEY, ErrorOutput, dim_footer_key
-from tests.support.waiting import wait_for
+from quiz.ui.screens.practice import PracticeScreen
+from quiz.ui.textual_seams import (
+    DIMMED,
+    FOOTER_KEY,
+    ErrorOutput,
+    FocusScroll,
+    dim_footer_key,
+    expect_vertical_scrollbar,
+    settle_vertical_scrollbar,
+)
+from tests.support.app import build_app, start
+from tests.support.waiting import laid_out, shown, wait_for
 
 PACKAGE = Path(quiz.__file__).resolve().parent
 SEAMS = PACKAGE / "ui" / "textual_seams.py"
@@ -108,3 +121,115 @@ def test_no_module_but_the_seams_leans_on_private_textual_api() -> None:
             if isinstance(node, ast.Constant) and node.value == FOOTER_KEY and path != SEAMS:
                 offenders.append(f"{path}:{node.lineno}: {FOOTER_KEY!r}")
     assert offenders == []
+
+
+# --- the question screens' body: its focus restyles itself only (FocusScroll) ---
+
+
+class Body(App[None]):
+    """A FocusScroll holding a line and a text field, as a question screen's body does."""
+
+    CSS = """
+    FocusScroll:focus { background: red; }
+    Static.line { color: green; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with FocusScroll(id="body"):
+            yield Static("a line", classes="line")
+            yield Input(id="field")
+
+
+async def test_a_focus_scroll_restyles_itself_when_its_focus_changes() -> None:
+    app = Body()
+    async with app.run_test(size=(40, 8)) as pilot:
+        body = app.query_one(FocusScroll)
+        line = app.query_one(".line", Static)
+        field = app.query_one(Input)
+        body.focus()
+        await wait_for(pilot, lambda: body.styles.background == Color.parse("red"), what="focus")
+        field.focus()
+        await wait_for(pilot, lambda: body.styles.background != Color.parse("red"), what="blur")
+        before = (line.styles.color, line.styles.background)
+        app.update_styles(body)  # what Textual would have done: its descendants too
+        assert (line.styles.color, line.styles.background) == before
+
+
+async def test_no_rule_styles_a_widget_by_the_focus_of_the_question_body() -> None:
+    """What makes FocusScroll right for the question screens: no rule of the app (or of
+    Textual's widgets on them) has `:focus` on a selector that matches the body, followed
+    by one for a widget inside it."""
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        start(app, sections=["swelling"])
+        screen = await shown(pilot, PracticeScreen)
+        await pilot.press("a", "enter")
+        offenders = []
+        for rule in app.stylesheet.rules:
+            for selector_set in rule.selector_set:
+                selectors = selector_set.selectors
+                for index, selector in enumerate(selectors):
+                    inside = any(later.advance for later in selectors[index + 1 :])
+                    body = Selector(selector.name, type=selector.type).check(screen.body)
+                    if "focus" in selector.pseudo_classes and inside and body:
+                        offenders.append(selector_set.css)
+        assert offenders == []
+
+
+# --- a scrolling widget's scrollbar settled before its layout (settle_vertical_scrollbar) ---
+
+
+class Scrolls(App[None]):
+    """Two scrolling widgets with the same content: Textual settles one on its own."""
+
+    CSS = "VerticalScroll { height: 6; }"
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="settled"):
+            yield Static("one line")
+        with VerticalScroll(id="twin"):
+            yield Static("one line")
+
+    def show(self, text: str) -> None:
+        for static in self.query(Static):
+            static.update(text)
+
+
+async def test_a_scrollbar_settled_before_layout_is_the_one_textual_settles_on() -> None:
+    app = Scrolls()
+    async with app.run_test(size=(40, 14)) as pilot:
+        settled = app.query_one("#settled", VerticalScroll)
+        twin = app.query_one("#twin", VerticalScroll)
+        await wait_for(pilot, lambda: laid_out(settled) and laid_out(twin), what="laid out")
+        for text, overflows in (("\n".join("many lines" for _ in range(12)), True), ("x", False)):
+            app.show(text)
+            settle_vertical_scrollbar(settled)
+            assert settled.show_vertical_scrollbar is overflows  # at once, before any layout
+            assert settled.vertical_scrollbar.display is overflows
+
+            def twin_settled(expected: bool = overflows) -> bool:
+                return twin.show_vertical_scrollbar is expected
+
+            await wait_for(pilot, twin_settled, what="Textual's own scrollbar")
+            for _ in range(3):
+                await pilot.pause()
+            assert settled.show_vertical_scrollbar is overflows, "Textual kept it"
+            assert settled.scrollable_content_region.size == twin.scrollable_content_region.size
+
+
+async def test_a_wrong_expectation_of_the_scrollbar_is_corrected_by_textual() -> None:
+    app = Scrolls()
+    async with app.run_test(size=(40, 14)) as pilot:
+        settled = app.query_one("#settled", VerticalScroll)
+        twin = app.query_one("#twin", VerticalScroll)
+        await wait_for(pilot, lambda: laid_out(settled) and laid_out(twin), what="laid out")
+        for text, overflows in (("\n".join("many lines" for _ in range(12)), True), ("x", False)):
+            app.show(text)
+            expect_vertical_scrollbar(settled, not overflows)  # the wrong way round
+
+            def corrected(expected: bool = overflows) -> bool:
+                return settled.show_vertical_scrollbar is expected
+
+            await wait_for(pilot, corrected, what="Textual's correction")
+            assert settled.vertical_scrollbar.display is overflows
+            assert twin.show_vertical_scrollbar is overflows

@@ -17,9 +17,10 @@ from quiz.domain.session import shown_choices
 from quiz.ui.attempt import AttemptRunner
 from quiz.ui.literal import literal
 from quiz.ui.screens.base import QuizScreen
-from quiz.ui.textual_seams import dim_footer_key
+from quiz.ui.textual_seams import FocusScroll, dim_footer_key
 from quiz.ui.widgets.countdown import Countdown
 from quiz.ui.widgets.question import QuestionView
+from quiz.ui.widgets.redraw import update_content
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -55,7 +56,7 @@ class AskingScreen(QuizScreen[None]):
             if self.session.deadline is not None:
                 yield Countdown(self.session.remaining_seconds, id="countdown")
         yield from self.compose_above_body()
-        with VerticalScroll(id="body"):
+        with FocusScroll(id="body"):
             yield QuestionView(id="question")
             yield VerticalGroup(id="feedback-area")
         yield Static("", id="status", markup=False)
@@ -103,7 +104,7 @@ class AskingScreen(QuizScreen[None]):
         problem = self.quiz_app.saving_problem
         if problem:
             text = f"Not saved yet ({problem}); your answers are kept. {text}"
-        self.query_one("#status", Static).update(literal(text))
+        update_content(self.query_one("#status", Static), literal(text))
 
     def refresh_status(self) -> None:
         """Say what to do next (each screen knows)."""

@@ -7,6 +7,7 @@ Each row says its state in characters, not colour alone: `( )`/`(•)` for one a
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from textual import events
 from textual.containers import VerticalGroup
@@ -19,10 +20,23 @@ from quiz.domain.kinds import kind_of
 from quiz.domain.records import AskedQuestion, Response
 from quiz.ui.literal import literal
 from quiz.ui.widgets.answer import AnswerWidget
+from quiz.ui.widgets.redraw import update_content
 
 
 class ChoiceRow(Static):
-    """One choice."""
+    """One choice.
+
+    Its look for its state (picked; right or wrong after practice feedback) is in its
+    component classes, and set on the row itself (inline) when the state changes:
+    changing a CSS class would match the row against the whole stylesheet again, which
+    costs more than the rest of a keypress.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "choice-row--picked",
+        "choice-row--right",
+        "choice-row--wrong",
+    }
 
     DEFAULT_CSS = """
     ChoiceRow {
@@ -34,16 +48,16 @@ class ChoiceRow(Static):
         background: $boost;
     }
 
-    ChoiceRow.-picked {
+    ChoiceRow > .choice-row--picked {
         background: $accent 30%;
         text-style: bold;
     }
 
-    ChoiceRow.-right {
+    ChoiceRow > .choice-row--right {
         color: $text-success;
     }
 
-    ChoiceRow.-wrong {
+    ChoiceRow > .choice-row--wrong {
         color: $text-error;
     }
     """
@@ -52,7 +66,10 @@ class ChoiceRow(Static):
         super().__init__(markup=False, classes="choice")
         self.index = index
         self.text = ""
-        self._shown: Content | None = None
+        self.picked = False
+        self.verdict: str | None = None
+        """"right" or "wrong" after practice feedback, else None."""
+        self._styled: tuple[bool, str | None] = (False, None)
 
     def show(
         self,
@@ -76,18 +93,32 @@ class ChoiceRow(Static):
         if verdict is not None:
             words = "right answer" if verdict == "right" else "your answer, not right"
             parts.append((f"  ← {words}", "bold"))
-        content = Content.assemble(*parts)
-        if content != self._shown:
-            self._shown = content
-            self.update(content)
-        # One class change at most (each change restyles the row).
-        classes = {"choice"}
-        if picked:
-            classes.add("-picked")
-        if verdict is not None:
-            classes.add(f"-{verdict}")
-        if classes != set(self.classes):
-            self.set_classes(classes)
+        update_content(self, Content.assemble(*parts))
+        self.picked = picked
+        self.verdict = verdict
+        self._restyle()
+
+    def on_mount(self) -> None:
+        self._restyle()
+
+    def _restyle(self) -> None:
+        """Give the row the look of its state, if it has not got it already."""
+        state = (self.picked, self.verdict)
+        if state == self._styled:
+            return
+        try:
+            picked = self.get_component_styles("choice-row--picked") if self.picked else None
+            verdict = (
+                self.get_component_styles(f"choice-row--{self.verdict}") if self.verdict else None
+            )
+        except KeyError:  # not styled yet (a row being mounted): on_mount comes back
+            return
+        # None clears the row's own rule: its CSS (and :hover) applies again.
+        styles = self.styles
+        styles.background = picked.background if picked else None
+        styles.text_style = picked.text_style if picked else None
+        styles.color = verdict.color if verdict else None
+        self._styled = state
 
     def on_click(self, event: events.Click) -> None:
         event.stop()

@@ -1,5 +1,10 @@
 """What a learner is told about one answer: right or wrong in words, the right answer,
-the choice's own feedback, the explanation, and the cited passage in its paragraph."""
+the choice's own feedback, the explanation, and the cited passage in its paragraph.
+
+A panel is updated in place for the next answer (`show`): practice keeps one for the
+whole attempt, as mounting a new panel for every answer costs more than the answer.
+Every line has its widget from the start; lines an answer does not need are hidden.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,11 @@ from quiz.domain.grading import slip_spelling
 from quiz.domain.model import Course
 from quiz.ui.literal import literal
 from quiz.ui.widgets.passage import PassageView
+from quiz.ui.widgets.redraw import update_content
+
+MISSING_QUESTION = (
+    "This question is no longer in the course, so its explanation and passage cannot be shown."
+)
 
 
 def verdict_text(item: ReviewItem) -> str:
@@ -30,6 +40,16 @@ def choice_feedback(item: ReviewItem) -> list[tuple[str, str]]:
     if item.question is None:
         return []
     return feedback_for_choices(item.question, item.asked, item.response)
+
+
+def _line(label: str, text: str) -> Content:
+    return Content.assemble((label, "bold"), literal(text))
+
+
+def _show(widget: Static, content: Content | None) -> None:
+    """Show `content` in `widget`, or hide the widget (and empty it) for None."""
+    update_content(widget, content if content is not None else Content(""))
+    widget.display = content is not None
 
 
 class FeedbackPanel(VerticalGroup):
@@ -64,38 +84,84 @@ class FeedbackPanel(VerticalGroup):
         super().__init__(classes="feedback")
         self.course = course
         self.item = item
+        """The answer shown."""
         self.show_response = show_response
-
-    def compose(self) -> ComposeResult:
-        item = self.item
-        verdict = Static(verdict_text(item), markup=False, classes="verdict")
-        verdict.set_class(item.correct, "-correct")
-        verdict.set_class(not item.correct, "-incorrect")
-        yield verdict
-        if self.show_response:
-            yield self._line("Your answer: ", describe_response(item.asked, item.response))
-        spelling = slip_spelling(item.asked, item.response) if item.correct else None
-        if spelling is not None:
-            yield self._line("Accepted with a spelling slip. The right spelling: ", spelling)
-        if not item.correct:
-            yield self._line("The right answer: ", describe_answer(item.asked))
-        for label, text in choice_feedback(item):
-            yield self._line(f"About {label}: ", text, classes="choice-feedback")
-        question = item.question
-        if question is None or self.course is None:
-            yield Static(
-                "This question is no longer in the course, so its explanation and "
-                "passage cannot be shown.",
-                markup=False,
-                classes="feedback-missing",
-            )
-            return
-        yield self._line("Why: ", question.explanation, classes="explanation")
-        yield Static("From the course text:", markup=False, classes="passage-label")
-        yield PassageView(self.course, question.source_ref, classes="feedback-passage")
+        self._verdict = Static("", markup=False, classes="verdict")
+        self._response = self._slot()
+        self._spelling = self._slot()
+        self._right = self._slot()
+        self._choice_lines: list[Static] = []
+        self._missing = Static(MISSING_QUESTION, markup=False, classes="feedback-missing")
+        self._explanation = self._slot("explanation")
+        self._passage_label = Static("From the course text:", markup=False, classes="passage-label")
+        self._passage: PassageView | None = None
+        self._composed = False
 
     @staticmethod
-    def _line(label: str, text: str, *, classes: str = "feedback-line") -> Static:
-        return Static(
-            Content.assemble((label, "bold"), literal(text)), markup=False, classes=classes
+    def _slot(classes: str = "feedback-line") -> Static:
+        return Static("", markup=False, classes=classes)
+
+    def compose(self) -> ComposeResult:
+        self._fill(self.item)
+        yield self._verdict
+        yield self._response
+        yield self._spelling
+        yield self._right
+        yield from self._choice_lines
+        yield self._missing
+        yield self._explanation
+        yield self._passage_label
+        if self._passage is not None:
+            yield self._passage
+        self._composed = True
+
+    def show(self, item: ReviewItem) -> None:
+        """Show the feedback on `item` instead, in the same widgets."""
+        self.item = item
+        self._fill(item)
+
+    def _fill(self, item: ReviewItem) -> None:
+        verdict = self._verdict
+        update_content(verdict, Content(verdict_text(item)))
+        verdict.set_class(item.correct, "-correct")
+        verdict.set_class(not item.correct, "-incorrect")
+        asked, response = item.asked, item.response
+        shown = describe_response(asked, response) if self.show_response else None
+        _show(self._response, _line("Your answer: ", shown) if shown is not None else None)
+        spelling = slip_spelling(asked, response) if item.correct else None
+        _show(
+            self._spelling,
+            _line("Accepted with a spelling slip. The right spelling: ", spelling)
+            if spelling is not None
+            else None,
         )
+        right = None if item.correct else _line("The right answer: ", describe_answer(asked))
+        _show(self._right, right)
+        self._fill_choice_lines(
+            [_line(f"About {label}: ", text) for label, text in choice_feedback(item)]
+        )
+        question = item.question if self.course is not None else None
+        self._missing.display = question is None
+        _show(self._explanation, _line("Why: ", question.explanation) if question else None)
+        self._passage_label.display = question is not None
+        if question is None or self.course is None:
+            if self._passage is not None:
+                self._passage.display = False
+        elif self._passage is None:
+            self._passage = PassageView(
+                self.course, question.source_ref, classes="feedback-passage"
+            )
+            if self._composed:
+                self.mount(self._passage)
+        else:
+            self._passage.show(question.source_ref)
+            self._passage.display = True
+
+    def _fill_choice_lines(self, lines: list[Content]) -> None:
+        while len(self._choice_lines) < len(lines):
+            widget = self._slot("choice-feedback")
+            if self._composed:
+                self.mount(widget, before=self._missing)
+            self._choice_lines.append(widget)
+        for index, widget in enumerate(self._choice_lines):
+            _show(widget, lines[index] if index < len(lines) else None)

@@ -82,6 +82,13 @@ class PassageText(Static):
         """The highlighted span of the displayed text, or None."""
         super().__init__(self.passage, markup=False, name=name, id=id, classes=classes)
 
+    def show(self, text: str, highlight: tuple[int, int] | None = None) -> None:
+        """Show `text` instead, with the span `highlight` (if any) highlighted."""
+        self.passage = passage_content(text, highlight)
+        spans = self.passage.spans
+        self.highlight = (spans[0].start, spans[0].end) if spans else None
+        self.update(self.passage)
+
     def render(self) -> Content:
         if self.highlight is None:
             return self.passage
@@ -141,17 +148,46 @@ class PassageView(VerticalGroup):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.course = course
         self.ref = ref
+        self._title_widget = Static(self._title(ref), markup=False, classes="passage--title")
+        self._text_widget = self._paragraph_widget(ref)
+        self._composed = False
 
     def compose(self) -> ComposeResult:
-        ref = self.ref
+        self._composed = True
+        yield self._title_widget
+        yield self._text_widget
+
+    def show(self, ref: SourceRef) -> None:
+        """Show the passage at `ref` instead, in the same widgets where it can (moving from
+        one question's feedback to the next)."""
+        if ref == self.ref:
+            return
+        self.ref = ref
+        self._title_widget.update(self._title(ref))
+        paragraph = self._paragraph(ref)
+        current = self._text_widget
+        if paragraph is not None and isinstance(current, PassageText):
+            current.show(paragraph, (ref.start, ref.end))
+        else:  # a paragraph after a missing one, or the other way round
+            self._text_widget = self._paragraph_widget(ref)
+            if self._composed:
+                current.remove()
+                self.mount(self._text_widget)
+
+    def _title(self, ref: SourceRef) -> Content:
+        return literal(self.course.section_title(ref.section_id))
+
+    def _paragraph(self, ref: SourceRef) -> str | None:
+        """The text of the paragraph `ref` quotes, or None if the course text has none."""
         section = self.course.source.section(ref.section_id)
-        yield Static(
-            literal(self.course.section_title(ref.section_id)),
-            markup=False,
-            classes="passage--title",
-        )
         if section is None or not 0 <= ref.paragraph_index < len(section.paragraphs):
-            yield Static(
+            return None
+        return section.paragraphs[ref.paragraph_index].text
+
+    def _paragraph_widget(self, ref: SourceRef) -> Static:
+        paragraph = self._paragraph(ref)
+        if paragraph is None:
+            return Static(
                 literal(
                     f"The course text has no paragraph {ref.paragraph_index + 1} "
                     f"in section {ref.section_id!r}."
@@ -159,12 +195,10 @@ class PassageView(VerticalGroup):
                 markup=False,
                 classes="passage--missing",
             )
-            return
-        paragraph = section.paragraphs[ref.paragraph_index]
-        yield PassageText(paragraph.text, (ref.start, ref.end), classes="passage--text")
+        return PassageText(paragraph, (ref.start, ref.end), classes="passage--text")
 
     @property
     def passage_text(self) -> PassageText | None:
         """The paragraph widget, or None if the course text has no such paragraph."""
-        found = self.query(PassageText)
-        return found.first() if found else None
+        widget = self._text_widget
+        return widget if isinstance(widget, PassageText) else None
