@@ -17,9 +17,20 @@
   attempts against at 10,000 (a store made the same way): the export streams, so at
   most 1.5x.
 - import (`--only scores-import`): `quiz import` of that export into an empty store, a
-  whole process, against the floor: the same attempt and answer rows inserted with
-  `executemany` in one transaction into an empty store (the rows read beforehand, only
-  the inserts and the commit timed). Budget: at most 3x.
+  whole process, against the floor: what any import of that file must do, in one
+  process: read and parse the file with the stdlib (json's raw_decode, an attempt at a
+  time off large chunks of text: the fastest stdlib reading, faster than one json.load)
+  and insert the same attempt and answer rows (read beforehand from the store it was
+  exported from) with `executemany` in one transaction into an empty store, and commit;
+  the parse, the inserts and the commit timed. Budget: at most 3x.
+- cards (`--only cards`): the drill's cards. Finishing an attempt (`finish_attempt`, a
+  round of 20 questions of the bundled course, the size of its exam, a third right)
+  with its card update, against the same finish without it (cards.apply_attempt turned
+  off: the finish path as it was before the cards), alternated blocks, medians.
+  Budget: at most 2x; the same for all 55 questions beside it (info). A full rebuild of
+  the cards of the 2-million-answer store (a copy, every learner listed,
+  `ScoreStore.rebuild_cards` in its batches, progress on stderr). Budget: at most 60 s;
+  the longest batch (the write lock held) beside it.
 """
 
 from __future__ import annotations
@@ -31,7 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -348,13 +359,17 @@ with open(sys.argv[2], "w", encoding="utf-8") as out:
             out.write("\\n")
 """
 
-# The import's floor: the same attempt and answer rows inserted with executemany in one
-# transaction into an empty store (the schema as the app makes it); prints the seconds.
+# The import's floor: what any import of the file must do, timed in one process: read
+# and parse the export file with the stdlib (json's raw_decode, an attempt at a time
+# off 4 MiB chunks of text: faster than one json.load of the whole file, and without
+# its gigabytes), and insert the same attempt and answer rows (read beforehand from
+# the store the file was exported from) with executemany in one transaction into an
+# empty store (the schema as the app makes it), and commit; prints the seconds.
 _IMPORT_FLOOR = """
-import sqlite3, sys, time
+import json, sqlite3, sys, time
 from pathlib import Path
 from quiz.storage.scores import ScoreStore
-source, target = sys.argv[1], Path(sys.argv[2])
+export, source, target = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 ScoreStore.open(target).close()
 read = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
 tables = {t: read.execute(f"SELECT * FROM {t}").fetchall() for t in ("attempt", "answer")}
@@ -362,6 +377,36 @@ connection = sqlite3.connect(target, isolation_level=None)
 connection.execute("PRAGMA synchronous = FULL")
 connection.execute("PRAGMA journal_mode = WAL")
 started = time.perf_counter()
+decode = json.JSONDecoder().raw_decode
+parsed = 0
+with open(export, encoding="utf-8") as handle:
+    text, at = handle.read(1 << 22), 0
+    at = text.index("[") + 1
+    while True:
+        while at < len(text) and text[at] in " \\t\\r\\n,":
+            at += 1
+        if at == len(text):
+            more = handle.read(1 << 22)
+            if not more:
+                break
+            text, at = text[at:] + more, 0
+            continue
+        if text[at] == "]":
+            break
+        if len(text) - at < 1 << 20:  # read ahead of the attempt: no failed parse at a cut
+            more = handle.read(1 << 22)
+            text, at = text[at:] + more, 0
+        try:
+            entry, end = decode(text, at)
+        except json.JSONDecodeError:
+            more = handle.read(1 << 22)
+            if not more:
+                raise
+            text, at = text[at:] + more, 0
+            continue
+        parsed += 1
+        at = end
+assert parsed == len(tables["attempt"]), parsed
 connection.execute("BEGIN IMMEDIATE")
 for table, rows in tables.items():
     marks = ", ".join("?" * len(rows[0]))
@@ -494,7 +539,8 @@ def rows_scores_import(quick: bool = False) -> list[Row]:
 
     def floor() -> float:
         fresh()
-        return float(_run_measured([PYTHON, "-c", _IMPORT_FLOOR, str(store), str(target)])[2])
+        command = [PYTHON, "-c", _IMPORT_FLOOR, str(source), str(store), str(target)]
+        return float(_run_measured(command)[2])
 
     runs = 1 if quick else 3
     mine, base = alternate(runs, ours, floor)
@@ -506,14 +552,217 @@ def rows_scores_import(quick: bool = False) -> list[Row]:
             median(base),
             "s",
             at_most=IMPORT_BUDGET,
-            note=f"whole process, median of {runs}; baseline: the same attempt and answer "
-            "rows inserted with executemany in one transaction (inserts and commit timed)",
+            note=f"whole process, median of {runs}; baseline: the export file read and parsed "
+            "with the stdlib (json raw_decode, an attempt at a time) and the same attempt "
+            "and answer rows inserted with executemany in one transaction and committed "
+            "(parse, inserts and commit timed)",
         )
     ]
 
 
 def rows(quick: bool = False) -> list[Row]:
     return commit_rows(quick) + store_rows(quick)
+
+
+# --- the drill's cards ------------------------------------------------------------------
+
+FINISH_BUDGET = 2.0
+FINISH_QUESTIONS = 20
+REBUILD_BUDGET_S = 60.0
+
+
+def measure_finish(quick: bool, questions: int = 20) -> tuple[list[float], list[float]]:
+    """(finish_attempt seconds with the card update, without it), one entry per finish,
+    of attempts of the first `questions` questions of the bundled course."""
+    ensure_importable()
+    from dataclasses import replace
+
+    from quiz.domain.records import AttemptResult, AttemptStatus
+    from quiz.storage import cards
+    from quiz.storage.scores import ScoreStore
+
+    block = 5
+    rounds = 4 if quick else 12
+    folder = Path(tempfile.mkdtemp(prefix="finish-", dir=WORK))
+    real_apply = cards.apply_attempt
+
+    def skip_cards(connection: sqlite3.Connection, rowid: int, **_: object) -> None:
+        return None
+
+    try:
+        store = ScoreStore.open(folder / "scores.sqlite3")
+        start = _attempt_start()
+        start = replace(
+            start,
+            questions=tuple(replace(q, position=i) for i, q in enumerate(start.questions)),
+        )
+        start = replace(start, questions=start.questions[:questions])
+        # One learner's rounds, ten minutes apart (the cards see each in its turn, as
+        # they would in use), each answer five seconds after the one before.
+        clock = [datetime(2026, 1, 5, 9, 0, tzinfo=UTC)]
+
+        def one() -> float:
+            began = clock[0]
+            clock[0] += timedelta(minutes=10)
+            attempt_id = store.start_attempt(replace(start, started_at=began))
+            for index, answer in enumerate(_answers(start, len(start.questions))):
+                at = began + timedelta(seconds=5 * (index + 1))
+                store.record_answer(attempt_id, replace(answer, answered_at=at))
+            finished = began + timedelta(seconds=5 * len(start.questions) + 5)
+            result = AttemptResult(
+                AttemptStatus.COMPLETED, finished, 18, len(start.questions), 33.0, None
+            )
+            t0 = time.perf_counter()
+            store.finish_attempt(attempt_id, result)
+            return time.perf_counter() - t0
+
+        ours: list[float] = []
+        floor: list[float] = []
+
+        def with_cards() -> None:
+            cards.apply_attempt = real_apply
+            ours.extend(one() for _ in range(block))
+
+        def without_cards() -> None:
+            cards.apply_attempt = skip_cards  # type: ignore[assignment]
+            floor.extend(one() for _ in range(block))
+
+        with_cards()  # warm-up: imports fsrs, fills the caches
+        without_cards()
+        ours.clear()
+        floor.clear()
+        for index in range(rounds):
+            pair = (with_cards, without_cards) if index % 2 == 0 else (without_cards, with_cards)
+            for step in pair:
+                step()
+        store.close()
+        return ours, floor
+    finally:
+        cards.apply_attempt = real_apply
+        for path in folder.iterdir():
+            path.unlink()
+        folder.rmdir()
+
+
+def fsrs_import_ms() -> float:
+    """The time `import fsrs` (through quiz.storage.scheduling) adds to a process that has
+    the store loaded: what the first finished attempt of a session pays once."""
+    code = (
+        "import time, quiz.storage.scores; t = time.perf_counter(); "
+        "import quiz.storage.scheduling; print(time.perf_counter() - t)"
+    )
+    times = []
+    for _ in range(5):
+        result = subprocess.run(
+            [PYTHON, "-c", code],
+            cwd=ROOT,
+            env=subprocess_env(),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        times.append(float(result.stdout.strip()))
+    return median(times) * 1000
+
+
+def measure_rebuild() -> tuple[float, float, int]:
+    """(seconds, longest batch in seconds, reviews) of a full rebuild of the cards of a
+    copy of the large store."""
+    ensure_importable()
+    import shutil
+
+    from quiz.storage import cards
+    from quiz.storage.scores import ScoreStore
+
+    source = large_store()
+    folder = Path(tempfile.mkdtemp(prefix="rebuild-", dir=WORK))
+    try:
+        copy = folder / "scores.sqlite3"
+        shutil.copyfile(source, copy)
+        with ScoreStore.open(copy) as store:
+            with store._writing("benchmark: list every learner") as connection:
+                connection.execute("DELETE FROM card")
+                cards.mark_all_stale(connection)
+            longest = 0.0
+            last = time.perf_counter()
+
+            def progress(done):  # type: ignore[no-untyped-def]
+                nonlocal longest, last
+                now = time.perf_counter()
+                longest = max(longest, now - last)
+                last = now
+                print(
+                    f"\r  cards: {done.learners_done}/{done.learners_total} learners, "
+                    f"{done.reviews} answers",
+                    end="",
+                    file=sys.stderr,
+                    flush=True,
+                )
+
+            started = time.perf_counter()
+            last = started
+            final = store.rebuild_cards(progress)
+            seconds = time.perf_counter() - started
+            print(file=sys.stderr)
+        return seconds, longest, final.reviews
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def rows_cards(quick: bool = False) -> list[Row]:
+    if not module_exists("quiz.storage.cards"):
+        return [not_available("finishing an attempt", "quiz/storage/cards.py", "≤ 2x")]
+    ours, floor = measure_finish(quick, FINISH_QUESTIONS)
+    found = [
+        ratio_row(
+            f"finishing an attempt ({FINISH_QUESTIONS} questions), with its cards",
+            median(ours) * 1000,
+            median(floor) * 1000,
+            "ms",
+            at_most=FINISH_BUDGET,
+            digits=2,
+            note=f"finish_attempt, median of {len(ours)} finishes each, alternated blocks, "
+            f"{FINISH_QUESTIONS} questions (the size of the bundled course's exam); baseline: "
+            "the same finish without the card update (the path before the cards)",
+        ),
+    ]
+    ours, floor = measure_finish(quick, 55)
+    found += [
+        ratio_row(
+            "finishing an attempt (55 questions), with its cards (info)",
+            median(ours) * 1000,
+            median(floor) * 1000,
+            "ms",
+            digits=2,
+            note="as above, every question of the bundled course: the cost per question "
+            "(FSRS in pure Python, about 10 µs a review) outweighs the finish's fixed costs",
+        ),
+        Row(
+            "import fsrs, once a session (info)",
+            f"{fsrs_import_ms():.1f} ms",
+            note="quiz.storage.scheduling imported after the store, in a fresh process: the "
+            "first finished attempt of a session pays it; never on the first-screen path",
+        ),
+    ]
+    seconds, longest, reviews = measure_rebuild()
+    found.append(
+        Row(
+            "full card rebuild, 2M-answer store",
+            f"{seconds:.1f} s",
+            budget=f"≤ {REBUILD_BUDGET_S:g} s",
+            ok=seconds <= REBUILD_BUDGET_S,
+            note=f"{reviews} reviews replayed with fsrs; ScoreStore.rebuild_cards in batches of "
+            f"about {cards_batch_items()} questions; longest batch (write lock held) "
+            f"{longest * 1000:.0f} ms",
+        )
+    )
+    return found
+
+
+def cards_batch_items() -> int:
+    from quiz.storage import cards
+
+    return cards.BATCH_ITEMS
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ answers one commit at a time would take an hour): 300 learners over two years ta
 practice rounds and exams of the bundled course, each question asked with its choices
 shuffled as the app does (every order is its own `asked_question` row), one answer a
 question, some attempts abandoned or timed out. The report summaries are then built
-with the store's own `summaries.rebuild`. Deterministic for a given seed.
+with the store's own `summaries.rebuild`, and the drill's cards with `cards.rebuild_all`.
+Deterministic for a given seed.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def generate(
     from quiz.domain.model import QuestionType
     from quiz.domain.records import AskedQuestion
     from quiz.domain.text import learner_key
-    from quiz.storage import db, liveness, summaries
+    from quiz.storage import cards, db, liveness, summaries
     from quiz.storage.codec import asked_digest, dump_texts, pack_ints
     from quiz.storage.scores import ScoreStore
 
@@ -222,6 +223,7 @@ def generate(
     if register is not None:
         register(connection)  # SQL functions the store's own queries use
     summaries.rebuild(connection)
+    cards.rebuild_all(connection)  # the drill's cards, as the store keeps them
     connection.execute("COMMIT")
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.close()

@@ -31,6 +31,7 @@ PARTS: dict[str, tuple[str, str]] = {
     "scores": ("bench_scores", "answer commit vs bare SQLite; report time; bytes per answer"),
     "export": ("bench_scores", "quiz scores --format json vs reading + json.dumps; RSS"),
     "scores-import": ("bench_scores", "quiz import of that export vs executemany inserts"),
+    "cards": ("bench_scores", "finishing an attempt with vs without its cards; full card rebuild"),
     "first-screen": ("bench_tui", "first screen in tmux vs a trivial Textual app"),
     "keypress": ("bench_tui", "answer to result through tmux; CPU per answer vs a bare app"),
     "memory": ("bench_tui", "peak RSS on the home screen vs a trivial Textual app"),

@@ -47,7 +47,11 @@ def build_parser(configure: Sequence[str] | None = None) -> argparse.ArgumentPar
     parser.add_argument("--version", action="version", version=f"quiz {__version__}")
     add_common_options(parser, suppress=False)
     app = parser.add_argument_group("opening straight into a quiz")
-    app.add_argument("--mode", choices=["practice", "exam"], help="practice or exam")
+    app.add_argument(
+        "--mode",
+        choices=["practice", "exam", "drill"],
+        help="practice, exam, or drill (the learner's questions due, weakest first)",
+    )
     app.add_argument("--exam", metavar="PRESET", help="an exam preset of the course")
     app.add_argument(
         "--course",
@@ -128,8 +132,10 @@ def _open_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from quiz.domain.durations import DurationError, parse_duration
     from quiz.launch import AppOptions
 
-    if args.mode == "practice" and args.exam:
-        parser.error("--exam PRESET is an exam: it cannot be used with --mode practice")
+    if args.mode in ("practice", "drill") and args.exam:
+        parser.error(f"--exam PRESET is an exam: it cannot be used with --mode {args.mode}")
+    if args.mode == "drill" and args.time_limit is not None:
+        parser.error("a drill is untimed: --time-limit cannot be used with --mode drill")
     time_limit = None
     if args.time_limit is not None:
         try:

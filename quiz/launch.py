@@ -15,7 +15,7 @@ class AppOptions:
 
     questions_dir: Path
     db_path: Path
-    mode: str | None = None  # "practice" | "exam"
+    mode: str | None = None  # "practice" | "exam" | "drill"
     exam: str | None = None  # preset id; implies exam mode
     course: str | None = None  # course id: needed with --mode/--exam when there are several
     learner: str | None = None

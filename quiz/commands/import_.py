@@ -52,9 +52,10 @@ def run(args: argparse.Namespace) -> int:
                 )
                 status = ExitCode.PROBLEM
                 continue
-            if store is None:
-                store = ScoreStore.open(path)
-            outcome = store.import_attempts(details)
+            with details:  # a temporary file
+                if store is None:
+                    store = ScoreStore.open(path)
+                outcome = store.import_attempts(details)
             print(_describe(file, outcome))
             for change in outcome.recomputed:
                 print(_describe_recomputed(file, change))

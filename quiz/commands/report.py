@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from quiz import paths
+from quiz.commands.due import finish_card_rebuild
 from quiz.commands.scores import add_filter_options, missing_store_note
 from quiz.errors import ExitCode
 from quiz.tables.text import TABLE_WIDTH, fit, terminal_text, wrap
@@ -25,7 +26,8 @@ if TYPE_CHECKING:  # the store is imported when the command runs, not with quiz.
 
 COUNTED = (
     "completed and timed-out attempts (not those in progress or abandoned), "
-    "practice and exams alike; the latest exam is of exams only"
+    "practice and exams alike; the latest exam is of exams only; drill rounds are "
+    "counted apart"
 )
 WEAK_RULE = (
     "A section is weak when the learner's latest attempt at it scored below that "
@@ -44,6 +46,13 @@ EPILOG_PARAGRAPHS = (
     "questions, how often each wrong choice was picked.",
     "Sections: the share of staff at or above the pass mark on their latest attempt "
     "at the section.",
+    "Drill activity: per learner, the drill rounds of the period (a drill asks the "
+    "questions due for review, weak ones on purpose, so its answers are in no other "
+    "table), the questions asked in them and those right by the end of the round.",
+    "Leeches: questions a learner has forgotten again and again (lapses: missed after "
+    "having been known, at or above the store's leech threshold, 4 by default), as "
+    "they are now whatever the period; a question that is a leech for several learners "
+    "is probably a problem of the question or the course text.",
     "csv: one block per table (each with its header; the first column names the "
     "table), separated by an empty line; safe to open in a spreadsheet. json: the "
     "same numbers. Percentages are rounded to one decimal in csv and json, to whole "
@@ -65,6 +74,15 @@ QUESTIONS_NOTE = (
 SECTIONS_NOTE = (
     "staff: learners with a counted attempt at the section; at or above: of them, those "
     "at or above the pass mark on their latest attempt at it."
+)
+DRILL_NOTE = (
+    "Drill rounds (not counted above): questions asked in them, and those right by the "
+    "end of the round."
+)
+LEECHES_NOTE = (
+    "Questions missed {threshold} times or more after having been known (lapses), with "
+    "the learners they are leeches for; listed for several learners, a question is "
+    "probably a content problem."
 )
 
 
@@ -103,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
         return missing_store_note(args, lambda out: write(empty, args.format, out))
     try:
         with ScoreStore.open(path, create=False) as store:
+            finish_card_rebuild(store, "quiz report")
             report = store.report(report_filter)
             close: tuple[str, ...] = ()
             if args.only_learner is not None and not report.learners:
@@ -114,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as error:
         print(f"quiz report: {error.message}", file=sys.stderr)
         return ExitCode.PROBLEM
-    if not report.attempts and args.format == "table":
+    if not (report.attempts or report.drill or report.leeches) and args.format == "table":
         sys.stdout.write(_nothing(report_filter, close) + "\n")
         return ExitCode.OK
     write(report, args.format, sys.stdout)
@@ -157,6 +176,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "counted": COUNTED,
         "attempts": report.attempts,
         "exams": report.exams,
+        "leech_threshold": report.leech_threshold,
     }
     for key, table in JSON_TABLES:
         found[key] = json_objects(table, table.rows(view))
@@ -204,13 +224,19 @@ def table_lines(report: Report) -> list[str]:
     view = _view(report)
     flagged = sum(1 for q in report.questions if q.flagged)
     questions_note = QUESTIONS_NOTE.format(flagged=flagged, questions=len(report.questions))
-    return [
+    lines = [
         *_heading(report),
         *_block(tables.STAFF_SECTIONS, view, STAFF_NOTE),
         *_block(tables.STAFF, view),
         *_block(tables.QUESTIONS, view, questions_note, after=_question_details),
-        *_block(tables.SECTIONS, view, SECTIONS_NOTE)[:-1],
+        *_block(tables.SECTIONS, view, SECTIONS_NOTE),
     ]
+    if report.drill:
+        lines += _block(tables.DRILL, view, DRILL_NOTE)
+    if report.leeches:
+        note = LEECHES_NOTE.format(threshold=report.leech_threshold)
+        lines += _block(tables.LEECHES, view, note)
+    return lines[:-1]
 
 
 def _heading(report: Report) -> list[str]:
@@ -223,6 +249,12 @@ def _heading(report: Report) -> list[str]:
         f"Report: {report.attempts} attempts ({report.exams} exams) by {who}, {scope}. "
         f"Counted: {COUNTED}."
     )
+    if report.drill:
+        rounds = sum(d.rounds for d in report.drill)
+        head += (
+            f" Drill: {rounds} round{'s' if rounds != 1 else ''} by {len(report.drill)} "
+            f"learner{'s' if len(report.drill) != 1 else ''} (below)."
+        )
     return [*wrap(head, TABLE_WIDTH), ""]
 
 

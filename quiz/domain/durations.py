@@ -1,4 +1,8 @@
-"""Durations as people write them: `90s`, `15m`, `1h` (and combinations like `1h30m`)."""
+"""Durations as people write them: `90s`, `15m`, `1h` (and combinations like `1h30m`).
+
+Time limits (`parse_duration`) go up to 24h; spans of calendar time (`parse_span`, such
+as `quiz due --within 7d`) take days and weeks too, and steps (`parse_step`) may be 0.
+"""
 
 from __future__ import annotations
 
@@ -41,3 +45,41 @@ def format_duration(seconds: float) -> str:
     if hours:
         return f"{hours}:{minutes:02d}:{secs:02d}"
     return f"{minutes}:{secs:02d}"
+
+
+_SPAN_PART = re.compile(r"(\d+)([wdhms])")
+_SPAN_WHOLE = re.compile(r"(?:\d+[wdhms])+")
+_SPAN_FACTOR = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
+MAX_SPAN_SECONDS = 100 * 365 * 86400
+
+
+def parse_span(text: str, *, zero: bool = False) -> int:
+    """Seconds in `text`, with weeks and days as well: '7d' -> 604800, '2w', '1d12h',
+    '90m'. `zero`: '0' (or '0s') is allowed. Raises DurationError saying what is
+    accepted."""
+    cleaned = text.strip().lower().replace(" ", "")
+    if zero and cleaned == "0":
+        return 0
+    if not _SPAN_WHOLE.fullmatch(cleaned):
+        raise DurationError(
+            f"{text!r} is not a duration: write a number followed by w, d, h, m or s, "
+            "such as 7d, 12h or 1d12h"
+        )
+    seconds = sum(int(n) * _SPAN_FACTOR[unit] for n, unit in _SPAN_PART.findall(cleaned))
+    if seconds <= 0 and not zero:
+        raise DurationError(f"{text!r} is zero: give at least 1s")
+    if seconds > MAX_SPAN_SECONDS:
+        raise DurationError(f"{text!r} is longer than 100 years: give a shorter one")
+    return seconds
+
+
+def span_text(seconds: int) -> str:
+    """Seconds as parse_span reads them: 604800 -> '7d', 90 -> '1m30s', 0 -> '0s'."""
+    if seconds <= 0:
+        return "0s"
+    parts = []
+    for unit in ("d", "h", "m", "s"):
+        count, seconds = divmod(seconds, _SPAN_FACTOR[unit])
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts)

@@ -27,6 +27,7 @@ class AttemptStatus(StrEnum):
 class Mode(StrEnum):
     PRACTICE = "practice"
     EXAM = "exam"
+    DRILL = "drill"  # a round of the questions due (spaced repetition): never an exam result
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,29 @@ def resolve_sections(course: Course, sections: Iterable[str] | None) -> tuple[st
     return tuple(s for s in known if s in wanted)
 
 
+DRILL_COUNT = 10
+"""Questions in a drill round unless the learner asks for another number."""
+
+
+def drill_selection(
+    course: Course, due: Iterable[str], *, count: int | None = None
+) -> Selection:
+    """A drill round: the first `count` (DRILL_COUNT) of the `due` question ids, in the
+    order given (the score store orders them: critical first, then the ones least
+    likely to be remembered now), skipping ids no longer in `course`."""
+    if count is None:
+        count = DRILL_COUNT
+    if count < 1:
+        raise SelectionError("the number of questions must be at least 1")
+    by_id = {question.id: question for question in course.questions}
+    picked = [by_id[qid] for qid in dict.fromkeys(due) if qid in by_id][:count]
+    if not picked:
+        raise SelectionError("no question is due for a drill")
+    known = {question.section for question in picked}
+    sections = tuple(s.id for s in course.source.sections if s.id in known)
+    return Selection(tuple(picked), sections)
+
+
 def pick_questions(
     course: Course,
     *,

@@ -50,6 +50,10 @@ from quiz.domain.selection import SelectionError as SelectionError
 from quiz.domain.selection import pick_questions as pick_questions
 from quiz.domain.selection import resolve_sections as resolve_sections
 
+DRILL_RETRIES = 2
+"""A drill question answered wrongly comes back later in the same round, at most this
+many more times (until it is answered right)."""
+
 
 class SessionError(RuntimeError):
     """An answer the session cannot take (finished attempt, practice answer already given)."""
@@ -110,7 +114,7 @@ class QuizSession:
         self.time_limit_seconds = time_limit_seconds
         self.pass_mark = (
             None
-            if mode is Mode.PRACTICE
+            if mode is not Mode.EXAM
             else (pass_mark if pass_mark is not None else DEFAULT_PASS_MARK)
         )
         self.questions = selection.questions
@@ -123,6 +127,11 @@ class QuizSession:
         self._latest: dict[int, AnswerRecord] = {}
         self._responses: dict[int, Response] = {}
         self._time_on = [0.0] * len(self.asked)
+        self._tries = [0] * len(self.asked)
+        self._first: dict[int, AnswerRecord] = {}
+        self.order: list[int] = list(range(len(self.asked)))
+        """The positions in the order they are asked: in a drill, a miss is asked again
+        at the end (`DRILL_RETRIES`); otherwise each position once."""
         self._current = 0
         self._entered_at = self.started_monotonic
         self.result: AttemptResult | None = None
@@ -189,6 +198,8 @@ class QuizSession:
             raise TimeUp("time is up")
         if self.mode is Mode.PRACTICE and position in self._latest:
             raise SessionError("a practice question is answered once")
+        if self.mode is Mode.DRILL and not self.can_answer(position):
+            raise SessionError("this drill question is not asked again")
         asked = self.asked[position]
         kind = kind_of(asked.type)
         response = kind.normalise(asked, response) if response is not None else None
@@ -209,7 +220,33 @@ class QuizSession:
         self.history.append(record)
         self._latest[position] = record
         self._responses[position] = response
+        self._first.setdefault(position, record)
+        self._tries[position] += 1
+        tries_left = self._tries[position] <= DRILL_RETRIES
+        if self.mode is Mode.DRILL and not record.correct and tries_left:
+            self.order.append(position)  # asked again later in the round
+            self._time_on[position] = 0.0
         return record
+
+    def can_answer(self, position: int) -> bool:
+        """Whether question `position` takes an answer now: not answered yet; in an exam
+        always; in a drill, also when its last answer was wrong and it is asked again."""
+        record = self._latest.get(position)
+        if record is None or self.mode is Mode.EXAM:
+            return True
+        return (
+            self.mode is Mode.DRILL
+            and not record.correct
+            and self._tries[position] <= DRILL_RETRIES
+            and self.order.count(position) > self._tries[position]
+        )
+
+    def drill_outcome(self) -> tuple[int, int, int]:
+        """For a drill: (right the first time, right after a miss, still wrong), over
+        the questions answered."""
+        first = sum(1 for record in self._first.values() if record.correct)
+        now_right = sum(1 for record in self._latest.values() if record.correct)
+        return first, now_right - first, len(self._latest) - now_right
 
     def clear_answer(self, position: int) -> AnswerRecord | None:
         """Take back an exam answer (the learner turned every choice off).

@@ -2,7 +2,8 @@
 
 `scores.ScoreStore` is the entry point (with `set_aside` and `backup`); the schema is
 described in `db`; `summaries` keeps the report tables; `reports` computes the
-manager's report; `exchange` reads exports back.
+manager's report; `exchange` reads exports back; `cards` keeps the drill's cards and
+`scheduling` (the only module that imports fsrs) schedules them.
 
 The rule for the UI: quiz.ui reads a store only through the object the app is given
 (typed as `reader.ScoreReader` for reading), and never imports, when it is imported,
@@ -13,6 +14,7 @@ both halves.
 
 SQLITE_FREE = (
     "quiz.storage.attempts",
+    "quiz.storage.card_model",
     "quiz.storage.report_model",
     "quiz.storage.reader",
 )

@@ -6,7 +6,7 @@ with a busy timeout, so two terminals on one file wait for each other instead of
 with "database is locked". A new file is built under a temporary name and linked into
 place, so a crash never leaves a half-made store behind; it is owner-only (0600).
 
-Schema, version 4. Times are integer milliseconds since the Unix epoch, UTC, unless
+Schema, version 5. Times are integer milliseconds since the Unix epoch, UTC, unless
 said otherwise. Ids are integer rowids, used only inside the file.
 
 learner(id, key UNIQUE, name)
@@ -32,7 +32,9 @@ attempt(id, uuid UNIQUE, learner, learner_name, course_version, mode, exam, sect
         seed, started_at, time_limit, deadline_at, pass_mark, items, status, finished_at,
         correct, total, percent, passed, pid, host, heartbeat_at)
     uuid is the attempt id everyone else sees (text). learner_name is the spelling typed
-    for this attempt. mode is 'practice' | 'exam'; exam the preset id or NULL.
+    for this attempt. mode is 'practice' | 'exam' | 'drill' (v5: a drill round of the
+    questions due; never an exam result, and outside the report summaries); exam the
+    preset id or NULL.
     sections and items are codec.pack_ints lists (varints): the section ids chosen,
     and the asked_question ids in the order asked (so unanswered ones are known; an
     answer's `item` is an index into this list). time_limit is in seconds. status is
@@ -40,7 +42,8 @@ attempt(id, uuid UNIQUE, learner, learner_name, course_version, mode, exam, sect
     and passed (0/1; NULL for practice and unfinished attempts) are written when the
     attempt ends; total is the number of questions asked. pid and host name the process
     that ran it; heartbeat_at is its last sign of life, cleared when the attempt ends.
-    Index attempt_live: only the rows in progress (crash recovery reads them).
+    Index attempt_live: only the rows in progress (crash recovery reads them). Index
+    attempt_drill (v5): only the drill rounds (the report's drill activity reads them).
 answer(attempt, item, rev, response, correct, ms, at_ds)  WITHOUT ROWID, PK (attempt, item, rev)
     Every answer as it was given, one row per commit, never updated. item is the
     question's position in the attempt; rev counts the answers to it from 0, so the
@@ -99,6 +102,32 @@ learner_section_latest(learner, section, started_at, attempt, asked, right, pass
     pass_mark (NULL for practice).
 The attempt columns of the latest tables hold attempt ids without a foreign key: they
 are derived, like every summary, and deleting an attempt would have to search them.
+Drill attempts are in none of the summary tables (they pick weak questions on purpose).
+
+The drill's cards (version 5), kept by `quiz.storage.cards` in the transaction that ends
+an attempt, and rebuilt from the answer log (see that module for what is a review):
+card(learner, question, section, critical, content, state, step, stability, difficulty,
+     due_at, last_review_at, reviews, lapses)     WITHOUT ROWID, PK (learner, question)
+    One learner's FSRS card for one question (quiz.storage.scheduling). section and
+    critical are those of the version last reviewed; content is its content key (the
+    first 64 bits of quiz.domain.versions.content_version, signed): a review under
+    another one starts the card again. state is fsrs.State (1 learning, 2 review,
+    3 relearning) and step its learning step (NULL in review); stability (days) and
+    difficulty are FSRS's; due_at and last_review_at in ms. reviews and lapses are our
+    counts (fsrs keeps none): answers reviewed, and misses of the card in the review
+    state (as Anki counts lapses; at scheduler_settings.leech_threshold, a leech).
+    No foreign keys: the rows are derived, like the summaries (checking three keys per
+    row would double what finishing an attempt costs them); forgetting a learner
+    deletes theirs (quiz.storage.learners).
+card_stale(learner PRIMARY KEY)
+    Learners whose cards are to be made again from the log, a few at a time
+    (ScoreStore.rebuild_cards): all of them after the upgrade to version 5 and after
+    a change of the scheduler settings; those an import touched.
+scheduler_settings(id = 1, retention, critical_retention, learning_steps,
+                   relearning_steps, maximum_interval, leech_threshold, parameters)
+    One row (quiz.storage.card_model.SchedulerSettings): desired retentions, steps (JSON
+    lists of seconds), the longest interval (days), the lapses that make a leech, and
+    FSRS's 21 weights (JSON). Missing: the defaults.
 """
 
 from __future__ import annotations
@@ -111,7 +140,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from quiz.storage import summaries
+from quiz.storage import cards, summaries
+from quiz.storage.card_model import DEFAULT_SETTINGS
 from quiz.storage.codec import unpack_ints
 from quiz.storage.errors import (
     BUSY_TIMEOUT_SECONDS,
@@ -329,6 +359,79 @@ CREATE TABLE asked_question_v4 (
 _ASKED_COLUMNS = "id, digest, question, section, type, critical, prompt, choices, answer"
 
 
+# Version 5: attempt.mode may be 'drill', by the same table rebuild as version 4 (answer
+# refers to attempt by name, so to the new table once renamed; the indexes are made
+# again); then the drill's cards, their settings, and every learner listed for the
+# cards' first build, which ScoreStore.rebuild_cards does in batches after the upgrade
+# (building them here would hold the store locked for as long as it takes).
+_V5_ATTEMPT = """
+CREATE TABLE attempt_v5 (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    learner INTEGER NOT NULL REFERENCES learner(id),
+    learner_name INTEGER NOT NULL REFERENCES learner_name(id),
+    course_version INTEGER NOT NULL REFERENCES course_version(id),
+    mode TEXT NOT NULL CHECK (mode IN ('practice', 'exam', 'drill')),
+    exam TEXT,
+    sections BLOB NOT NULL,
+    seed INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,
+    time_limit INTEGER,
+    deadline_at INTEGER,
+    pass_mark INTEGER,
+    items BLOB NOT NULL,
+    status TEXT NOT NULL
+        CHECK (status IN ('in_progress', 'completed', 'timed_out', 'abandoned')),
+    finished_at INTEGER,
+    correct INTEGER,
+    total INTEGER NOT NULL,
+    percent REAL,
+    passed INTEGER CHECK (passed IN (0, 1)),
+    pid INTEGER,
+    host INTEGER REFERENCES host(id),
+    heartbeat_at INTEGER
+)
+"""
+_ATTEMPT_COLUMNS = (
+    "id, uuid, learner, learner_name, course_version, mode, exam, sections, seed, "
+    "started_at, time_limit, deadline_at, pass_mark, items, status, finished_at, correct, "
+    "total, percent, passed, pid, host, heartbeat_at"
+)
+_V5 = """
+CREATE INDEX attempt_live ON attempt(status) WHERE status = 'in_progress';
+CREATE INDEX attempt_drill ON attempt(started_at) WHERE mode = 'drill';
+CREATE TABLE card (
+    learner INTEGER NOT NULL,
+    question INTEGER NOT NULL,
+    section INTEGER NOT NULL,
+    critical INTEGER NOT NULL CHECK (critical IN (0, 1)),
+    content INTEGER NOT NULL,
+    state INTEGER NOT NULL CHECK (state IN (1, 2, 3)),
+    step INTEGER,
+    stability REAL NOT NULL,
+    difficulty REAL NOT NULL,
+    due_at INTEGER NOT NULL,
+    last_review_at INTEGER NOT NULL,
+    reviews INTEGER NOT NULL,
+    lapses INTEGER NOT NULL,
+    PRIMARY KEY (learner, question)
+) WITHOUT ROWID;
+CREATE TABLE card_stale (
+    learner INTEGER PRIMARY KEY REFERENCES learner(id)
+);
+CREATE TABLE scheduler_settings (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    retention REAL NOT NULL,
+    critical_retention REAL NOT NULL,
+    learning_steps TEXT NOT NULL,
+    relearning_steps TEXT NOT NULL,
+    maximum_interval INTEGER NOT NULL,
+    leech_threshold INTEGER NOT NULL,
+    parameters TEXT NOT NULL
+);
+"""
+
+
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def apply(connection: sqlite3.Connection) -> None:
         # executescript() would COMMIT first; run the statements inside our transaction.
@@ -351,6 +454,27 @@ def _to_v4(connection: sqlite3.Connection) -> None:
     connection.execute("DROP TABLE asked_question")
     connection.execute("ALTER TABLE asked_question_v4 RENAME TO asked_question")
     _check_foreign_keys(connection, "asked_question")
+
+
+def _to_v5(connection: sqlite3.Connection) -> None:
+    """attempt rebuilt with 'drill' among its modes (foreign keys off, as for version 4:
+    checked here for attempt's own; answer's cannot break, the ids are copied), then
+    the cards' tables, and every learner listed for the cards' first build."""
+    connection.execute(_V5_ATTEMPT)
+    connection.execute(
+        f"INSERT INTO attempt_v5 ({_ATTEMPT_COLUMNS}) SELECT {_ATTEMPT_COLUMNS} FROM attempt"
+    )
+    connection.execute("DROP TABLE attempt")
+    connection.execute("ALTER TABLE attempt_v5 RENAME TO attempt")
+    broken = connection.execute('PRAGMA foreign_key_check("attempt")').fetchone()
+    if broken is not None:
+        raise sqlite3.IntegrityError(
+            f"rebuilding attempt: a row refers to a missing row of {broken[2]}; "
+            "the upgrade was undone"
+        )
+    _script(_V5)(connection)
+    cards.write_settings(connection, DEFAULT_SETTINGS)
+    cards.mark_all_stale(connection)
 
 
 def _check_foreign_keys(connection: sqlite3.Connection, table: str) -> None:
@@ -386,6 +510,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_V2),
     _script(_V3),
     _to_v4,
+    _to_v5,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 SUMMARIES_VERSION = 3

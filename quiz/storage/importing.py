@@ -3,27 +3,44 @@
 An identical attempt already here is left alone; a different one with the same id is
 reported and kept as it is. A finished attempt is stored with the verdict its answers
 give (quiz.storage.exchange.recompute), whatever its file said.
+
+A batch is written set by set, not attempt by attempt: which of its ids are here
+already is one query; the rows the new attempts name (learners, spellings, question
+versions) are found once each; their attempt rows and answer rows are two
+`executemany`s (the attempts take the ids after the highest, inside the transaction);
+their summaries are added from the rows in hand (`summaries.add_attempts`), not read
+back. The attempts come in the form the store writes them (exchange.PreparedBatch, as
+read from a file); other AttemptDetails are put in that form first.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from typing import TYPE_CHECKING
 
 from quiz.storage import summaries
 from quiz.storage.attempt_rows import INSERT_ANSWER, find_detail
 from quiz.storage.attempts import AttemptDetail
-from quiz.storage.codec import encode_response, offset_ds, pack_ints, seconds_to_ms, to_ms
+from quiz.storage.codec import pack_ints
 from quiz.storage.interning import Ids
 
 if TYPE_CHECKING:  # read by the import only: the app never loads it
     from quiz.storage import exchange
 
-IMPORT_BATCH = 1000
-"""Attempts imported per transaction (so a big import does not hold the file for long:
-a second or so each)."""
+IMPORT_BATCH = 5000
+"""Attempts imported per transaction: so a big import does not hold the file for long
+(a second or so each), and what a transaction holds in memory stays small."""
+
+_LOOKUP_CHUNK = 500
+"""Ids per `IN (...)` list: well below SQLite's limit on parameters."""
+
+_INSERT_ATTEMPT = """INSERT INTO attempt (id, uuid, learner, learner_name, course_version,
+        mode, exam, sections, seed, started_at, time_limit, deadline_at, pass_mark, items,
+        status, finished_at, correct, total, percent, passed)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 
 @dataclass(frozen=True)
@@ -41,18 +58,25 @@ class ImportOutcome:
 
 @dataclass
 class ImportTally:
-    """An `ImportOutcome` as it is gathered, batch by batch."""
+    """An `ImportOutcome` as it is gathered, batch by batch, and what the batches of
+    one import share: rows that are never changed or deleted, found once."""
 
     imported: list[str] = field(default_factory=list)
     present: list[str] = field(default_factory=list)
     conflicting: list[str] = field(default_factory=list)
     in_progress: list[str] = field(default_factory=list)
     recomputed: list[exchange.RecomputedVerdict] = field(default_factory=list)
+    versions: dict[int, summaries.Version] = field(default_factory=dict)
+    """asked_question rows as the summaries need them, read once."""
     asked: dict[tuple[object, ...], int] = field(default_factory=dict)
-    """asked_question rows by course and question, found or added by this import (the
-    digest of each is worked out once)."""
-    added: list[int] = field(default_factory=list)
-    """Rows of the attempts added in the current transaction, for the summaries."""
+    """asked_question rows by course and question as asked (exchange.question_identity),
+    found or added by this import (the digest of each is worked out once)."""
+    sections: dict[tuple[str, tuple[str, ...]], bytes] = field(default_factory=dict)
+    """Packed section ids by course and section codes."""
+    courses: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    """course and course_version rows by course code and version."""
+    packed: dict[int, bytes] = field(default_factory=dict)
+    """Each asked_question row of `asked`, packed (codec.pack_ints)."""
 
     def outcome(self) -> ImportOutcome:
         return ImportOutcome(
@@ -67,145 +91,219 @@ class ImportTally:
 def import_batch(
     connection: sqlite3.Connection, ids: Ids, details: Iterable[AttemptDetail], tally: ImportTally
 ) -> None:
-    """Add exported attempts inside the caller's write transaction (one by one, and
-    then the summaries of those added, all at once)."""
-    tally.added.clear()
-    for detail in details:
-        import_one(connection, ids, detail, tally)
-    _summarise(connection, tally.added)
-    tally.added.clear()
-
-
-def _summarise(connection: sqlite3.Connection, rowids: list[int]) -> None:
-    """Add attempts just inserted to the summaries, as `summaries.apply_attempt` does
-    one by one (the sums add up and the bests and latests are kept if better, so
-    together is the same as one after another)."""
-    if not rowids:
-        return
-    wanted = set(rowids)
-    # Rows inserted in this transaction: their ids are above every other row's.
-    found = summaries._attempts(connection, "t.id BETWEEN ? AND ?", (min(wanted), max(wanted)))
-    attempts = {rowid: attempt for rowid, attempt in found.items() if rowid in wanted}
-    if not attempts:
-        return
-    versions = summaries.read_versions(connection, (v for a in attempts.values() for v in a.items))
-    totals = summaries._total(connection, attempts, versions)
-    totals.write_shared(connection, 1)
-    totals.write_learners(connection)
-
-
-def import_one(
-    connection: sqlite3.Connection, ids: Ids, detail: AttemptDetail, tally: ImportTally
-) -> None:
-    """Add one exported attempt (inside the caller's write transaction), or say why not.
-    Its summaries are left to the caller (`import_batch`), by `tally.added`."""
+    """Add exported attempts inside the caller's write transaction, or say why not."""
     from quiz.storage import exchange
 
-    summary = detail.summary
-    here = connection.execute("SELECT 1 FROM attempt WHERE uuid = ?", (summary.id,)).fetchone()
-    stored = None if here is None else find_detail(connection, ids, summary.id)
-    if stored is not None:
-        if _same_apart_from_passed(stored, detail):
-            tally.present.append(summary.id)
-        else:
-            tally.conflicting.append(summary.id)
-        return
-    outcome = exchange.recompute(detail)
-    if outcome is None:  # still in progress
-        tally.in_progress.append(summary.id)
-        return
-    refs = _refs(connection, ids, detail, tally)
-    started = to_ms(summary.started_at)
-    learner = ids.learner(connection, summary.learner_key, summary.learner)
-    cursor = connection.execute(
-        """INSERT INTO attempt (uuid, learner, learner_name, course_version, mode, exam,
-               sections, seed, started_at, time_limit, deadline_at, pass_mark, items,
-               status, finished_at, correct, total, percent, passed)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (
-            summary.id,
-            learner,
-            ids.spelling(connection, learner, summary.learner),
-            refs.version,
-            str(summary.mode),
-            summary.exam,
-            refs.sections,
-            summary.seed,
-            started,
-            summary.time_limit_seconds,
-            to_ms(summary.deadline_at) if summary.deadline_at else None,
-            summary.pass_mark,
-            refs.items,
-            str(summary.status),
-            to_ms(summary.finished_at) if summary.finished_at else None,
-            outcome.correct,
-            summary.total,
-            outcome.percent,
-            None if outcome.passed is None else int(outcome.passed),
-        ),
+    batch = (
+        details
+        if isinstance(details, exchange.PreparedBatch)
+        else exchange.PreparedBatch.of(details)
     )
-    rowid = cursor.lastrowid
-    assert rowid is not None
-    revs: dict[int, int] = {}
-    rows = []
-    for entry in detail.history:
-        rev = revs.get(entry.position, 0)
-        revs[entry.position] = rev + 1
-        rows.append(
-            (
-                rowid,
-                entry.position,
-                rev,
-                encode_response(detail.items[entry.position].question, entry.response),
-                int(entry.correct),
-                seconds_to_ms(entry.seconds),
-                offset_ds(entry.answered_at, started),
+    here = _stored_ids(connection, [attempt.id for attempt in batch.attempts])
+    new: list[exchange.PreparedAttempt] = []
+    adding: dict[str, int] = {}  # index in the batch, by id
+    for index, attempt in enumerate(batch.attempts):
+        if attempt.id in here:
+            stored = find_detail(connection, ids, attempt.id)
+            _compare(stored, batch[index], tally)
+            continue
+        if attempt.id in adding:  # twice in one batch (not from a file: it says so)
+            _compare(batch[adding[attempt.id]], batch[index], tally)
+            continue
+        if attempt.verdict is None:  # still in progress
+            tally.in_progress.append(attempt.id)
+            continue
+        adding[attempt.id] = index
+        new.append(attempt)
+    if new:
+        _write(connection, ids, batch, new, tally)
+
+
+def _stored_ids(connection: sqlite3.Connection, wanted: list[str]) -> set[str]:
+    """Those of the attempt ids `wanted` that are in the store."""
+    found: set[str] = set()
+    for start in range(0, len(wanted), _LOOKUP_CHUNK):
+        chunk = wanted[start : start + _LOOKUP_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            row[0]
+            for row in connection.execute(
+                f"SELECT uuid FROM attempt WHERE uuid IN ({marks})", chunk
             )
         )
-    connection.executemany(INSERT_ANSWER, rows)
-    tally.added.append(rowid)
-    tally.imported.append(summary.id)
-    change = exchange.disagreement(detail, outcome)
-    if change is not None:
-        tally.recomputed.append(change)
+    return found
 
 
-@dataclass(frozen=True)
-class _Refs:
-    version: int
-    sections: bytes
-    items: bytes
+def _compare(stored: AttemptDetail | None, imported: AttemptDetail, tally: ImportTally) -> None:
+    if stored is not None and _same_apart_from_passed(stored, imported):
+        tally.present.append(imported.id)
+    else:
+        tally.conflicting.append(imported.id)
 
 
-def _refs(
-    connection: sqlite3.Connection, ids: Ids, detail: AttemptDetail, tally: ImportTally
-) -> _Refs:
-    """What `Ids.attempt_refs` gives, each question version looked up once per import."""
-    summary = detail.summary
-    course = ids.row(connection, "course", code=summary.course)
-    items = []
-    for question in detail.questions:
-        key = (  # where it was asked aside
-            summary.course,
-            question.question_id,
-            question.section,
-            question.type,
-            question.prompt,
-            question.choices,
-            question.answer,
-            question.critical,
+def _write(
+    connection: sqlite3.Connection,
+    ids: Ids,
+    batch: exchange.PreparedBatch,
+    new: list[exchange.PreparedAttempt],
+    tally: ImportTally,
+) -> None:
+    """Insert the new attempts of a batch, their answers and their summaries."""
+    (highest,) = connection.execute("SELECT coalesce(max(id), 0) FROM attempt").fetchone()
+    refs = _Refs(connection, ids, batch, tally)
+    attempt_rows = []
+    answer_rows: list[Iterator[tuple[object, ...]]] = []  # each attempt's, made as inserted
+    counted = []
+    for offset, attempt in enumerate(new, start=1):
+        rowid = highest + offset
+        learner = refs.learner(attempt.learner_key, attempt.learner)
+        course, version = refs.course(attempt.course, attempt.course_version)
+        items = refs.items(attempt.course, course, attempt.questions)
+        assert attempt.verdict is not None  # finished: see import_batch
+        correct, percent, passed = attempt.verdict
+        attempt_rows.append(
+            (
+                rowid,
+                attempt.id,
+                learner,
+                refs.spelling(learner, attempt.learner),
+                version,
+                attempt.mode,
+                attempt.exam,
+                refs.sections(attempt.course, course, attempt.sections),
+                attempt.seed,
+                attempt.started_ms,
+                attempt.time_limit_seconds,
+                attempt.deadline_ms,
+                attempt.pass_mark,
+                b"".join(map(tally.packed.__getitem__, items)),  # codec.pack_ints
+                attempt.status,
+                attempt.finished_ms,
+                correct,
+                attempt.total,
+                percent,
+                None if passed is None else int(passed),
+            )
         )
-        asked = tally.asked.get(key)
-        if asked is None:
-            asked = tally.asked[key] = ids.asked(connection, course, summary.course, question)
-        items.append(asked)
-    return _Refs(
-        version=ids.row(connection, "course_version", course=course, hash=summary.course_version),
-        sections=pack_ints(
-            [ids.row(connection, "section", course=course, code=s) for s in summary.sections]
-        ),
-        items=pack_ints(items),
-    )
+        positions, revs, right, ms, at_ds, _ = attempt.columns()
+        stored = attempt.stored
+        answer_rows.append(zip(repeat(rowid), positions, revs, stored, right, ms, at_ds))
+        if summaries.counts(attempt.status, attempt.mode):
+            # The answer that counts to each item (its last), as summaries._answer_rows
+            # reads it: answered, right, ms, and a wrong answer's response stored as an
+            # integer.
+            answered = repeat(1) if None not in stored else [int(v is not None) for v in stored]
+            masks = [
+                v if not good and type(v) is int else None
+                for v, good in zip(stored, right, strict=True)
+            ]
+            latest = zip(repeat(rowid), positions, answered, right, ms, masks)
+            counted.append(
+                (
+                    summaries.CountedAttempt(
+                        rowid,
+                        learner,
+                        course,
+                        1 if attempt.mode == "exam" else 0,
+                        attempt.started_ms,
+                        attempt.pass_mark,
+                        items,
+                    ),
+                    dict(zip(positions, latest, strict=True)),
+                )
+            )
+        tally.imported.append(attempt.id)
+        change = batch.disagreement(attempt)
+        if change is not None:
+            tally.recomputed.append(change)
+    connection.executemany(_INSERT_ATTEMPT, attempt_rows)
+    connection.executemany(INSERT_ANSWER, chain.from_iterable(answer_rows))
+    wanted = {asked for attempt, _ in counted for asked in attempt.items} - tally.versions.keys()
+    tally.versions.update(summaries.read_versions(connection, wanted))
+    summaries.add_attempts(connection, counted, tally.versions)
+
+
+class _Refs:
+    """The rows one batch's new attempts point at, each found (or added) once."""
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        ids: Ids,
+        batch: exchange.PreparedBatch,
+        tally: ImportTally,
+    ) -> None:
+        self.connection = connection
+        self.ids = ids
+        self.batch = batch
+        self.tally = tally
+        # Learners and spellings may be merged or forgotten by another process between
+        # two transactions: kept for this one only.
+        self._learners: dict[str, int] = {}  # by key
+        self._names: dict[str, str] = {}  # the name last set, by key
+        self._spellings: dict[tuple[int, str], int] = {}
+        self._asked: dict[str, dict[int, int]] = {}  # course -> question number -> row
+
+    def learner(self, key: str, name: str) -> int:
+        """As `Ids.learner`: their name becomes the one typed last."""
+        learner = self._learners.get(key)
+        if learner is None:
+            learner = self._learners[key] = Ids.learner(self.connection, key, name)
+        elif self._names[key] != name:
+            self.connection.execute("UPDATE learner SET name = ? WHERE id = ?", (name, learner))
+        self._names[key] = name
+        return learner
+
+    def spelling(self, learner: int, name: str) -> int:
+        row = self._spellings.get((learner, name))
+        if row is None:
+            row = self._spellings[(learner, name)] = Ids.spelling(self.connection, learner, name)
+        return row
+
+    def course(self, code: str, version: str) -> tuple[int, int]:
+        """The course's row and its version's."""
+        rows = self.tally.courses.get((code, version))
+        if rows is None:
+            course = self.ids.row(self.connection, "course", code=code)
+            rows = (
+                course,
+                self.ids.row(self.connection, "course_version", course=course, hash=version),
+            )
+            self.tally.courses[(code, version)] = rows
+        return rows
+
+    def sections(self, code: str, course: int, sections: tuple[str, ...]) -> bytes:
+        packed = self.tally.sections.get((code, sections))
+        if packed is None:
+            packed = pack_ints(
+                [self.ids.row(self.connection, "section", course=course, code=s) for s in sections]
+            )
+            self.tally.sections[(code, sections)] = packed
+        return packed
+
+    def items(self, code: str, course: int, numbers: tuple[int, ...]) -> list[int]:
+        """The asked_question rows of an attempt's questions (by their numbers)."""
+        rows = self._asked.get(code)
+        if rows is None:
+            rows = self._asked[code] = {}
+        try:
+            return list(map(rows.__getitem__, numbers))
+        except KeyError:  # a question first asked in this batch
+            for number in numbers:
+                if number not in rows:
+                    rows[number] = self._asked_row(code, course, number)
+            return list(map(rows.__getitem__, numbers))
+
+    def _asked_row(self, code: str, course: int, number: int) -> int:
+        from quiz.storage import exchange
+
+        question = self.batch.versions.questions[number]
+        key = (code, *exchange.question_identity(question))
+        row = self.tally.asked.get(key)
+        if row is None:
+            row = self.tally.asked[key] = self.ids.asked(self.connection, course, code, question)
+            self.tally.packed[row] = pack_ints([row])
+        return row
 
 
 def _same_apart_from_passed(stored: AttemptDetail, imported: AttemptDetail) -> bool:

@@ -5,7 +5,9 @@ the report summaries right, reading only the learners' own attempts (so a big st
 not held locked while `summaries.rebuild` reads every answer): a merge makes the
 per-learner summaries of the learner kept again (`summaries.refresh_learner`; the
 shared ones do not depend on who answered), forgetting takes the learner's attempts
-out of the shared ones and drops their own (`summaries.forget_learner`).
+out of the shared ones and drops their own (`summaries.forget_learner`). The drill's
+cards of the learners concerned are made again from their answers (`cards.replay`):
+a merge replays the two histories as one; forgetting deletes the learner's cards.
 
 Every function here runs inside the caller's transaction (ScoreStore's `_writing`
 or `_reading`).
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from quiz.domain.text import learner_key
-from quiz.storage import summaries
+from quiz.storage import cards, summaries
 from quiz.storage.codec import from_ms
 
 _COUNTED = ",".join(f"'{s}'" for s in summaries.COUNTED_STATUSES)
@@ -54,7 +56,7 @@ class LearnerInfo:
     spellings: tuple[str, ...]  # every spelling typed for this learner
     attempts: int  # saved attempts, whatever their status
     exams: int
-    counted: int  # completed or timed out (what the reports count)
+    counted: int  # completed or timed out, not drill rounds (what the reports count)
     in_progress: int
     last_activity: datetime | None  # the latest start, answer heartbeat or finish
 
@@ -94,7 +96,7 @@ def list_learners(connection: sqlite3.Connection) -> list[LearnerInfo]:
         spellings.setdefault(learner, []).append(name)
     rows = connection.execute(
         f"""SELECT l.id, l.key, l.name, count(a.id), coalesce(sum(a.mode = 'exam'), 0),
-                   coalesce(sum(a.status IN ({_COUNTED})), 0),
+                   coalesce(sum(a.status IN ({_COUNTED}) AND a.mode != 'drill'), 0),
                    coalesce(sum(a.status = 'in_progress'), 0),
                    max(max(a.started_at, coalesce(a.finished_at, 0),
                            coalesce(a.heartbeat_at, 0)))
@@ -166,6 +168,8 @@ def rename_learner(connection: sqlite3.Connection, old: str, new: str) -> Rename
     connection.execute("UPDATE attempt SET learner = ? WHERE learner = ?", (target, source))
     summaries.drop_learner(connection, source)
     summaries.refresh_learner(connection, target)
+    cards.drop_learner(connection, source)
+    cards.replay(connection, [target])
     for spelling, name in connection.execute(
         "SELECT id, name FROM learner_name WHERE learner = ?", (source,)
     ).fetchall():
@@ -253,6 +257,7 @@ def forget_learner(connection: sqlite3.Connection, plan: ForgetPlan) -> ForgetPl
             "Run the command again to see what would go."
         )
     summaries.forget_learner(connection, plan.learner_id)
+    cards.drop_learner(connection, plan.learner_id)
     connection.execute(
         "DELETE FROM answer WHERE attempt IN (SELECT id FROM attempt WHERE learner = ?)",
         (plan.learner_id,),

@@ -3,7 +3,8 @@ and how one ends.
 
 `ScoreStore.start_attempt` makes one; a store that did not start the attempt (the app
 was restarted, or another store object records for it) reads it back with `read_live`.
-`end_attempt` writes the outcome of an attempt that finished, or that recovery closed.
+`end_attempt` writes the outcome of an attempt that finished, or that recovery closed,
+and keeps the report summaries and the drill's cards in the same transaction.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import time
 from dataclasses import dataclass
 
 from quiz.domain.records import AskedQuestion, AttemptStatus
-from quiz.storage import summaries
+from quiz.storage import cards, summaries
 from quiz.storage.codec import unpack_ints
 from quiz.storage.interning import Ids
 
@@ -61,9 +62,15 @@ def end_attempt(
     percent: float,
     passed: bool | None,
     total: int | None = None,
+    versions: cards.Versions | None = None,
 ) -> None:
     """Write attempt `rowid`'s outcome (inside the caller's write transaction; `total`
-    None keeps the number asked) and add it to the report summaries, if it counts."""
+    None keeps the number asked), add it to the report summaries, if it counts, and
+    review its cards (quiz.storage.cards; `versions`: the store's cache of question
+    versions)."""
+    before = connection.execute(
+        "SELECT status, learner, mode, started_at, items FROM attempt WHERE id = ?", (rowid,)
+    ).fetchone()
     connection.execute(
         """UPDATE attempt SET status = ?, finished_at = ?, correct = ?,
                total = coalesce(?, total), percent = ?, passed = ?, heartbeat_at = NULL
@@ -79,3 +86,8 @@ def end_attempt(
         ),
     )
     summaries.apply_attempt(connection, rowid, 1)
+    if before is None:
+        return
+    again = before[0] != str(AttemptStatus.IN_PROGRESS)
+    row = (before[1], before[2], before[3], before[4], str(status))
+    cards.apply_attempt(connection, rowid, again=again, versions=versions, row=row)

@@ -123,13 +123,41 @@ class SectionShare:
 
 
 @dataclass(frozen=True)
+class DrillActivity:
+    """A learner's drill rounds in the period (counted apart: a drill picks weak
+    questions on purpose, so its answers are in no other table of the report)."""
+
+    learner: str
+    key: str
+    rounds: int  # drill rounds that ended completed or timed out
+    questions: int  # questions asked in them
+    right: int  # of those, right by the end of the round
+    last_at: datetime  # when the latest of them started (UTC)
+
+
+@dataclass(frozen=True)
+class LeechReport:
+    """A question that is a leech (forgotten again and again) for one learner or more:
+    for several, probably a problem of the question or the course text."""
+
+    course: str
+    question: str
+    section: str
+    learners: tuple[str, ...]  # their names, most lapses first
+    lapses: tuple[int, ...]  # each one's lapses, in the same order
+
+
+@dataclass(frozen=True)
 class Report:
     filter: ReportFilter
-    attempts: int  # counted attempts covered
+    attempts: int  # counted attempts covered (not drill rounds)
     exams: int  # of which exams
     learners: tuple[LearnerReport, ...]
     questions: tuple[QuestionReport, ...]
     sections: tuple[SectionShare, ...]
+    drill: tuple[DrillActivity, ...] = ()
+    leeches: tuple[LeechReport, ...] = ()  # as the cards are now, whatever the period
+    leech_threshold: int = 4  # the lapses that make a leech (the store's setting)
 
     @classmethod
     def empty(cls, report_filter: ReportFilter) -> Report:

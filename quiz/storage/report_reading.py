@@ -109,10 +109,11 @@ class Names:
         return self.courses.get(course, "?"), code
 
 
-def conditions(report_filter: ReportFilter) -> tuple[str, list[object]]:
-    """SQL conditions on `attempt t` for the counted attempts the filter covers."""
+def conditions(report_filter: ReportFilter, *, drill: bool = False) -> tuple[str, list[object]]:
+    """SQL conditions on `attempt t` for the counted attempts the filter covers (the
+    drill rounds among them instead, with `drill`: the report counts them apart)."""
     statuses = ",".join(f"'{s}'" for s in COUNTED_STATUSES)
-    where = [f"t.status IN ({statuses})"]
+    where = [f"t.status IN ({statuses})", "t.mode = 'drill'" if drill else "t.mode != 'drill'"]
     parameters: list[object] = []
     if report_filter.learner is not None:
         where.append("t.learner = (SELECT id FROM learner WHERE key = ?)")

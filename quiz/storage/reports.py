@@ -18,7 +18,9 @@ The parts, one concern a module:
 - `report_from_attempts`: one learner's report, and the trends per section, straight
   from their attempts and answers (the summaries do not hold questions per learner;
   one learner's attempts are few);
-- `report_rows`: the rows both computations make from the figures they gather.
+- `report_rows`: the rows both computations make from the figures they gather;
+- drill activity (from the attempts: the drill rounds are few, and indexed) and the
+  leeches (from the drill's cards, quiz.storage.cards), the same for both.
 How each table is shown (table, CSV, JSON, the All-staff screen) is quiz.tables.report.
 """
 
@@ -27,10 +29,21 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from itertools import groupby
+from operator import itemgetter
 
-from quiz.storage import report_from_attempts, report_from_summaries
-from quiz.storage.report_model import Report, ReportFilter, SectionTrend
-from quiz.storage.report_reading import Names
+from quiz.domain.text import learner_key
+from quiz.storage import cards, report_from_attempts, report_from_summaries
+from quiz.storage.codec import from_ms
+from quiz.storage.report_model import (
+    DrillActivity,
+    LeechReport,
+    Report,
+    ReportFilter,
+    SectionTrend,
+)
+from quiz.storage.report_reading import Names, conditions
 from quiz.storage.summaries import COUNTED_STATUSES
 
 __all__ = [
@@ -65,8 +78,69 @@ def build_report(connection: sqlite3.Connection, report_filter: ReportFilter) ->
     attempts (the summaries do not hold the questions per learner), which are few."""
     names = Names(connection)
     if report_filter.learner is None:
-        return report_from_summaries.report_from_summaries(connection, report_filter, names)
-    return report_from_attempts.report_from_attempts(connection, report_filter, names)
+        report = report_from_summaries.report_from_summaries(connection, report_filter, names)
+    else:
+        report = report_from_attempts.report_from_attempts(connection, report_filter, names)
+    if not cards.available(connection):
+        return report
+    return replace(
+        report,
+        drill=drill_activity(connection, report_filter, names),
+        leeches=leech_reports(connection, report_filter, names),
+        leech_threshold=cards.read_settings(connection).leech_threshold,
+    )
+
+
+def drill_activity(
+    connection: sqlite3.Connection, report_filter: ReportFilter, names: Names
+) -> tuple[DrillActivity, ...]:
+    """Each learner's counted drill rounds in the filter's period, by name."""
+    where, parameters = conditions(report_filter, drill=True)
+    found = []
+    for learner, rounds, questions, right, last in connection.execute(
+        f"""SELECT t.learner, count(*), sum(t.total), coalesce(sum(t.correct), 0),
+                   max(t.started_at)
+            FROM attempt t WHERE {where} GROUP BY t.learner""",
+        parameters,
+    ):
+        key, name = names.learners.get(learner, ("", f"#{learner}"))
+        found.append(DrillActivity(name, key, rounds, questions, right, from_ms(last)))
+    return tuple(sorted(found, key=lambda d: (d.key, d.learner)))
+
+
+def leech_reports(
+    connection: sqlite3.Connection, report_filter: ReportFilter, names: Names
+) -> tuple[LeechReport, ...]:
+    """The leeches as the cards are now, one entry per question with its learners (most
+    lapses first); the questions that are leeches for the most learners first."""
+    threshold = cards.read_settings(connection).leech_threshold
+    where = "c.lapses >= ?"
+    parameters: list[object] = [threshold]
+    if report_filter.learner is not None:
+        where += " AND l.key = ?"
+        parameters.append(learner_key(report_filter.learner))
+    found = []
+    rows = connection.execute(
+        f"""SELECT c.question, c.section, l.name, c.lapses FROM card c
+            JOIN learner l ON l.id = c.learner WHERE {where}
+            ORDER BY c.question, c.section, c.lapses DESC, l.key, l.name""",
+        parameters,
+    )
+    for (question, section), group in groupby(rows, key=itemgetter(0, 1)):
+        course, code = names.question(question)
+        if report_filter.course is not None and course != report_filter.course:
+            continue
+        who = list(group)
+        found.append(
+            LeechReport(
+                course,
+                code,
+                names.section(section)[1],
+                learners=tuple(row[2] for row in who),
+                lapses=tuple(row[3] for row in who),
+            )
+        )
+    return tuple(sorted(found, key=lambda r: (-len(r.learners), r.course, r.question)))
 
 
 def section_trends(

@@ -20,18 +20,25 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quiz.domain.records import AnswerRecord, AttemptResult, AttemptStart, AttemptStatus
 from quiz.domain.text import learner_key
-from quiz.storage import attempt_rows, db, liveness, recovery, summaries
+from quiz.storage import attempt_rows, card_queries, cards, db, liveness, recovery, summaries
 from quiz.storage.attempt_rows import INSERT_ANSWER
 from quiz.storage.attempts import AttemptDetail, AttemptSummary
+from quiz.storage.card_model import (
+    DueCard,
+    LearnerDue,
+    RebuildProgress,
+    SchedulerSettings,
+    SectionDue,
+)
 from quiz.storage.codec import encode_response, offset_ds, seconds_to_ms, to_ms
 from quiz.storage.errors import StoreError, translate
 from quiz.storage.files import backup, set_aside
@@ -53,7 +60,8 @@ class ScoreStore:
 
     Each concern is a module beside it: quiz.storage.attempt_rows (reading attempts
     back), .interning (ids), .live (attempts in progress), .recovery, .importing,
-    .reports, .learners, and .files (setting a damaged store aside, backups).
+    .reports, .learners, .cards (the drill's cards; .scheduling runs FSRS over them)
+    and .files (setting a damaged store aside, backups).
     """
 
     def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
@@ -62,6 +70,9 @@ class ScoreStore:
         self._lock = threading.RLock()
         self._ids = Ids(path)
         self._live: dict[str, LiveAttempt] = {}
+        self._card_versions = cards.Versions()
+        """Question versions as the cards need them: the rows never change (nor are
+        they deleted), so they are read once per store."""
 
     # --- opening and closing ------------------------------------------------------------
 
@@ -252,6 +263,7 @@ class ScoreStore:
                 percent=result.percent,
                 passed=result.passed,
                 total=result.total,
+                versions=self._card_versions,
             )
         self._live.pop(attempt_id, None)
 
@@ -342,6 +354,94 @@ class ScoreStore:
             self._writing("forgetting a learner") as writing,
         ):
             return learners.forget_learner(writing, plan)
+
+    # --- the drill's cards (quiz.storage.cards) ------------------------------------------
+    # A drill attempt is started like any other: start_attempt with Mode.DRILL. A miss
+    # brought back in the same round is another answer to the same question
+    # (record_answer again): only the first answer of each question is a review.
+
+    def due_questions(
+        self,
+        learner: str,
+        *,
+        now: datetime,
+        course: str | None = None,
+        sections: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> list[DueCard]:
+        """The learner's questions due at `now` (the app's clock), critical ones first,
+        then the least likely to be remembered now; of `sections` only, if given; at
+        most `limit` of them, if given. Loads fsrs (retrievability)."""
+        with self._reading("reading the questions due") as connection:
+            return card_queries.due_questions(
+                connection, learner, now, course=course, sections=sections, limit=limit
+            )
+
+    def due_counts(
+        self, learner: str, *, now: datetime, course: str | None = None
+    ) -> list[SectionDue]:
+        """Per section, the learner's questions due at `now` and within the week after."""
+        with self._reading("counting the questions due") as connection:
+            return card_queries.due_counts(connection, learner, now, course=course)
+
+    def next_due(self, learner: str, *, course: str | None = None) -> datetime | None:
+        """When the learner's next question falls due (None: no cards yet)."""
+        with self._reading("reading the questions due") as connection:
+            return card_queries.next_due(connection, learner, course=course)
+
+    def staff_due(self, *, now: datetime, course: str | None = None) -> list[LearnerDue]:
+        """Every learner with cards: questions due at `now`, and leeches."""
+        with self._reading("reading the questions due") as connection:
+            return card_queries.staff_due(connection, now, course=course)
+
+    def due_list(
+        self,
+        *,
+        now: datetime,
+        within: timedelta = timedelta(0),
+        learner: str | None = None,
+        course: str | None = None,
+    ) -> list[DueCard]:
+        """`quiz due`: per learner, the questions due by `now + within`, and the leeches."""
+        with self._reading("reading the questions due") as connection:
+            return card_queries.due_list(
+                connection, now, within=within, learner=learner, course=course
+            )
+
+    def scheduler_settings(self) -> SchedulerSettings:
+        with self._reading("reading the scheduler settings") as connection:
+            return cards.read_settings(connection)
+
+    def change_scheduler_settings(self, settings: SchedulerSettings) -> bool:
+        """Keep new settings; True when the cards must be made again (then every
+        learner is listed for `rebuild_cards`)."""
+        with self._writing("changing the scheduler settings") as connection:
+            return cards.write_settings(connection, settings)
+
+    def cards_to_rebuild(self) -> int:
+        """Learners whose cards wait for `rebuild_cards` (after the upgrade that made
+        the cards, a settings change, an import)."""
+        with self._reading("reading the drill's cards") as connection:
+            return cards.stale_count(connection)
+
+    def rebuild_cards(
+        self, progress: Callable[[RebuildProgress], None] | None = None
+    ) -> RebuildProgress:
+        """Make the cards of the learners listed for it again from the answer log, a few
+        learners per transaction (each well under a second), calling `progress` after
+        each; other terminals save answers in between. Raises StoreError."""
+        total = self.cards_to_rebuild()
+        done = reviews = 0
+        rebuild = cards.Rebuild()
+        while True:
+            with self._writing("rebuilding the drill's cards") as connection:
+                learners, replayed = cards.rebuild_stale_batch(connection, rebuild)
+            if not learners:
+                return RebuildProgress(done, max(total, done), reviews)
+            done += learners
+            reviews += replayed
+            if progress is not None:
+                progress(RebuildProgress(done, max(total, done), reviews))
 
     # --- crash recovery (quiz.storage.recovery) -----------------------------------------
 

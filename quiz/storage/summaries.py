@@ -2,7 +2,9 @@
 
 Reports read these instead of every answer (grouping two million answers takes SQLite
 seconds). They are derived data, over the counted attempts (COUNTED_STATUSES); the
-tables are described in `quiz.storage.db`. Two kinds:
+tables are described in `quiz.storage.db`. Drill rounds are left out (they pick weak
+questions on purpose: they would skew the question statistics and the staff figures;
+the report shows them on their own lines). Two kinds:
 
 - Shared sums, whoever the learner: `question_stats`, `version_stats`, `choice_stats`.
   Pure sums: adding an attempt adds, taking one away subtracts (`Totals.write_shared`).
@@ -15,7 +17,9 @@ tables are described in `quiz.storage.db`. Two kinds:
 
 The figures themselves, summed attempt by attempt and written to the tables, are
 `Totals` (quiz.storage.summary_totals). `apply_attempt` adds (or, with sign -1, takes
-away) one attempt inside the caller's transaction; `forget_learner` and
+away) one attempt inside the caller's transaction; `add_attempts` adds attempts just
+written from the rows their writer holds (quiz.storage.importing: nothing is read
+back); `forget_learner` and
 `refresh_learner` serve quiz.storage.learners;
 `rebuild` makes every table again from the attempts and answers; `compute` gives the
 same figures for the attempts started in a period, straight from the answers (for the
@@ -45,10 +49,15 @@ __all__ = [
     "COUNTED_STATUSES",
     "LEARNER_TABLES",
     "SHARED_TABLES",
+    "AnswerRow",
+    "CountedAttempt",
     "QuestionSums",
     "Totals",
+    "Version",
+    "add_attempts",
     "apply_attempt",
     "compute",
+    "counts",
     "drop_learner",
     "forget_learner",
     "read_versions",
@@ -58,6 +67,14 @@ __all__ = [
 
 COUNTED_STATUSES = ("completed", "timed_out")
 _STATUSES = ",".join(f"'{s}'" for s in COUNTED_STATUSES)
+
+
+def counts(status: str, mode: str) -> bool:
+    """Whether an attempt of this status and mode is in the summaries (what `_attempts`
+    selects in SQL, for a writer that holds the attempt: `add_attempts`)."""
+    return status in COUNTED_STATUSES and mode != "drill"
+
+
 SPARSE = 4
 """compute reads answers attempt by attempt when the attempts it sums are fewer than
 1/SPARSE of the id range they span (one learner's), else in one range scan."""
@@ -79,7 +96,8 @@ def _attempts(
     return {
         row[0]: CountedAttempt(row[0], row[1], row[2], row[3], row[4], row[5], unpack_ints(row[6]))
         for row in connection.execute(
-            f"SELECT {_ATTEMPT_COLUMNS} WHERE t.status IN ({_STATUSES}) AND {where} ORDER BY t.id",
+            f"""SELECT {_ATTEMPT_COLUMNS} WHERE t.status IN ({_STATUSES}) AND t.mode != 'drill'
+                AND {where} ORDER BY t.id""",
             tuple(parameters),
         )
     }
@@ -200,6 +218,24 @@ def apply_attempt(connection: sqlite3.Connection, attempt_rowid: int, sign: int 
     else:
         totals.write_shared(connection, -1)
         refresh_learner(connection, attempt.learner, skip=attempt_rowid)
+
+
+def add_attempts(
+    connection: sqlite3.Connection,
+    attempts: Iterable[tuple[CountedAttempt, dict[int, AnswerRow]]],
+    versions: dict[int, Version],
+) -> None:
+    """Add counted attempts (`counts`) just written inside the caller's transaction to
+    the summaries, from what their writer holds: each with its answers that count (the
+    last one to each item) by item, as `_answer_rows` would read them, and `versions`
+    holding the asked_question rows they ask (`read_versions`). The same as
+    `apply_attempt` of each, one after another (sums add up; bests and latests are kept
+    if better), without reading them back (quiz.storage.importing)."""
+    totals = Totals()
+    for attempt, latest in attempts:
+        totals.add(attempt, latest, versions)
+    totals.write_shared(connection, 1)
+    totals.write_learners(connection)
 
 
 def drop_learner(connection: sqlite3.Connection, learner: int) -> None:

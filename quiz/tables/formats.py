@@ -50,6 +50,20 @@ def local_minute(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def due_when(due_at: datetime, now: datetime) -> str:
+    """When a drill question falls due, in words and this computer's time: "now",
+    "today at 14:05", "tomorrow at 09:00", "on Thu 3 Dec at 09:00"."""
+    if due_at <= now:
+        return "now"
+    local, today = due_at.astimezone(), now.astimezone().date()
+    days = (local.date() - today).days
+    if days == 0:
+        return f"today at {local:%H:%M}"
+    if days == 1:
+        return f"tomorrow at {local:%H:%M}"
+    return f"on {local:%a} {local.day} {local:%b} at {local:%H:%M}"
+
+
 def local_day(moment: datetime) -> str:
     """A date in this computer's timezone: "2026-11-23"."""
     return f"{moment.astimezone():%Y-%m-%d}"

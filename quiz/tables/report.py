@@ -14,8 +14,10 @@ from typing import Any
 
 from quiz.storage.report_model import (
     ChoicePicks,
+    DrillActivity,
     ExamResult,
     LearnerReport,
+    LeechReport,
     QuestionReport,
     Report,
     SectionResult,
@@ -349,17 +351,98 @@ SECTIONS: Table[ReportView, ShareRow] = Table(
     ),
 )
 
+# --- drill activity and leeches ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DrillRow:
+    view: ReportView
+    drill: DrillActivity
+
+
+DRILL: Table[ReportView, DrillRow] = Table(
+    name="drill",
+    title="Drill activity",
+    rows=lambda view: [DrillRow(view, d) for d in view.report.drill],
+    columns=(
+        Column("learner", value=lambda r: r.drill.learner, table=Shown("learner", 20)),
+        Column("rounds", value=lambda r: r.drill.rounds, table=Shown("rounds", 6, right=True)),
+        Column(
+            "questions",
+            value=lambda r: r.drill.questions,
+            table=Shown("questions", 9, right=True),
+        ),
+        Column("right", value=lambda r: r.drill.right, table=Shown("right", 6, right=True)),
+        percent_column(
+            "percent_right",
+            lambda r: percent_of(r.drill.right, r.drill.questions),
+            table=Shown("right%", 6, right=True),
+        ),
+        Column(
+            "last_started_at",
+            value=lambda r: utc_text(r.drill.last_at),
+            text=lambda r: local_day(r.drill.last_at),
+            table=Shown("last round", 10),
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class LeechRow:
+    view: ReportView
+    leech: LeechReport
+
+    @property
+    def who(self) -> str:
+        pairs = zip(self.leech.learners, self.leech.lapses, strict=True)
+        return ", ".join(f"{terminal_text(name)} ({lapses})" for name, lapses in pairs)
+
+
+LEECHES: Table[ReportView, LeechRow] = Table(
+    name="leeches",
+    title="Leeches",
+    rows=lambda view: [LeechRow(view, leech) for leech in view.report.leeches],
+    columns=(
+        Column("course", value=lambda r: r.leech.course),
+        Column("question", value=lambda r: r.leech.question, table=Shown("question", 22)),
+        Column(
+            "section",
+            value=lambda r: r.leech.section,
+            text=lambda r: r.view.label(r.leech.course, r.leech.section),
+            table=Shown("section", 16),
+        ),
+        Column(
+            "staff",
+            value=lambda r: len(r.leech.learners),
+            table=Shown("staff", 5, right=True),
+        ),
+        Column(
+            "learners",
+            value=lambda r: list(r.leech.learners),
+            text=lambda r: r.who,
+            table=Shown("learners (lapses)", REST, wrap=True),
+        ),
+        Column("lapses", value=lambda r: list(r.leech.lapses)),
+    ),
+)
+
+
 CSV_TABLES: tuple[Table[ReportView, Any], ...] = (
     STAFF_SECTIONS,
     STAFF,
     QUESTIONS,
     WRONG_CHOICES,
     SECTIONS,
+    DRILL,
+    LEECHES,
 )
 """The tables of `quiz report --format csv`, in the order written."""
 JSON_TABLES: tuple[tuple[str, Table[ReportView, Any]], ...] = (
     ("staff", STAFF),
     ("questions", QUESTIONS),
     ("sections", SECTIONS),
+    ("drill", DRILL),
+    ("leeches", LEECHES),
 )
 """The tables of `quiz report --format json`, under their keys (the others nested)."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events, on
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from quiz.domain.model import Course, CourseLoad, ExamPreset
     from quiz.domain.session import QuizSession
     from quiz.ui.attempt import AttemptRunner
+    from quiz.ui.drilling import DrillFinding
     from quiz.ui.saving import ScoreStoreLike, StoreThread
     from quiz.ui.screens.home import HomeScreen
 
@@ -86,7 +88,8 @@ class QuizApp(App[None]):
         self._errors = ErrorOutput()
         self.error_console = self._errors.console
         self._internal_error: str | None = None
-        self._store_opening = StoreOpening(self, ready=self._start_from_options)
+        self._store_opening = StoreOpening(self, ready=self._store_ready)
+        self._due_wanted: str | None = None
         self._course_shown = False
 
     @property
@@ -216,6 +219,10 @@ class QuizApp(App[None]):
             self.services.process.course_shown()
         self._store_opening.start()
 
+    def _store_ready(self) -> None:
+        self._start_from_options()
+        self._ask_due()
+
     def fail_start(self, code: ExitCode, lines: list[str]) -> None:
         """Close the app; `run_app` prints `lines` and exits with `code`. The app closes
         after the next refresh: the problem may be found before the home screen is up."""
@@ -231,9 +238,20 @@ class QuizApp(App[None]):
         try:
             request = requested_quiz(self.options, course)
             # Checked before anyone is asked for a name (SelectionError is a QuizError).
-            first = request.session(self.clock) if request is not None else None
+            first = (
+                request.session(self.clock)
+                if request is not None and not request.is_drill
+                else None
+            )
+            if request is not None and request.is_drill and self.options.sections:
+                from quiz.domain.selection import resolve_sections
+
+                resolve_sections(course, self.options.sections)
         except QuizError as error:
             self.fail_start(ExitCode.USAGE, [f"quiz: {error.message}"])
+            return
+        if request is not None and request.is_drill:
+            self._start_drill_from_options()
             return
         if request is None or first is None:
             return
@@ -249,6 +267,121 @@ class QuizApp(App[None]):
                 self.begin_attempt(request.session(self.clock), name, request.preset)
 
         self.push_screen(NameDialog(self.remembered_learner), named)
+
+    def _start_drill_from_options(self) -> None:
+        options = self.options
+        learner = clean_name(options.learner or "")
+        if learner:
+            self.start_drill(
+                learner, sections=options.sections, count=options.count, seed=options.seed
+            )
+            return
+        from quiz.ui.screens.dialogs import NameDialog
+
+        def named(name: str | None) -> None:
+            if name:
+                self.start_drill(
+                    name, sections=options.sections, count=options.count, seed=options.seed
+                )
+
+        self.push_screen(NameDialog(self.remembered_learner), named)
+
+    # --- the drill -------------------------------------------------------------------------
+
+    def start_drill(
+        self,
+        learner: str,
+        *,
+        sections: Sequence[str] | None = None,
+        count: int | None = None,
+        seed: int | None = None,
+    ) -> None:
+        """Start a drill of `learner`'s questions due now (asked of the store on its
+        thread; `seed` orders each question's choices); if none is due, say when the
+        next falls due and offer practice on the weakest section instead."""
+        course, store = self.course, self.store
+        if course is None or store is None:
+            return
+        now = self.clock.now()
+        from quiz.ui.drilling import DrillFinding
+
+        def find() -> DrillFinding:  # on the store thread
+            return DrillFinding.ask(store, learner, course, now, sections)
+
+        def found() -> None:  # in a worker thread: wait for the store, then come back
+            finding = self.services.store.thread.call(find)
+            self.call_from_thread(self._drill_found, learner, finding, count, seed)
+
+        self.run_worker(found, thread=True, group="drill")
+
+    def _drill_found(
+        self, learner: str, finding: DrillFinding, count: int | None, seed: int | None
+    ) -> None:
+        from quiz.domain.records import Mode
+        from quiz.ui.attempt import new_session
+
+        course = self.course
+        if course is None or (self.attempt is not None and self.attempt.active):
+            return
+        if finding.due:
+            session = new_session(
+                course, self.clock, mode=Mode.DRILL, due=finding.due, count=count, seed=seed
+            )
+            self.begin_attempt(session, learner)
+            return
+        from quiz.ui.screens.dialogs import ConfirmDialog
+
+        section = finding.weakest
+        title = course.section_title(section) if section else None
+        detail = finding.nothing_due_text(self.clock.now())
+        if title:
+            detail += f"\n\nPractise your weakest section, {title}, instead?"
+
+        def answered(yes: bool | None) -> None:
+            if yes and section is not None:
+                session = new_session(course, self.clock, mode=Mode.PRACTICE, sections=[section])
+                self.begin_attempt(session, learner)
+
+        self.push_screen(
+            ConfirmDialog("Nothing to drill", detail, yes="Practise", no="Back"), answered
+        )
+
+    class DueCounted(Message):
+        """How many questions `learner` has due now (posted from the store thread)."""
+
+        def __init__(self, learner: str, due: int | None) -> None:
+            super().__init__()
+            self.learner = learner
+            self.due = due
+
+    def on_home_screen_due_wanted(self, message: HomeScreen.DueWanted) -> None:
+        self._due_wanted = message.learner
+        self._ask_due()
+
+    def _ask_due(self) -> None:
+        """Count the named learner's questions due (once the store is open)."""
+        learner, store, course = self._due_wanted, self.store, self.course
+        if not learner or store is None or course is None:
+            return
+        now = self.clock.now()
+
+        def count() -> None:  # on the store thread
+            due: int | None
+            try:
+                if store.cards_to_rebuild():
+                    store.rebuild_cards()
+                due = sum(c.due_now for c in store.due_counts(learner, now=now, course=course.id))
+            except Exception:  # a count is a courtesy: the drill itself reports problems
+                due = None
+            self.post_message(self.DueCounted(learner, due))  # thread-safe
+
+        self.services.store.submit(count)
+
+    def on_quiz_app_due_counted(self, message: DueCounted) -> None:
+        self.home.show_due(message.learner, message.due)
+
+    def on_home_screen_drill_requested(self, message: HomeScreen.DrillRequested) -> None:
+        self.start_drill(message.learner, sections=message.sections, count=message.count)
 
     # --- attempts ----------------------------------------------------------------------
 

@@ -44,17 +44,24 @@ def new_session(
     time_limit_seconds: int | None = None,
     seed: int | None = None,
     preset: ExamPreset | None = None,
+    due: Sequence[str] | None = None,
 ) -> QuizSession:
     """A new session on `course` (raises quiz.errors.SelectionError). What the learner
-    should know about the draw is in `session.selection.note`."""
+    should know about the draw is in `session.selection.note`. A drill (`Mode.DRILL`)
+    asks the `due` question ids, in their order (the store's)."""
     from quiz.domain.model import DEFAULT_PASS_MARK
+    from quiz.domain.records import Mode
+    from quiz.domain.selection import drill_selection
     from quiz.domain.session import QuizSession, pick_questions
     from quiz.domain.session import new_seed as random_seed
 
     seed = seed if seed is not None else random_seed()
-    selection = pick_questions(
-        course, seed=seed, sections=sections, count=count, preset=preset, mode=mode
-    )
+    if mode is Mode.DRILL:
+        selection = drill_selection(course, due or (), count=count)
+    else:
+        selection = pick_questions(
+            course, seed=seed, sections=sections, count=count, preset=preset, mode=mode
+        )
     if time_limit_seconds is None and preset is not None:
         time_limit_seconds = preset.time_limit_seconds
     return QuizSession(
@@ -120,7 +127,11 @@ class AttemptRunner:
     def title(self) -> str:
         if self.preset_title:
             return self.preset_title
-        return "Exam" if self.is_exam else "Practice"
+        return {"exam": "Exam", "drill": "Drill"}.get(self.session.mode, "Practice")
+
+    @property
+    def is_drill(self) -> bool:
+        return self.session.mode == "drill"
 
     def begin(self) -> None:
         """Start saving the attempt, the heartbeat and, with a time limit, the deadline."""

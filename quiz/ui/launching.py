@@ -49,12 +49,20 @@ class QuizRequest:
     preset: ExamPreset | None
     seed: int
 
+    @property
+    def is_drill(self) -> bool:
+        """A drill: its questions are the learner's due ones, asked of the store
+        (`QuizApp.start_drill`), not drawn here."""
+        return self.options.mode == "drill"
+
     def session(self, clock: Clock) -> QuizSession:
-        """A new session of it (the same questions each time: the seed is fixed)."""
+        """A new session of it (the same questions each time: the seed is fixed); not
+        for a drill (`is_drill`)."""
         from quiz.domain.records import Mode
         from quiz.ui.attempt import new_session
 
         options = self.options
+        assert not self.is_drill
         exam = options.exam is not None or options.mode == "exam"
         return new_session(
             self.course,

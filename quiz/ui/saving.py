@@ -14,18 +14,27 @@ import contextlib
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from quiz.errors import QuizError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime, timedelta
+
     from quiz.domain.records import AnswerRecord, AttemptResult, AttemptStart
+    from quiz.storage.card_model import DueCard, LearnerDue, RebuildProgress, SectionDue
 
 T = TypeVar("T")
 
 
+@runtime_checkable
 class ScoreStoreLike(Protocol):
-    """The part of `quiz.storage.scores.ScoreStore` the quiz app calls."""
+    """The part of `quiz.storage.scores.ScoreStore` the quiz app calls.
+
+    Runtime-checkable: the scores screens are handed the app's store as an object and
+    check it has these before they read the drill's cards.
+    """
 
     def start_attempt(self, start: AttemptStart) -> str: ...
 
@@ -36,6 +45,41 @@ class ScoreStoreLike(Protocol):
     def finish_attempt(self, attempt_id: str, result: AttemptResult) -> None: ...
 
     def close(self) -> None: ...
+
+    # the drill's cards ("now": the app's clock, in datetime.timezone.utc)
+
+    def due_questions(
+        self,
+        learner: str,
+        *,
+        now: datetime,
+        course: str | None = None,
+        sections: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> list[DueCard]: ...
+
+    def due_list(
+        self,
+        *,
+        now: datetime,
+        within: timedelta = ...,
+        learner: str | None = None,
+        course: str | None = None,
+    ) -> list[DueCard]: ...
+
+    def due_counts(
+        self, learner: str, *, now: datetime, course: str | None = None
+    ) -> list[SectionDue]: ...
+
+    def next_due(self, learner: str, *, course: str | None = None) -> datetime | None: ...
+
+    def staff_due(self, *, now: datetime, course: str | None = None) -> list[LearnerDue]: ...
+
+    def cards_to_rebuild(self) -> int: ...
+
+    def rebuild_cards(
+        self, progress: Callable[[RebuildProgress], None] | None = None
+    ) -> RebuildProgress: ...
 
 
 def error_message(error: BaseException) -> str:

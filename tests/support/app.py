@@ -102,6 +102,26 @@ def wrong_key(asked: AskedQuestion) -> str:
     return letter(wrong_index(asked)).lower()
 
 
+def typed_keys(text: str) -> list[str]:
+    """The keys that type `text` into a field (Pilot names some characters)."""
+    names = {" ": "space", "-": "minus", ".": "full_stop", ",": "comma", "'": "apostrophe"}
+    return [names.get(char, char) for char in text]
+
+
+def right_input(asked: AskedQuestion) -> list[str]:
+    """The keys that answer `asked` rightly, whatever its type (letters, or typing)."""
+    if shown_choices(asked):
+        return right_keys(asked)
+    return typed_keys(asked.answer[0])
+
+
+def wrong_input(asked: AskedQuestion) -> list[str]:
+    """The keys that answer `asked` wrongly, whatever its type."""
+    if shown_choices(asked):
+        return [wrong_key(asked)]
+    return typed_keys("not the answer")
+
+
 # --- what the screen shows ---
 
 

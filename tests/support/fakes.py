@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from quiz.domain.records import AnswerRecord, AttemptResult, AttemptStart
+from quiz.domain.text import learner_key
 from quiz.errors import StoreError, StoreErrorKind
+from quiz.storage.card_model import (
+    DEFAULT_SETTINGS,
+    DueCard,
+    LearnerDue,
+    RebuildProgress,
+    SectionDue,
+)
 
 START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -45,10 +54,17 @@ class SavedAttempt:
 
 
 class FakeStore:
-    """The score store's methods, in memory. `fail_answers` makes the next N answer writes fail."""
+    """The score store's methods, in memory. `fail_answers` makes the next N answer writes fail.
+
+    The drill's cards are not scheduled here: a test puts them in (`add_card`), and the
+    card methods count them as the store does (due at or before `now`, within a week
+    of it, leeches at the default threshold). `stale` learners wait for `rebuild_cards`.
+    """
 
     def __init__(self) -> None:
         self.attempts: dict[str, SavedAttempt] = {}
+        self.cards: list[DueCard] = []
+        self.stale = 0
         self.fail_answers = 0
         self.fail_finish = 0
         self.closed = False
@@ -87,6 +103,129 @@ class FakeStore:
 
     def close(self) -> None:
         self.closed = True
+
+    # --- the drill's cards ------------------------------------------------------------
+
+    def add_card(
+        self,
+        learner: str,
+        question_id: str,
+        section: str,
+        due_at: datetime,
+        *,
+        lapses: int = 0,
+        course: str = "laser-skin-tightening",
+        critical: bool = False,
+    ) -> DueCard:
+        card = DueCard(
+            learner=learner,
+            learner_key=learner_key(learner),
+            course=course,
+            question_id=question_id,
+            section=section,
+            critical=critical,
+            state="review",
+            due_at=due_at,
+            last_review_at=due_at - timedelta(days=1),
+            reviews=2 * lapses + 1,
+            lapses=lapses,
+            leech=lapses >= DEFAULT_SETTINGS.leech_threshold,
+            retrievability=0.9,
+            due=False,
+        )
+        self.cards.append(card)
+        return card
+
+    def _cards_of(self, learner: str | None, course: str | None) -> list[DueCard]:
+        key = learner_key(learner) if learner is not None else None
+        return [
+            c
+            for c in self.cards
+            if (key is None or c.learner_key == key) and (course is None or c.course == course)
+        ]
+
+    def due_questions(
+        self,
+        learner: str,
+        *,
+        now: datetime,
+        course: str | None = None,
+        sections: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> list[DueCard]:
+        self._note_thread()
+        assert now.tzinfo is UTC, "fsrs insists on datetime.timezone.utc"
+        due = [
+            c
+            for c in self._cards_of(learner, course)
+            if c.due_at <= now and (sections is None or c.section in sections)
+        ]
+        due.sort(key=lambda c: (not c.critical, c.retrievability, c.question_id))
+        return due[:limit] if limit is not None else due
+
+    def due_list(
+        self,
+        *,
+        now: datetime,
+        within: timedelta = timedelta(0),
+        learner: str | None = None,
+        course: str | None = None,
+    ) -> list[DueCard]:
+        self._note_thread()
+        return [c for c in self._cards_of(learner, course) if c.due_at <= now + within or c.leech]
+
+    def due_counts(
+        self, learner: str, *, now: datetime, course: str | None = None
+    ) -> list[SectionDue]:
+        self._note_thread()
+        assert now.tzinfo is UTC, "fsrs insists on datetime.timezone.utc"
+        counts: dict[tuple[str, str], list[int]] = {}
+        for card in self._cards_of(learner, course):
+            tally = counts.setdefault((card.course, card.section), [0, 0, 0])
+            tally[0] += card.due_at <= now
+            tally[1] += card.due_at <= now + timedelta(days=7)
+            tally[2] += 1
+        return [SectionDue(c, s, *tally) for (c, s), tally in sorted(counts.items())]
+
+    def next_due(self, learner: str, *, course: str | None = None) -> datetime | None:
+        self._note_thread()
+        times = [c.due_at for c in self._cards_of(learner, course)]
+        return min(times) if times else None
+
+    def staff_due(self, *, now: datetime, course: str | None = None) -> list[LearnerDue]:
+        self._note_thread()
+        assert now.tzinfo is UTC, "fsrs insists on datetime.timezone.utc"
+        by_learner: dict[str, list[DueCard]] = {}
+        for card in self._cards_of(None, course):
+            by_learner.setdefault(card.learner_key, []).append(card)
+        return [
+            LearnerDue(
+                learner=cards[0].learner,
+                learner_key=key,
+                due_now=sum(c.due_at <= now for c in cards),
+                leeches=tuple(
+                    c.question_id
+                    for c in sorted(cards, key=lambda c: (-c.lapses, c.question_id))
+                    if c.leech
+                ),
+                next_due_at=min(c.due_at for c in cards),
+            )
+            for key, cards in sorted(by_learner.items())
+        ]
+
+    def cards_to_rebuild(self) -> int:
+        self._note_thread()
+        return self.stale
+
+    def rebuild_cards(
+        self, progress: Callable[[RebuildProgress], None] | None = None
+    ) -> RebuildProgress:
+        self._note_thread()
+        total, self.stale = self.stale, 0
+        for done in range(1, total + 1):
+            if progress is not None:
+                progress(RebuildProgress(done, total, done * 10))
+        return RebuildProgress(total, total, total * 10)
 
     @property
     def only(self) -> SavedAttempt:

@@ -23,13 +23,14 @@ SIZE = (80, 24)
 """The terminal size of the scores screen tests and snapshots."""
 
 
-def scores_app(store: ScoreStoreLike, tmp_path: Path) -> QuizApp:
-    """The app on the bundled course, reading and writing `store`, a fixed clock."""
+def scores_app(store: ScoreStoreLike, tmp_path: Path, clock: FixedClock | None = None) -> QuizApp:
+    """The app on the bundled course, reading and writing `store`, a fixed clock (a new
+    one at START unless given)."""
     return make_app(
         AppOptions(questions_dir=BUNDLED, db_path=tmp_path / "unused.sqlite3"),
         store=store,
         store_thread=StoreThread(),
-        clock=FixedClock(),
+        clock=clock or FixedClock(),
         course_loads=[course_load(BUNDLED)],
         settings_path=tmp_path / "settings.json",
     )

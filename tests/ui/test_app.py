@@ -66,9 +66,10 @@ async def test_home_remembers_the_last_name_and_starts_an_exam_preset(tmp_path: 
         home.query_one("#time-limit", Input).value = ""
         from textual.widgets import RadioButton, RadioSet
 
-        home.query(RadioButton)[2].value = True  # the "Quick check" preset
+        preset = next(b for b in home.query(RadioButton) if b.name == "check")
+        preset.value = True  # the "Quick check" preset
         kind = home.query_one("#kind", RadioSet)
-        await wait_for(pilot, lambda: kind.pressed_index == 2, what="the preset chosen")
+        await wait_for(pilot, lambda: kind.pressed_button is preset, what="the preset chosen")
         await pilot.press("ctrl+s")
         screen = app.screen
         assert isinstance(screen, ExamScreen)

@@ -7,6 +7,7 @@ Every SVG under __snapshots__/test_scores_screens/ was looked at before it was a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from quiz.ui.screens.scores import (
     sparkline,
 )
 from tests.support.app import text_of
-from tests.support.fakes import FakeStore
+from tests.support.fakes import FakeStore, FixedClock
 from tests.support.local_time import local_timezone
 from tests.support.report_store import CY, GIVEN, build_store
 from tests.support.scores_screens import SIZE, loaded, rows_of, scores_app
@@ -50,9 +51,15 @@ def store(tmp_path: Path) -> Iterator[ScoreStore]:
         yield opened
 
 
+NOW = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+"""The app's clock: the day after the fixture's last attempt (for the drill's due counts)."""
+
+
 @pytest.fixture
 def app(store: ScoreStore, tmp_path: Path) -> QuizApp:
-    return scores_app(store, tmp_path)
+    clock = FixedClock()
+    clock.advance((NOW - clock.now()).total_seconds())
+    return scores_app(store, tmp_path, clock)
 
 
 async def click_on_home(pilot: Pilot[Any], selector: str) -> None:
@@ -101,6 +108,16 @@ async def test_my_scores_lists_the_attempts_newest_first(app: QuizApp) -> None:
         assert words[0] == "last 0%, best 100%, 4 attempts"
         lines = [text_of(w) for w in screen.query(".trend-line").results(Static)]
         assert lines[0] == sparkline([100, 0, 100, 0])
+        # A day after Ana's last attempt: swelling-01 (missed in it) and swelling-04 (right
+        # ten days before) are due now, the critical drugs question within the week.
+        due = rows_of(screen.query_one("#due-table", DataTable))
+        assert due == [
+            ["Swelling", "2", "2", "2"],
+            ["Bruising", "0", "0", "1"],
+            ["Drug interactions and pregnancy", "0", "1", "1"],
+        ]
+        title = text_of(screen.query_one("#due-title", Static))
+        assert title == "Due for a drill: 2 questions now, 3 within a week."
 
 
 async def test_enter_opens_the_review_of_the_attempt(app: QuizApp) -> None:

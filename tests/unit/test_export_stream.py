@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from quiz.domain.records import AttemptStatus
-from quiz.storage import importing, summaries
+from quiz.storage import exchange, importing, summaries
 from quiz.storage.scores import ScoreStore
 from quiz.tables.render import json_text
 from tests.support.cli import run_cli
@@ -127,10 +127,14 @@ def summary_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def test_a_large_import_is_idempotent_counts_in_the_summaries_and_reports_a_conflict(
-    varied_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    varied_store: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     count = 2000
-    assert count > importing.IMPORT_BATCH  # more than one transaction
+    monkeypatch.setattr(importing, "IMPORT_BATCH", 900)  # more than one transaction
+    monkeypatch.setattr(exchange, "SPILL_BATCH", 400)
     file = many_attempts(varied_store, tmp_path / "many.json", count, capsys)
     target = tmp_path / "manager.sqlite3"
 

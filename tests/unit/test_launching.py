@@ -18,6 +18,7 @@ from quiz.errors import QuizError, SelectionError
 from quiz.launch import AppOptions
 from quiz.settings import Settings, load_settings, remember_learner, save_settings
 from quiz.ui.launching import chosen_course, requested_quiz
+from tests.support.cli import run_cli
 from tests.support.paths import MINI
 
 
@@ -111,3 +112,17 @@ def test_settings_without_choices_are_written_as_before(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
     save_settings(Settings(last_learner="Zoë"), path)
     assert json.loads(path.read_text(encoding="utf-8")) == {"last_learner": "Zoë"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--mode", "drill", "--time-limit", "10m"], "a drill is untimed"),
+        (["--mode", "drill", "--exam", "staff-check"], "cannot be used with --mode drill"),
+    ],
+)
+def test_a_drill_refuses_what_does_not_apply_to_it(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run_cli(args, capsys)
+    assert code == 2 and message in err

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from quiz.domain.loader import load_course
 from quiz.domain.model import (
-    Bank,
     Course,
     ExamPreset,
-    Paragraph,
     Question,
-    QuestionType,
-    Section,
-    SourceRef,
-    SourceText,
 )
 from quiz.domain.records import AskedQuestion, AttemptStatus, Mode
 from quiz.domain.session import (
@@ -37,56 +30,8 @@ from quiz.domain.session import (
     shown_choices,
 )
 from tests.support.fakes import START, FixedClock
+from tests.support.made_courses import made_question, make_course
 from tests.support.paths import BUNDLED, MINI
-
-
-def _question(qid: str, section: str, *, critical: bool = False, kind: str = "single") -> Question:
-    qtype = QuestionType(kind)
-    choices: tuple[str, ...] = ()
-    answer: tuple[str, ...]
-    if qtype is QuestionType.SINGLE:
-        choices, answer = ("Right", "Wrong one", "Wrong two", "Wrong three"), ("Right",)
-    elif qtype is QuestionType.MULTIPLE:
-        choices, answer = ("Yes one", "Yes two", "No one", "No two"), ("Yes one", "Yes two")
-    elif qtype is QuestionType.TRUE_FALSE:
-        answer = ("false",)
-    else:
-        answer = ("one to three days", "1-3 days")
-    return Question(
-        id=qid,
-        section=section,
-        type=qtype,
-        prompt=f"Prompt {qid}",
-        choices=choices,
-        answer=answer,
-        explanation=f"Because {qid}.",
-        source="text",
-        source_ref=SourceRef(section, 0, 0, 4),
-        critical=critical,
-    )
-
-
-def make_course(per_section: dict[str, int], critical: dict[str, int] | None = None) -> Course:
-    critical = critical or {}
-    sections = tuple(
-        Section(s, f"Title {s}", 1, (Paragraph(0, "text of the section", 2),)) for s in per_section
-    )
-    banks = []
-    for s, n in per_section.items():
-        questions = tuple(
-            _question(f"{s}-{i:02d}", s, critical=i < critical.get(s, 0)) for i in range(n)
-        )
-        banks.append(Bank(Path(f"{s}.yaml"), s, f"Title {s}", questions))
-    return Course(
-        id="test",
-        title="Test course",
-        description="",
-        path=Path("."),
-        source=SourceText(Path("source.md"), sections),
-        banks=tuple(banks),
-        exams={},
-        version="sha256:0",
-    )
 
 
 def session_for(course: Course, mode: Mode = Mode.EXAM, **kwargs: Any) -> QuizSession:
@@ -152,7 +97,7 @@ def test_sections_are_kept_in_course_order() -> None:
     assert {q.section for q in selection.questions} == {"a", "c"}
 
 
-def test_a_preset_spreads_over_sections_and_includes_every_critical_question() -> None:
+def test_a_preset_spreads_over_sections_and_includes_every_criticalmade_question() -> None:
     course = make_course({"a": 10, "b": 10, "c": 10, "d": 10}, critical={"a": 3})
     preset = ExamPreset(
         "p", "P", questions=8, include_critical=True, time_limit_seconds=60, pass_mark=80
@@ -195,15 +140,15 @@ def test_the_bundled_staff_check_draws_twenty_with_every_critical() -> None:
 
 
 def test_grading_each_kind() -> None:
-    s = _ask_one(_question("s", "a"))
+    s = _ask_one(made_question("s", "a"))
     assert grade(s, "Right") and not grade(s, "Wrong one") and not grade(s, None)
-    m = _ask_one(_question("m", "a", kind="multiple"))
+    m = _ask_one(made_question("m", "a", kind="multiple"))
     assert grade(m, ["Yes two", "Yes one"])
     assert not grade(m, ["Yes one"]), "all or nothing"
     assert not grade(m, ["Yes one", "Yes two", "No one"])
-    tf = _ask_one(_question("t", "a", kind="true_false"))
+    tf = _ask_one(made_question("t", "a", kind="true_false"))
     assert grade(tf, False) and not grade(tf, True)
-    short = _ask_one(_question("h", "a", kind="short"))
+    short = _ask_one(made_question("h", "a", kind="short"))
     assert grade(short, "  One To Three   DAYS ") and grade(short, "1\u20133 days")
     assert not grade(short, "three days")
 
@@ -213,14 +158,14 @@ def _ask_one(question: Question) -> AskedQuestion:
 
 
 def test_responses_and_letters_round_trip() -> None:
-    m = _ask_one(_question("m", "a", kind="multiple"))
+    m = _ask_one(made_question("m", "a", kind="multiple"))
     indexes = sorted(picked_indexes(m, ["Yes one", "Yes two"]))
     assert response_for(m, indexes) == [c for c in m.choices if c in ("Yes one", "Yes two")]
-    tf = _ask_one(_question("t", "a", kind="true_false"))
+    tf = _ask_one(made_question("t", "a", kind="true_false"))
     assert shown_choices(tf) == ("True", "False")
     assert response_for(tf, [1]) is False and describe_response(tf, False) == "B. False"
     assert describe_answer(tf) == "B. False"
-    short = _ask_one(_question("h", "a", kind="short"))
+    short = _ask_one(made_question("h", "a", kind="short"))
     assert describe_answer(short) == "one to three days (also accepted: 1-3 days)"
     assert describe_response(short, None) == "(unanswered)"
 
@@ -246,7 +191,7 @@ def test_practice_answers_once_and_records_time_spent() -> None:
         session.answer(1, "not a choice")
 
 
-def test_exam_answers_change_and_time_is_kept_per_question() -> None:
+def test_exam_answers_change_and_time_is_kept_permade_question() -> None:
     clock = FixedClock()
     session = session_for(make_course({"a": 3}), clock=clock, time_limit_seconds=600)
     clock.advance(5)

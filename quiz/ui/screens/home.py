@@ -21,7 +21,7 @@ from quiz.domain.durations import DurationError, format_duration, parse_duration
 from quiz.settings import clean_name
 from quiz.ui.literal import literal
 from quiz.ui.screens.base import QuizScreen
-from quiz.ui.screens.home_form import compose_course, compose_picker
+from quiz.ui.screens.home_form import compose_course, compose_picker, drill_label
 from quiz.ui.widgets.fields import TextField
 
 if TYPE_CHECKING:
@@ -68,6 +68,17 @@ class HomeScreen(QuizScreen[None]):
         def __init__(self, course: Course) -> None:
             super().__init__()
             self.course = course
+
+    class DrillRequested(Message):
+        """Start was pressed with the drill chosen: drill `learner`'s questions due."""
+
+        def __init__(
+            self, learner: str, sections: tuple[str, ...] | None, count: int | None
+        ) -> None:
+            super().__init__()
+            self.learner = learner
+            self.sections = sections
+            self.count = count
 
     class MyScoresRequested(Message):
         """The learner asked for their own scores."""
@@ -123,6 +134,7 @@ class HomeScreen(QuizScreen[None]):
         attempt = self.quiz_app.attempt
         if not field.value and attempt is not None:
             field.value = attempt.learner
+        self._want_due()  # an attempt just ended: what is due has changed
 
     async def _add_footer(self) -> None:
         # Not on the first frame (its module, CSS and layout), nor while the form is
@@ -181,6 +193,7 @@ class HomeScreen(QuizScreen[None]):
         self.form_shown = True
         self.post_message(self.CourseShown())
         await self._add_footer()
+        self._want_due()
 
     async def _rebuild_form(self, course: Course) -> None:
         if course is not self.course:
@@ -200,7 +213,31 @@ class HomeScreen(QuizScreen[None]):
         if course is not None and course is not self.course:
             self.post_message(self.CourseChosen(course))
 
+    def show_due(self, learner: str, due: int | None) -> None:
+        """Show on the drill's choice how many questions `learner` has due (the app
+        asks the store; a name typed since makes it stale)."""
+        from textual.widgets import RadioButton
+
+        buttons = self.query("#kind-drill")
+        field = self.query_one("#learner", Input)
+        if buttons and clean_name(field.value) == learner:
+            buttons.first(RadioButton).label = drill_label(due)
+
+    class DueWanted(Message):
+        """The learner's name is known (or changed): how many questions are due?"""
+
+        def __init__(self, learner: str) -> None:
+            super().__init__()
+            self.learner = learner
+
+    def _want_due(self) -> None:
+        learner = clean_name(self.query_one("#learner", Input).value)
+        if learner and self.course is not None:
+            self.post_message(self.DueWanted(learner))
+
     def on_input_blurred(self, event: Input.Blurred) -> None:
+        if event.input.id == "learner":
+            self._want_due()
         # A learner who chose a course before finds it chosen again.
         remembered = self.quiz_app.settings.course_for(event.value)
         picker = self.query("#course")
@@ -219,21 +256,29 @@ class HomeScreen(QuizScreen[None]):
 
     def _preset(self) -> ExamPreset | None:
         pressed = self._kind().pressed_button
-        if self.course is None or pressed is None or pressed.name is None:
+        if self.course is None or pressed is None or pressed.name is None or pressed.id:
             return None
         return self.course.exams.get(pressed.name)
 
     def _mode(self) -> Mode:
         from quiz.domain.records import Mode
 
-        index = self._kind().pressed_index
-        return Mode.PRACTICE if index <= 0 else Mode.EXAM
+        pressed = self._kind().pressed_button
+        if pressed is not None and pressed.id == "kind-drill":
+            return Mode.DRILL
+        return Mode.PRACTICE if self._kind().pressed_index <= 0 else Mode.EXAM
 
     def on_radio_set_changed(self) -> None:
+        from quiz.domain.records import Mode
+        from quiz.domain.selection import DRILL_COUNT
+
         preset = self._preset()
         count = self.query_one("#count", Input)
         limit = self.query_one("#time-limit", Input)
-        if preset is not None:
+        if self._mode() is Mode.DRILL:
+            count.placeholder = f"{DRILL_COUNT} (drill)"
+            limit.placeholder = "none: a drill is untimed"
+        elif preset is not None:
             count.placeholder = f"{preset.questions} (preset)"
             limit.placeholder = f"{format_duration(preset.time_limit_seconds)} (preset)"
         elif self.course is not None:
@@ -282,11 +327,20 @@ class HomeScreen(QuizScreen[None]):
         except DurationError as error:
             self._problem(f"Time limit: {error}", "#time-limit")
             return
+        from quiz.domain.records import Mode
         from quiz.errors import SelectionError
         from quiz.ui.attempt import new_session
 
         preset = self._preset()
         all_sections = [s.id for s in course.source.sections if course.questions_in(s.id)]
+        if self._mode() is Mode.DRILL:
+            if limit is not None:
+                self._problem("A drill is untimed: leave the time limit empty.", "#time-limit")
+                return
+            self._problem("")
+            drilled = None if sections == all_sections else tuple(sections)
+            self.post_message(self.DrillRequested(learner, drilled, count))
+            return
         chosen = None if preset is not None and sections == all_sections else sections
         try:
             session = new_session(

@@ -18,6 +18,16 @@ if TYPE_CHECKING:
     from quiz.domain.model import Course, ExamPreset
 
 
+DRILL_LABEL = "Drill: the questions you are due to revise"
+
+
+def drill_label(due: int | None) -> str:
+    """The drill's choice on the home screen, with the learner's count when known."""
+    if due is None:
+        return DRILL_LABEL
+    return f"Drill: {due} due for you, weakest first" if due else "Drill: nothing due for you now"
+
+
 def preset_label(preset: ExamPreset) -> str:
     return (
         f"{preset.title}: {preset.questions} questions, "
@@ -80,6 +90,7 @@ def compose_course(course: Course) -> ComposeResult:
     yield RadioSet(
         RadioButton("Practice: feedback after each answer", value=True),
         RadioButton("Exam: timed, no feedback until the results"),
+        RadioButton(DRILL_LABEL, id="kind-drill"),
         *(
             RadioButton(literal(preset_label(preset)), name=preset.id)
             for preset in course.exams.values()

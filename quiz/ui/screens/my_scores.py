@@ -1,8 +1,11 @@
-"""My scores: the learner's own attempts, newest first (Enter reviews one), and a trend
-per section. The attempt columns are `quiz scores`'s spec (quiz.tables.attempts)."""
+"""My scores: the learner's own attempts, newest first (Enter reviews one), a trend per
+section, and per section the questions due for a drill now and within the week (or
+when the next one falls due). The attempt columns are `quiz scores`'s spec
+(quiz.tables.attempts), the due ones quiz.tables.due_counts."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -14,11 +17,14 @@ from textual.widgets import DataTable, Footer, Static
 
 from quiz.domain.model import Course
 from quiz.storage.attempts import AttemptDetail, AttemptSummary
+from quiz.storage.card_model import SectionDue
 from quiz.storage.reader import ScoreReader
 from quiz.storage.report_model import SectionTrend
 from quiz.tables.attempts import ATTEMPTS
+from quiz.tables.due_counts import SECTION_DUE, SectionDueView, due_when
 from quiz.tables.formats import local_minute, percent_text
 from quiz.ui.literal import literal
+from quiz.ui.saving import ScoreStoreLike
 from quiz.ui.screens.score_screen import LOADING, ScoresScreen
 from quiz.ui.widgets.columns import add_columns, add_rows
 
@@ -31,6 +37,29 @@ def sparkline(percents: list[float]) -> str:
     """One bar per attempt, on a fixed 0..100 scale (so a flat line means a steady score)."""
     top = len(BARS) - 1
     return "".join(BARS[round(max(0.0, min(100.0, p)) / 100 * top)] for p in percents)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def due_summary(counts: list[SectionDue], next_due: datetime | None, now: datetime) -> str:
+    """The line over the due table: how many are due now and within the week, or, with
+    none due now, when the next one falls due."""
+    if not counts:
+        return (
+            "Nothing to drill yet: the questions of finished practice rounds and exams "
+            "come back here when they are due."
+        )
+    due_now = sum(c.due_now for c in counts)
+    this_week = sum(c.due_this_week for c in counts)
+    if due_now:
+        return f"Due for a drill: {plural(due_now, 'question')} now, {this_week} within a week."
+    text = "Nothing is due for a drill now"
+    if next_due is not None:
+        when = due_when(next_due, now)
+        text += f"; the next question is due {when if when.startswith('in ') else 'on ' + when}"
+    return text + f" ({this_week} within a week)."
 
 
 class MyScoresScreen(ScoresScreen):
@@ -53,10 +82,15 @@ class MyScoresScreen(ScoresScreen):
         yield table
         yield Static("", id="trend-title", markup=False)
         yield VerticalScroll(id="trends")
+        yield Static("", id="due-title", markup=False)
+        due: DataTable[Text] = DataTable(id="due-table", cursor_type="none", zebra_stripes=True)
+        due.display = False
+        yield due
         yield Footer()
 
     def on_mount(self) -> None:
         add_columns(self.query_one("#my-attempts", DataTable), ATTEMPTS)
+        add_columns(self.query_one("#due-table", DataTable), SECTION_DUE)
         course = self.course.id if self.course else None
         learner = self.learner
 
@@ -70,7 +104,6 @@ class MyScoresScreen(ScoresScreen):
 
     def show(self, found: tuple[list[AttemptSummary], tuple[SectionTrend, ...]]) -> None:
         attempts, trends = found
-        self.loaded = True
         self.attempts = attempts
         table = self.query_one("#my-attempts", DataTable)
         table.clear()
@@ -88,6 +121,54 @@ class MyScoresScreen(ScoresScreen):
             )
             table.focus()
         self._show_trends(trends)
+        if attempts:
+            self._read_due()
+        else:
+            self.loaded = True  # no attempt: no card either
+
+    # --- the drill: due now and this week, per section -----------------------------------
+
+    def _read_due(self) -> None:
+        course = self.course.id if self.course else None
+        learner = self.learner
+        now = self.now()
+
+        def job(
+            store: ScoreStoreLike,
+        ) -> tuple[list[SectionDue], datetime | None, datetime]:
+            counts = store.due_counts(learner, now=now, course=course)
+            upcoming = store.next_due(learner, course=course)
+            return counts, upcoming, now
+
+        self.read_cards(job, self._show_due, self._due_failed)
+
+    def preparing(self, text: str) -> None:
+        self.query_one("#due-title", Static).update(text)
+
+    def _show_due(self, found: tuple[list[SectionDue], datetime | None, datetime]) -> None:
+        counts, upcoming, now = found
+        counts = sorted(counts, key=self._section_order)
+        self.query_one("#due-title", Static).update(due_summary(counts, upcoming, now))
+        table = self.query_one("#due-table", DataTable)
+        table.clear()
+        add_rows(table, SECTION_DUE, SECTION_DUE.rows(SectionDueView(counts, self.section_title)))
+        table.display = bool(counts)
+        self.loaded = True
+
+    def _due_failed(self, message: str) -> None:
+        self.query_one("#due-title", Static).update(
+            literal(f"The drill schedule could not be read: {message}")
+        )
+        self.loaded = True
+
+    def _section_order(self, due: SectionDue) -> tuple[object, ...]:
+        """The course's order of sections (the trends' order); others after, by id."""
+        course = self.course
+        if course is not None and course.id == due.course:
+            ids = [section.id for section in course.source.sections]
+            if due.section in ids:
+                return (0, "", ids.index(due.section), "")
+        return (1, due.course, 0, due.section)
 
     def _show_trends(self, trends: tuple[SectionTrend, ...]) -> None:
         title = self.query_one("#trend-title", Static)

@@ -63,6 +63,8 @@ class ResultsScreen(QuizScreen[None]):
         with VerticalScroll(id="results-body"):
             yield Static(self._headline(), id="results-title", markup=False)
             yield Static(self._score_line(), id="results-score", markup=False)
+            if self.attempt.is_drill:  # filled in once the drill is saved
+                yield Static("", id="results-next", markup=False)
             summary = self._critical_summary()
             if summary is not None:
                 yield Static(summary, id="results-critical", markup=False)
@@ -84,7 +86,7 @@ class ResultsScreen(QuizScreen[None]):
                             classes="study",
                             compact=True,
                         )
-            else:
+            elif not self.attempt.is_drill:
                 yield Static(
                     "Every section reached the pass mark.",
                     id="study-label",
@@ -124,6 +126,13 @@ class ResultsScreen(QuizScreen[None]):
         session = self.session
         result = session.result
         assert result is not None
+        if self.attempt.is_drill:
+            first, fixed, wrong = session.drill_outcome()
+            used = format_duration(session.time_used_seconds())
+            return (
+                f"{first + fixed + wrong} questions: {first} right the first time, "
+                f"{fixed} fixed after a miss, {wrong} still to learn. Time used {used}."
+            )
         parts = [f"Score {result.correct} of {result.total} ({result.percent:.0f}%)"]
         if session.pass_mark is not None:
             parts.append(f"pass mark {session.pass_mark}%")
@@ -185,10 +194,55 @@ class ResultsScreen(QuizScreen[None]):
         saved = self.query_one("#results-saved", Static)
         if error is None:
             saved.update("Your result is saved.")
+            if self.attempt.is_drill:
+                self._show_when_due()
         else:
             saved.update(literal(f"Your result could not be saved: {error}. Press t to try again."))
         saved.set_class(error is not None, "problem")
         self.refresh_bindings()
+
+    @work(group="due", exclusive=True, thread=True)
+    def _show_when_due(self) -> None:
+        """After a drill is saved (its cards are updated then): which of its questions
+        come back in the next drill, and when the others fall due."""
+        from datetime import datetime, timedelta
+
+        from quiz.tables.formats import due_when
+
+        app, session = self.quiz_app, self.session
+        store = app.store
+        if store is None:
+            return
+        now = app.clock.now()
+        asked = {a.question_id for a in session.asked}
+
+        def read() -> list[datetime]:  # on the store thread: when each falls due
+            cards = store.due_list(
+                now=now,
+                within=timedelta(days=36500),
+                learner=self.attempt.learner,
+                course=session.course.id,
+            )
+            return [card.due_at for card in cards if card.question_id in asked]
+
+        try:
+            cards = app.store_thread.call(read)
+        except Exception:  # a courtesy line: the result itself is saved
+            return
+        again = sum(1 for due_at in cards if due_at <= now)
+        later = [due_at for due_at in cards if due_at > now]
+        lines = []
+        if again:
+            lines.append(
+                f"{again} of them {'comes' if again == 1 else 'come'} back in your next drill: "
+                "a question missed "
+                "the first time is due again at once."
+            )
+        if later:
+            others = "The next of the others falls due" if again else "The next falls due"
+            lines.append(f"{others} {due_when(min(later), now)}.")
+        text = " ".join(lines)
+        self.app.call_from_thread(self.query_one("#results-next", Static).update, text)
 
     def allows(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save_again":

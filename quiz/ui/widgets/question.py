@@ -26,6 +26,7 @@ from quiz.ui.literal import literal
 from quiz.ui.widgets.answer import AnswerWidget
 from quiz.ui.widgets.choices import ChoiceList
 from quiz.ui.widgets.fields import TextField
+from quiz.ui.widgets.redraw import update_content
 
 MAX_TYPED = 200
 
@@ -164,16 +165,23 @@ class QuestionView(VerticalGroup):
         section_title: str,
         response: Response = None,
         hint: str = "",
+        number: int | None = None,
+        again: bool = False,
     ) -> None:
-        """Show `asked`, with `response` already picked or typed (for exams and review)."""
+        """Show `asked`, with `response` already picked or typed (for exams and review).
+        It is question `number` of `total` (its position + 1 unless given: a drill asks a
+        missed question `again`, later in the round)."""
         self.asked = asked
-        meta = f"Question {asked.position + 1} of {total} · "
+        number = asked.position + 1 if number is None else number
+        meta = f"Question {number} of {total} · "
         parts: list[str | Content | tuple[str, str]] = [meta, literal(section_title)]
+        if again:
+            parts.append((" · asked again", "bold"))
         if asked.critical:
             parts.append((" · critical question", "bold"))
-        self.query_one("#question-meta", Static).update(Content.assemble(*parts))
-        self.query_one("#question-prompt", Static).update(literal(asked.prompt))
-        self.query_one("#question-hint", Static).update(hint or how_to_answer(asked))
+        update_content(self.query_one("#question-meta", Static), Content.assemble(*parts))
+        update_content(self.query_one("#question-prompt", Static), literal(asked.prompt))
+        self.set_hint(hint or how_to_answer(asked))
         current = self._widget_for(asked)
         for widget in self._answer_widgets.values():
             if widget is not current:
@@ -192,7 +200,7 @@ class QuestionView(VerticalGroup):
         return widget
 
     def set_hint(self, hint: str) -> None:
-        self.query_one("#question-hint", Static).update(hint)
+        update_content(self.query_one("#question-hint", Static), Content(hint))
 
     def response(self) -> Response:
         """What the learner has picked or typed (None if nothing)."""

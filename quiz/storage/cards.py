@@ -1,0 +1,548 @@
+"""The drill's cards: one row per learner and question, kept as attempts end, and
+rebuilt from the answer log when needed (the table is described in quiz.storage.db).
+
+What counts as a review (the issue's rules, in one place: `_reviews_of`):
+- attempts that ended 'completed' or 'timed_out' (COUNTED_STATUSES), practice, exam
+  and drill alike; abandoned ones and those in progress do not count;
+- in a practice round or an exam, the answer that counts: the last revision of each
+  item, at its own time; an item whose last revision is no answer (an exam answer
+  taken back) or that was never answered is no review;
+- in a drill round, the first answer to each item only (rev 0): a miss that comes
+  back later in the same round is practice, not a review.
+Reviews are replayed in the order they were given (time, then attempt, then item). A
+review made under another right answer than the card's (another content key: see
+`content_key`) starts the card again; a reworded prompt keeps it.
+
+Kept on write: `apply_attempt` runs in the transaction that ends an attempt (finish or
+recovery: quiz.storage.live.end_attempt), after the report summaries. A review older
+than its card's last one (an attempt finished late, on another computer, or closed
+twice) makes that card again from the log instead, so the rows kept are always those a
+replay gives. `replay` makes learners' rows again from the log (inside the caller's
+transaction): after `learners rename` (a merge) and `learners forget`. A full rebuild
+(after the migration that made the table, or a change of the scheduler settings) is
+done in batches: the learners to do are listed in card_stale (`mark_stale`,
+`mark_all_stale`) and `rebuild_stale_batch` does a few at a time, each batch its own
+short transaction (ScoreStore.rebuild_cards loops), so other terminals keep saving
+answers while it runs. An import marks the learners it touched with `mark_stale`.
+
+fsrs is imported (through quiz.storage.scheduling) only inside the functions that
+schedule. Reading the cards (what is due, leeches) is quiz.storage.card_queries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from quiz.domain.kinds import UnknownKind
+from quiz.domain.versions import content_version
+from quiz.storage.card_model import (
+    DEFAULT_SETTINGS,
+    SchedulerSettings,
+)
+from quiz.storage.codec import load_texts, unpack_ints
+from quiz.storage.summaries import COUNTED_STATUSES
+
+if TYPE_CHECKING:  # fsrs is loaded only where cards are scheduled
+    from quiz.storage.scheduling import Live, Reviewer
+
+_COUNTED = ",".join(f"'{s}'" for s in COUNTED_STATUSES)
+_CHUNK = 500  # ids per IN (...): well below SQLite's limit on parameters
+BATCH_ITEMS = 25_000
+"""A batch of a full rebuild takes learners until their counted attempts hold this many
+questions (about half a second under the write lock); a learner is never split."""
+CARDS_VERSION = 5
+"""The schema version that made the card tables: a store of an older one (made by tests
+with `db.connect(upto=...)`) has no cards to keep."""
+
+CARD_COLUMNS = (
+    "question, section, critical, content, state, step, stability, difficulty, due_at, "
+    "last_review_at, reviews, lapses"
+)
+_INSERT = (
+    f"INSERT OR REPLACE INTO card (learner, {CARD_COLUMNS}) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class Review(NamedTuple):
+    """One answer that counts as a review (the module's rules say which)."""
+
+    at_ms: int  # when it was given
+    attempt: int  # attempt row id
+    item: int  # its position in the attempt
+    right: bool
+    ms: int  # time spent on the question
+    question: int  # question row id
+    section: int  # section row id of the version asked
+    critical: bool  # of the version asked
+    content: int  # content key of the version asked (cards.content_key)
+
+
+class CardRow(NamedTuple):
+    """A row of the card table (described in quiz.storage.db), without its learner."""
+
+    question: int
+    section: int
+    critical: int
+    content: int
+    state: int  # fsrs.State
+    step: int | None
+    stability: float
+    difficulty: float
+    due_at: int  # ms
+    last_review_at: int  # ms
+    reviews: int
+    lapses: int
+
+
+def available(connection: sqlite3.Connection) -> bool:
+    """Whether the store has the card tables (see CARDS_VERSION)."""
+    return int(connection.execute("PRAGMA user_version").fetchone()[0]) >= CARDS_VERSION
+
+
+# --- settings ---------------------------------------------------------------------------
+
+
+_SETTINGS = """SELECT retention, critical_retention, learning_steps, relearning_steps,
+    maximum_interval, leech_threshold, parameters FROM scheduler_settings WHERE id = 1"""
+
+
+def read_settings(connection: sqlite3.Connection) -> SchedulerSettings:
+    """The store's scheduler settings (the defaults if the row is missing)."""
+    return _settings_of(connection.execute(_SETTINGS).fetchone())
+
+
+def _settings_of(row: tuple[object, ...] | None) -> SchedulerSettings:
+    if row is None:
+        return DEFAULT_SETTINGS
+    retention, critical, learning, relearning, maximum, threshold, parameters = row
+    return SchedulerSettings(
+        retention=float(retention),  # type: ignore[arg-type]
+        critical_retention=float(critical),  # type: ignore[arg-type]
+        learning_steps=tuple(int(s) for s in json.loads(str(learning))),
+        relearning_steps=tuple(int(s) for s in json.loads(str(relearning))),
+        maximum_interval=int(maximum),  # type: ignore[call-overload]
+        leech_threshold=int(threshold),  # type: ignore[call-overload]
+        parameters=tuple(float(p) for p in json.loads(str(parameters))),
+    )
+
+
+def write_settings(connection: sqlite3.Connection, settings: SchedulerSettings) -> bool:
+    """Keep `settings` (inside the caller's transaction). When the cards depend on
+    what changed, every learner is marked for a rebuild; returns whether they were."""
+    before = read_settings(connection)
+    connection.execute(
+        """INSERT OR REPLACE INTO scheduler_settings (id, retention, critical_retention,
+               learning_steps, relearning_steps, maximum_interval, leech_threshold, parameters)
+           VALUES (1, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            settings.retention,
+            settings.critical_retention,
+            json.dumps(list(settings.learning_steps)),
+            json.dumps(list(settings.relearning_steps)),
+            settings.maximum_interval,
+            settings.leech_threshold,
+            json.dumps(list(settings.parameters)),
+        ),
+    )
+    if before.schedule() == settings.schedule():
+        return False
+    mark_all_stale(connection)
+    return True
+
+
+_reviewers: dict[tuple[object, ...] | None, Reviewer] = {}
+
+
+def reviewer(connection: sqlite3.Connection) -> Reviewer:
+    """The Reviewer of the store's settings (imports fsrs); one per settings row seen."""
+    from quiz.storage.scheduling import Reviewer
+
+    row = connection.execute(_SETTINGS).fetchone()
+    found = _reviewers.get(row)
+    if found is None:
+        found = _reviewers[row] = Reviewer(_settings_of(row))
+    return found
+
+
+# --- question versions ------------------------------------------------------------------
+
+
+class Version(NamedTuple):
+    question: int
+    section: int
+    critical: bool
+    content: int
+
+
+_content_keys: dict[tuple[str, str, str], int] = {}
+
+
+def content_key(kind: str, choices: str, answer: str) -> int:
+    """A version's content (quiz.domain.versions.content_version: the right answer and
+    the choices, not the wording) as a 64-bit integer: the first 8 bytes of its hash.
+    `choices` and `answer` are the stored JSON. A kind this program does not know is
+    hashed from its type, sorted choices and answer."""
+    key = (kind, choices, answer)
+    found = _content_keys.get(key)
+    if found is not None:
+        return found
+    texts, answers = load_texts(choices), load_texts(answer)
+    try:
+        digest = content_version(_Content(kind, texts, answers)).removeprefix("sha256:")[:16]
+    except UnknownKind:
+        text = json.dumps([kind, sorted(texts), sorted(answers)], ensure_ascii=False)
+        digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    value = int(digest, 16)
+    if value >= 1 << 63:
+        value -= 1 << 64  # SQLite's integers are signed
+    _content_keys[key] = value
+    return value
+
+
+class _Content(NamedTuple):
+    type: str
+    choices: tuple[str, ...]
+    answer: tuple[str, ...]
+
+
+class Versions:
+    """What a store remembers between the attempts it ends: asked_question rows as the
+    cards need them, read once (the rows never change and are never deleted); and the
+    card rows it wrote, with their fsrs Cards, used again only while the stored row is
+    still the one written (another terminal may have written since, or the transaction
+    rolled back)."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, Version] = {}
+        self.lives: dict[tuple[int, int], tuple[CardRow, Live]] = {}
+        self.available = False  # the store has the card tables (known once seen)
+
+    def load(self, connection: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Version]:
+        wanted = sorted(set(ids) - self._known.keys())
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            for rowid, question, section, kind, critical, choices, answer in connection.execute(
+                f"""SELECT id, question, section, type, critical, choices, answer
+                    FROM asked_question WHERE id IN ({",".join("?" * len(chunk))})""",
+                chunk,
+            ):
+                self._known[rowid] = Version(
+                    question, section, bool(critical), content_key(kind, choices, answer)
+                )
+        return self._known
+
+
+# --- reviews from the log ---------------------------------------------------------------
+
+
+class _Attempt(NamedTuple):
+    rowid: int
+    learner: int
+    drill: bool
+    started_at: int
+    items: list[int]
+
+
+_ANSWERS = "attempt, item, rev, correct, ms, at_ds, response IS NOT NULL"
+_Chosen = tuple[int, int, int, int]  # correct, ms, at_ds, given
+
+
+def _reviews_of(
+    connection: sqlite3.Connection, attempts: Sequence[_Attempt], versions: Versions
+) -> list[tuple[int, Review]]:
+    """(learner, review) for every review of `attempts` (counted ones), by the rules of
+    this module: the answer that counts of each item (its last revision), or in a
+    drill its first answer (rev 0); an item whose chosen revision is no answer is no
+    review. One tight loop: a full rebuild reads two million answers through it."""
+    known = versions.load(connection, (v for a in attempts for v in a.items))
+    by_id = {a.rowid: a for a in attempts}
+    found: list[tuple[int, Review]] = []
+    append = found.append
+
+    def add(attempt: _Attempt, chosen: dict[int, _Chosen]) -> None:
+        items, started, rowid, learner = (
+            attempt.items,
+            attempt.started_at,
+            attempt.rowid,
+            attempt.learner,
+        )
+        for item, (correct, ms, at_ds, given) in chosen.items():
+            if not given or not 0 <= item < len(items):
+                continue
+            version = known.get(items[item])
+            if version is None:
+                continue
+            append(
+                (
+                    learner,
+                    Review(
+                        started + at_ds * 100,
+                        rowid,
+                        item,
+                        bool(correct),
+                        ms,
+                        version.question,
+                        version.section,
+                        version.critical,
+                        version.content,
+                    ),
+                )
+            )
+
+    ids = sorted(by_id)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        current: _Attempt | None = None
+        chosen: dict[int, _Chosen] = {}
+        drill = False
+        for attempt, item, rev, correct, ms, at_ds, given in connection.execute(
+            f"""SELECT {_ANSWERS} FROM answer
+                WHERE attempt IN ({",".join("?" * len(chunk))}) ORDER BY attempt, item, rev""",
+            chunk,
+        ):
+            if current is None or attempt != current.rowid:
+                if current is not None:
+                    add(current, chosen)
+                current, chosen = by_id[attempt], {}
+                drill = current.drill
+            if not drill or rev == 0:
+                chosen[item] = (correct, ms, at_ds, given)  # a later revision replaces it
+        if current is not None:
+            add(current, chosen)
+    return found
+
+
+def _counted_attempts(connection: sqlite3.Connection, learners: Sequence[int]) -> list[_Attempt]:
+    found: list[_Attempt] = []
+    for start in range(0, len(learners), _CHUNK):
+        chunk = list(learners[start : start + _CHUNK])
+        found += [
+            _Attempt(rowid, learner, mode == "drill", started_at, unpack_ints(items))
+            for rowid, learner, mode, started_at, items in connection.execute(
+                f"""SELECT id, learner, mode, started_at, items FROM attempt
+                    WHERE status IN ({_COUNTED})
+                      AND learner IN ({",".join("?" * len(chunk))})""",
+                chunk,
+            )
+        ]
+    return found
+
+
+# --- keeping the rows -------------------------------------------------------------------
+
+
+def _read_cards(
+    connection: sqlite3.Connection, learner: int, questions: Iterable[int]
+) -> dict[int, CardRow]:
+    wanted = sorted(set(questions))
+    found: dict[int, CardRow] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        for row in connection.execute(
+            f"""SELECT {CARD_COLUMNS} FROM card
+                WHERE learner = ? AND question IN ({",".join("?" * len(chunk))})""",
+            (learner, *chunk),
+        ):
+            card = CardRow(*row)
+            found[card.question] = card
+    return found
+
+
+def _write(connection: sqlite3.Connection, learner: int, cards: Iterable[CardRow]) -> None:
+    connection.executemany(_INSERT, ((learner, *card) for card in cards))
+
+
+def apply_attempt(
+    connection: sqlite3.Connection,
+    attempt_rowid: int,
+    *,
+    again: bool,
+    versions: Versions | None = None,
+    row: tuple[int, str, int, bytes, str] | None = None,
+) -> None:
+    """Review the cards of attempt `attempt_rowid`, which has just ended (inside the
+    caller's transaction, after its status was written). `again`: the attempt had been
+    closed before (by recovery), so its reviews may be in the cards already: its
+    questions' cards are made again from the log instead. `row`: the attempt's learner,
+    mode, started_at, items and (new) status, if the caller has read them."""
+    if row is None:
+        row = connection.execute(
+            "SELECT learner, mode, started_at, items, status FROM attempt WHERE id = ?",
+            (attempt_rowid,),
+        ).fetchone()
+        if row is None:
+            return
+    learner, mode, started_at, packed, status = row
+    if status not in COUNTED_STATUSES and not again:
+        return
+    if versions is None or not versions.available:
+        if not available(connection):
+            return
+        if versions is not None:
+            versions.available = True  # a store is never downgraded
+    attempt = _Attempt(attempt_rowid, learner, mode == "drill", started_at, unpack_ints(packed))
+    if again:
+        known = Versions().load(connection, attempt.items)
+        questions = {known[v].question for v in attempt.items if v in known}
+        replay(connection, [learner], questions)
+        return
+    reviews = [r for _learner, r in _reviews_of(connection, [attempt], versions or Versions())]
+    if not reviews:
+        return
+    from quiz.storage.scheduling import Live
+
+    stored = _read_cards(connection, learner, (r.question for r in reviews))
+    step = reviewer(connection).step
+    lives = versions.lives if versions is not None else {}
+    late: set[int] = set()
+    changed = []
+    for review in sorted(reviews):
+        question = review.question
+        card = stored.get(question)
+        live = None
+        if card is not None:
+            if card.last_review_at >= review.at_ms:
+                late.add(question)  # not the latest: replayed from the log below
+                continue
+            kept = lives.get((learner, question))
+            live = kept[1] if kept is not None and kept[0] == card else Live.of(learner, card)
+        after = step(learner, live, review)
+        written = after.row(question)
+        lives[(learner, question)] = (written, after)
+        changed.append(written)
+    _write(connection, learner, changed)
+    if late:
+        replay(connection, [learner], late)
+
+
+def replay(
+    connection: sqlite3.Connection,
+    learners: Sequence[int],
+    questions: set[int] | None = None,
+    versions: Versions | None = None,
+) -> int:
+    """Make the cards of `learners` (of `questions` only, if given) again from the
+    answer log, inside the caller's transaction; returns the reviews replayed. A
+    learner with no reviews is left with no cards (one forgotten, or merged away)."""
+    if not learners:
+        return 0
+    versions = versions or Versions()
+    attempts = _counted_attempts(connection, learners)
+    reviews = _reviews_of(connection, attempts, versions)
+    if questions is not None:
+        reviews = [(lr, r) for lr, r in reviews if r.question in questions]
+    cards: dict[tuple[int, int], CardRow] = {}
+    if reviews:
+        by_card: dict[tuple[int, int], list[Review]] = defaultdict(list)
+        for learner, review in reviews:
+            by_card[(learner, review.question)].append(review)
+        run = reviewer(connection).run
+        for key, given in by_card.items():
+            given.sort()  # in the order given: time, then attempt, then item
+            cards[key] = run(key[0], None, given).row(key[1])
+    for start in range(0, len(learners), _CHUNK):
+        chunk = list(learners[start : start + _CHUNK])
+        marks = ",".join("?" * len(chunk))
+        if questions is None:
+            connection.execute(f"DELETE FROM card WHERE learner IN ({marks})", chunk)
+        else:
+            for question in sorted(questions):
+                connection.execute(
+                    f"DELETE FROM card WHERE question = ? AND learner IN ({marks})",
+                    (question, *chunk),
+                )
+    connection.executemany(_INSERT, ((learner, *card) for (learner, _q), card in cards.items()))
+    return len(reviews)
+
+
+def drop_learner(connection: sqlite3.Connection, learner: int) -> None:
+    """Delete a learner's cards (before the learner is deleted)."""
+    connection.execute("DELETE FROM card WHERE learner = ?", (learner,))
+    connection.execute("DELETE FROM card_stale WHERE learner = ?", (learner,))
+
+
+# --- rebuilding in batches --------------------------------------------------------------
+
+
+def mark_stale(connection: sqlite3.Connection, learners: Iterable[int]) -> None:
+    """List learners whose cards are to be made again from the log (by
+    `rebuild_stale_batch`, which ScoreStore.rebuild_cards runs): for `quiz import`,
+    inside its transaction, with the learner ids of the attempts it added."""
+    connection.executemany(
+        "INSERT OR IGNORE INTO card_stale (learner) VALUES (?)", ((lr,) for lr in set(learners))
+    )
+
+
+def mark_all_stale(connection: sqlite3.Connection) -> None:
+    connection.execute("INSERT OR IGNORE INTO card_stale (learner) SELECT id FROM learner")
+
+
+def stale_count(connection: sqlite3.Connection) -> int:
+    return int(connection.execute("SELECT count(*) FROM card_stale").fetchone()[0])
+
+
+class Rebuild:
+    """What the batches of one rebuild share: the question versions read (they never
+    change) and each learner's number of questions in counted attempts, read once (it
+    only sizes the batches: a learner's attempts are read again in their batch)."""
+
+    def __init__(self) -> None:
+        self.versions = Versions()
+        self.sizes: dict[int, int] | None = None
+
+    def size(self, connection: sqlite3.Connection, learner: int) -> int:
+        if self.sizes is None:
+            self.sizes = dict(
+                connection.execute(
+                    f"""SELECT learner, sum(total) FROM attempt WHERE status IN ({_COUNTED})
+                        GROUP BY learner"""
+                ).fetchall()
+            )
+        return int(self.sizes.get(learner, 0))
+
+
+def rebuild_stale_batch(
+    connection: sqlite3.Connection, rebuild: Rebuild, items: int | None = None
+) -> tuple[int, int]:
+    """Make the cards of the next few learners listed in card_stale again (inside the
+    caller's transaction), as many as hold about `items` questions in their counted
+    attempts (BATCH_ITEMS by default; at least one learner). Returns (learners done,
+    reviews replayed)."""
+    budget = BATCH_ITEMS if items is None else items
+    chosen: list[int] = []
+    size = 0
+    for (learner,) in connection.execute("SELECT learner FROM card_stale ORDER BY learner"):
+        more = rebuild.size(connection, learner)
+        if chosen and size + more > budget:
+            break
+        chosen.append(int(learner))
+        size += more
+    if not chosen:
+        return 0, 0
+    reviews = replay(connection, chosen, versions=rebuild.versions)
+    for start in range(0, len(chosen), _CHUNK):
+        chunk = chosen[start : start + _CHUNK]
+        connection.execute(
+            f"DELETE FROM card_stale WHERE learner IN ({','.join('?' * len(chunk))})", chunk
+        )
+    return len(chosen), reviews
+
+
+def rebuild_all(connection: sqlite3.Connection) -> int:
+    """Every card again from the log, in one transaction (the caller's): for a store
+    being made in bulk (benchmarks/gen_store.py) and for tests; a store in use is
+    rebuilt in batches (ScoreStore.rebuild_cards). Returns the reviews replayed."""
+    mark_all_stale(connection)
+    rebuild = Rebuild()
+    total = 0
+    while True:
+        done, reviews = rebuild_stale_batch(connection, rebuild)
+        if not done:
+            return total
+        total += reviews
