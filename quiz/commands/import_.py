@@ -67,6 +67,11 @@ def run(args: argparse.Namespace) -> int:
                     f"store's own were kept: {', '.join(outcome.conflicting)}",
                     file=sys.stderr,
                 )
+        if store is not None:
+            # The learners whose attempts came in have their drill cards made again.
+            from quiz.commands.due import finish_card_rebuild
+
+            finish_card_rebuild(store, "quiz import")
     except StoreError as error:
         print(f"quiz import: {error.message}", file=sys.stderr)
         return ExitCode.PROBLEM

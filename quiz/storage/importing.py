@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from itertools import chain, repeat
 from typing import TYPE_CHECKING
 
-from quiz.storage import summaries
+from quiz.storage import cards, summaries
 from quiz.storage.attempt_rows import INSERT_ANSWER, find_detail
 from quiz.storage.attempts import AttemptDetail
 from quiz.storage.codec import pack_ints
@@ -221,6 +221,12 @@ def _write(
     wanted = {asked for attempt, _ in counted for asked in attempt.items} - tally.versions.keys()
     tally.versions.update(summaries.read_versions(connection, wanted))
     summaries.add_attempts(connection, counted, tally.versions)
+    # The drill's cards of the learners whose reviews came in: made again from the log
+    # after the import (quiz.storage.cards; ScoreStore.rebuild_cards).
+    cards.mark_stale(
+        connection,
+        (row[2] for row in attempt_rows if row[14] in summaries.COUNTED_STATUSES),
+    )
 
 
 class _Refs:

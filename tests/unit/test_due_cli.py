@@ -16,7 +16,7 @@ from quiz.domain.records import Mode
 from quiz.storage import db
 from quiz.storage.scores import ScoreStore
 from quiz.tables.text import TABLE_WIDTH, text_width
-from tests.support.cards import DAY, take
+from tests.support.cards import DAY, assert_cards_are_replayed_ones, take
 from tests.support.cli import run_cli
 from tests.support.fakes import FixedClock
 from tests.support.store_records import QUESTIONS
@@ -206,3 +206,23 @@ def test_quiz_scheduler_shows_and_changes_the_settings(
     assert "retention            0.85" in out and "relearning steps     10m" in out
     code, out, err = run_cli(["scheduler", "--db", str(path), "--leech-threshold", "6"], capsys)
     assert code == 0 and err == "" and "leech threshold      6 lapses" in out
+
+
+def test_an_import_makes_the_cards_of_the_learners_it_brings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, target = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
+    clock = FixedClock()
+    with ScoreStore.open(source) as store:
+        take(store, clock, [False, True, False, True], learner="Ann")
+        missed = sorted(c.question_id for c in store.due_questions("Ann", now=clock.now()))
+    assert len(missed) == 2
+    code, exported, _ = run_cli(["scores", "--db", str(source), "--format", "json"], capsys)
+    assert code == 0
+    (tmp_path / "a.json").write_text(exported, encoding="utf-8")
+    code, _out, err = run_cli(["import", "--db", str(target), str(tmp_path / "a.json")], capsys)
+    assert code == 0 and "making the drill's cards of 1 learner" in err
+    with ScoreStore.open(target) as store:
+        assert store.cards_to_rebuild() == 0
+        assert sorted(c.question_id for c in store.due_questions("Ann", now=clock.now())) == missed
+        assert_cards_are_replayed_ones(store)

@@ -277,7 +277,7 @@ class HomeScreen(QuizScreen[None]):
         limit = self.query_one("#time-limit", Input)
         if self._mode() is Mode.DRILL:
             count.placeholder = f"{DRILL_COUNT} (drill)"
-            limit.placeholder = "none: a drill is untimed"
+            limit.placeholder = "none (drill)"
         elif preset is not None:
             count.placeholder = f"{preset.questions} (preset)"
             limit.placeholder = f"{format_duration(preset.time_limit_seconds)} (preset)"
