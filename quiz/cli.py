@@ -173,13 +173,9 @@ def _open_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if not _is_terminal():
         print(NO_TERMINAL, file=sys.stderr)
         return ExitCode.USAGE
-    # Read a small course's cache while Textual is imported and starts (course_cache).
-    from quiz.domain.course_cache import Prefetch
-
-    prefetch = Prefetch.start(options.questions_dir, paths.cache_dir())
     from quiz.ui.run import run_app
 
-    return int(run_app(options, prefetch=prefetch))
+    return int(run_app(options))
 
 
 NO_TERMINAL = """\

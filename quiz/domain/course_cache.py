@@ -23,8 +23,7 @@ course that loaded without problems is kept: one with problems is loaded (and it
 problems shown) every time. `quiz check` never uses the cache.
 
 Only the app uses it, with the cache folder its services name; the tests' apps have
-none unless a test gives one. For a small course the command line starts reading the
-cache before it imports the app (`Prefetch`), so the course is there by the first frame.
+none unless a test gives one.
 """
 
 from __future__ import annotations
@@ -34,7 +33,6 @@ import os
 import pickle
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -159,59 +157,3 @@ def load_courses_cached(questions_dir: Path, cache_dir: Path) -> list[CourseLoad
         return load_courses(questions_dir)
     return loads
 
-
-PREFETCH_MAX_BYTES = 1 << 20
-"""The largest cache `Prefetch` reads while the app starts (about 1,000 questions): a
-larger one would take the first frame's time; it is read once the frame is up."""
-
-
-class Prefetch:
-    """Reading the cached courses of `questions_dir` in a thread, started before the app
-    and Textual are imported: reading a small cache (the bundled course: ~20 ms with
-    the model's import) then overlaps Textual's start instead of following the first
-    frame. `result()` is None when the cache could not give every course (not there,
-    too large, or out of date): the app then loads the courses itself."""
-
-    def __init__(self, questions_dir: Path, cache_dir: Path) -> None:
-        self._questions_dir = questions_dir
-        self._cache_dir = cache_dir
-        self._loads: list[CourseLoad] | None = None
-        self._done = threading.Event()
-
-    @classmethod
-    def start(cls, questions_dir: Path, cache_dir: Path) -> Prefetch:
-        prefetch = cls(questions_dir, cache_dir)
-        if prefetch._small():
-            threading.Thread(target=prefetch._read, name="course-prefetch", daemon=True).start()
-        else:
-            prefetch._done.set()
-        return prefetch
-
-    def _small(self) -> bool:
-        folders = find_course_folders(self._questions_dir)
-        try:
-            size = sum(cache_file(self._cache_dir, f).stat().st_size for f in folders)
-        except OSError:
-            return False
-        return bool(folders) and size <= PREFETCH_MAX_BYTES
-
-    def _read(self) -> None:
-        try:
-            loads = []
-            for folder in find_course_folders(self._questions_dir):
-                load = cached_course(self._cache_dir, folder)
-                if load is None:
-                    return
-                loads.append(load)
-            self._loads = loads
-        finally:
-            self._done.set()
-
-    @property
-    def done(self) -> bool:
-        return self._done.is_set()
-
-    def result(self) -> list[CourseLoad] | None:
-        """The cached courses (waiting for the read to end), or None (see the class)."""
-        self._done.wait()
-        return self._loads

@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     # Imported where used: the loader (YAML) loads in a thread after the first paint,
     # and the session is needed only once an attempt starts.
     from quiz.domain.clock import Clock
-    from quiz.domain.course_cache import Prefetch
     from quiz.domain.model import Course, CourseLoad, ExamPreset
     from quiz.domain.session import QuizSession
     from quiz.ui.attempt import AttemptRunner
@@ -167,8 +166,6 @@ class QuizApp(App[None]):
         courses = self.services.courses
         if courses.loaded is not None:
             self._store_opening.start()
-        elif (prefetched := courses.prefetched()) is not None:
-            self.courses_loaded(prefetched)  # read from the cache while Textual started
         else:
             self.run_worker(self._load_courses, thread=True, exclusive=True, group="load")
 
@@ -500,7 +497,6 @@ def make_app(
     loader: Callable[[Path], list[CourseLoad]] | None = None,
     settings_path: Path | None = None,
     cache_dir: Path | None = None,
-    prefetch: Prefetch | None = None,
     process: ProcessHooks | None = None,
 ) -> QuizApp:
     """Build the app's services and the app; `run_app` and the tests both call this.
@@ -525,7 +521,6 @@ def make_app(
             loader=loader,
             loaded=course_loads,
             cache_dir=cache_dir,
-            prefetch=prefetch,
         ),
         clock=clock,
         settings_path=settings_path,

@@ -20,7 +20,6 @@ import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from quiz import paths
 from quiz.domain.folders import find_course_folders
@@ -29,9 +28,6 @@ from quiz.launch import AppOptions
 from quiz.ui.app import QuizApp, make_app
 from quiz.ui.attempt import SAVE_WAIT_SECONDS
 from quiz.ui.services import ProcessHooks
-
-if TYPE_CHECKING:
-    from quiz.domain.course_cache import Prefetch
 
 STARTUP_SWITCH_INTERVAL = 0.0005
 """Seconds (`sys.setswitchinterval`) while the app starts, until the course is shown."""
@@ -75,9 +71,8 @@ class TerminalProcess(ProcessHooks):
         sys.setswitchinterval(self.switch_interval)
 
 
-def run_app(options: AppOptions, *, prefetch: Prefetch | None = None) -> int:
-    """Open the app with `options` (and the courses `prefetch` reads from the course
-    cache, if the command line started it); returns the process exit code."""
+def run_app(options: AppOptions) -> int:
+    """Open the app with `options`; returns the process exit code."""
     if not find_course_folders(options.questions_dir):
         # Nothing to load at all: say so before the terminal is taken over.
         from quiz.domain.loader import load_courses
@@ -94,7 +89,6 @@ def run_app(options: AppOptions, *, prefetch: Prefetch | None = None) -> int:
         options,
         settings_path=paths.settings_path(),
         cache_dir=paths.cache_dir(),
-        prefetch=prefetch,
         process=process,
     )
     try:

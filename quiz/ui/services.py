@@ -20,7 +20,6 @@ from quiz.ui.peek import peek_title
 from quiz.ui.saving import ScoreStoreLike, StoreThread
 
 if TYPE_CHECKING:
-    from quiz.domain.course_cache import Prefetch
     from quiz.domain.model import CourseLoad
 
 T = TypeVar("T")
@@ -110,12 +109,10 @@ class CourseSource:
         loader: Callable[[Path], list[CourseLoad]] | None = None,
         loaded: Sequence[CourseLoad] | None = None,
         cache_dir: Path | None = None,
-        prefetch: Prefetch | None = None,
     ) -> None:
         self.folder = folder
         self._loader = loader
         self._cache_dir = cache_dir
-        self._prefetch = prefetch
         self.loaded = tuple(loaded) if loaded is not None else None
         """The courses, when they were loaded before the app was built."""
 
@@ -123,17 +120,10 @@ class CourseSource:
         """The course's title read without YAML, for the first frame (one course only)."""
         return peek_title(self.folder) if self.loaded is None else None
 
-    def prefetched(self) -> list[CourseLoad] | None:
-        """The courses, if the prefetch has read them all from the cache already."""
-        prefetch = self._prefetch
-        return prefetch.result() if prefetch is not None and prefetch.done else None
-
     def load(self) -> list[CourseLoad]:
         """Load every course of the folder (slow: call from a worker thread)."""
         if self._loader is not None:
             return self._loader(self.folder)
-        if self._prefetch is not None and (loads := self._prefetch.result()) is not None:
-            return loads
         if self._cache_dir is not None:
             from quiz.domain.course_cache import load_courses_cached
 

@@ -18,7 +18,7 @@ from textual.dom import DOMNode
 from textual.widgets import Footer
 
 import quiz.ui
-from quiz.domain.course_cache import Prefetch, load_courses_cached
+from quiz.domain.course_cache import load_courses_cached
 from quiz.domain.loader import load_course
 from quiz.domain.records import Mode
 from quiz.errors import StoreError
@@ -191,44 +191,39 @@ def _cached_course(tmp_path: Path) -> tuple[Path, Path]:
     return course, cache
 
 
-def _app_on(course: Path, cache: Path, prefetch: Prefetch) -> QuizApp:
+def _app_on(course: Path, cache: Path) -> QuizApp:
     return make_app(
         AppOptions(questions_dir=course, db_path=Path("unused.sqlite3")),
         store=FakeStore(),
         store_thread=StoreThread(),
         clock=FixedClock(),
         cache_dir=cache,
-        prefetch=prefetch,
     )
 
 
-async def test_a_prefetched_course_is_shown_without_loading(
+async def test_a_cached_course_is_shown_without_loading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     course, cache = _cached_course(tmp_path)
     fresh = load_course(course).course
-    prefetch = Prefetch.start(course, cache)
-    assert prefetch.result() is not None
 
     def no_loading(folder: Path) -> object:
-        raise AssertionError("the course was loaded although the prefetch had it")
+        raise AssertionError("the course was loaded although the cache had it")
 
     monkeypatch.setattr("quiz.domain.loader.load_course_and_inputs", no_loading)
-    app = _app_on(course, cache, prefetch)
+    app = _app_on(course, cache)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.home.form_shown, what="the form")
         assert app.course is not None and app.course == fresh
 
 
-async def test_an_out_of_date_prefetch_leaves_the_loading_to_the_app(tmp_path: Path) -> None:
+async def test_an_out_of_date_cache_is_loaded_again(tmp_path: Path) -> None:
 
     course, cache = _cached_course(tmp_path)
     bank = course / "swelling.yaml"
     bank.write_text(bank.read_text(encoding="utf-8").replace("Swelling", "Puffiness"))
     os.utime(bank, (0, 0))  # an old time: only the change time and size tell
-    prefetch = Prefetch.start(course, cache)
-    assert prefetch.result() is None
-    app = _app_on(course, cache, prefetch)
+    app = _app_on(course, cache)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.home.form_shown, what="the form")
         assert app.course is not None

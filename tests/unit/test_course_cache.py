@@ -14,7 +14,6 @@ import pytest
 
 from quiz.domain import course_cache
 from quiz.domain.course_cache import (
-    Prefetch,
     cache_file,
     cached_course,
     keep_course,
@@ -180,19 +179,6 @@ def test_the_loader_reports_what_it_read(course: Path) -> None:
     assert load == load_course(course)
     read = {Path(path).name for path, _signature in inputs}
     assert read == {"mini", "course.yaml", "source.md", "swelling.yaml", "medicines.yaml"}
-
-
-def test_the_prefetch_reads_a_small_fresh_cache_and_nothing_else(
-    course: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert Prefetch.start(course, cache).result() is None, "no cache yet"
-    _kept(cache, course)
-    assert Prefetch.start(course, cache).result() == load_courses(course)
-    monkeypatch.setattr(course_cache, "PREFETCH_MAX_BYTES", 10)
-    assert Prefetch.start(course, cache).result() is None, "too large to read at start-up"
-    monkeypatch.undo()
-    os.utime(course / "swelling.yaml")
-    assert Prefetch.start(course, cache).result() is None, "out of date"
 
 
 def test_keeping_a_course_replaces_the_file_whole(course: Path, cache: Path) -> None:
