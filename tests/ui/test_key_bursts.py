@@ -9,14 +9,25 @@ from the same seed, so each test knows which letters are the right ones.
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from quiz.domain.loader import load_course
 from quiz.domain.records import AskedQuestion, AttemptStatus, Mode
-from quiz.domain.session import QuizSession, SystemClock, letter, pick_questions, right_indexes
+from quiz.domain.selection import drill_selection
+from quiz.domain.session import (
+    QuizSession,
+    SystemClock,
+    letter,
+    pick_questions,
+    response_for,
+    right_indexes,
+)
 from quiz.storage.attempts import AttemptDetail
+from quiz.storage.scores import ScoreStore
+from tests.support.app import wrong_index
 from tests.support.paths import FIXTURES
 from tests.support.pty_app import PtyApp
 
@@ -59,8 +70,6 @@ def run(tmp_path: Path, args: list[str], burst: bytes, *, done: bytes) -> Attemp
         assert app.exit_code() == 0
     finally:
         app.kill()
-
-    from quiz.storage.scores import ScoreStore
 
     store = ScoreStore.open(db)
     try:
@@ -150,3 +159,51 @@ def test_typed_answer_then_enter_then_letters(tmp_path: Path) -> None:
     assert_all_right(detail, questions)
     typed = next(item for item in detail.items if item.question.type == "short")
     assert typed.answer is not None and typed.answer.response == TYPED
+
+
+def test_drill_letters_and_enter_in_one_burst(tmp_path: Path) -> None:
+    """A drill (its questions the store's due ones, worked out here from the store)
+    answered in one write: every answer counts, right, and nothing more is saved."""
+    course = load_course(KEYS).course
+    assert course is not None
+    db = tmp_path / "scores.sqlite3"
+    # A practice round with every answer wrong: all eight are due for a drill.
+    practice = QuizSession(
+        course,
+        pick_questions(course, seed=3, count=COUNT, mode=Mode.PRACTICE),
+        mode=Mode.PRACTICE,
+        seed=3,
+        clock=SystemClock(),
+    )
+    with ScoreStore.open(db) as store:
+        attempt_id = store.start_attempt(practice.attempt_start("Kay"))
+        for question in practice.asked:
+            response = (
+                "not it"
+                if question.type == "short"
+                else response_for(question, [wrong_index(question)])
+            )
+            store.record_answer(attempt_id, practice.answer(question.position, response))
+        store.finish_attempt(attempt_id, practice.finish())
+        due = [c.question_id for c in store.due_questions("Kay", now=datetime.now(UTC))]
+    assert len(due) == COUNT
+    drill = QuizSession(
+        course, drill_selection(course, due), mode=Mode.DRILL, seed=4, clock=SystemClock()
+    )
+    burst = b"".join(answer_keys(q) + ENTER + ENTER for q in drill.asked)
+    drill_args = ["--learner", "Kay", "--mode", "drill", "--seed", "4"]
+    app = PtyApp(["--questions", str(KEYS), "--db", str(db), *drill_args])
+    try:
+        app.wait_for_text(b"Question 1 of 8")
+        app.send(burst)
+        app.wait_for_text(b"Drill: finished")
+        app.send(CTRL_Q)
+        assert app.exit_code() == 0
+    finally:
+        app.kill()
+    with ScoreStore.open(db) as store:
+        (summary,) = [s for s in store.list_attempts() if s.mode is Mode.DRILL]
+        detail = store.get_attempt(summary.id)
+    assert detail is not None
+    assert_all_right(detail, drill.asked)
+    assert len(detail.history) == COUNT
