@@ -48,7 +48,7 @@ from quiz.storage.codec import load_texts, unpack_ints
 from quiz.storage.summaries import COUNTED_STATUSES
 
 if TYPE_CHECKING:  # fsrs is loaded only where cards are scheduled
-    from quiz.storage.scheduling import Live, Reviewer
+    from quiz.storage.scheduling import Kept, Reviewer
 
 _COUNTED = ",".join(f"'{s}'" for s in COUNTED_STATUSES)
 _CHUNK = 500  # ids per IN (...): well below SQLite's limit on parameters
@@ -220,7 +220,7 @@ class Versions:
 
     def __init__(self) -> None:
         self._known: dict[int, Version] = {}
-        self.lives: dict[tuple[int, int], tuple[CardRow, Live]] = {}
+        self.kept: dict[tuple[int, int], Kept] = {}
         self.available = False  # the store has the card tables (known once seen)
 
     def load(self, connection: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Version]:
@@ -395,27 +395,10 @@ def apply_attempt(
     reviews = [r for _learner, r in _reviews_of(connection, [attempt], versions or Versions())]
     if not reviews:
         return
-    from quiz.storage.scheduling import Live
-
     stored = _read_cards(connection, learner, (r.question for r in reviews))
-    step = reviewer(connection).step
-    lives = versions.lives if versions is not None else {}
-    late: set[int] = set()
-    changed = []
-    for review in sorted(reviews):
-        question = review.question
-        card = stored.get(question)
-        live = None
-        if card is not None:
-            if card.last_review_at >= review.at_ms:
-                late.add(question)  # not the latest: replayed from the log below
-                continue
-            kept = lives.get((learner, question))
-            live = kept[1] if kept is not None and kept[0] == card else Live.of(learner, card)
-        after = step(learner, live, review)
-        written = after.row(question)
-        lives[(learner, question)] = (written, after)
-        changed.append(written)
+    kept = versions.kept if versions is not None else {}
+    reviews.sort()  # in the order given: time, then attempt, then item
+    changed, late = reviewer(connection).review_attempt(learner, reviews, stored, kept)
     _write(connection, learner, changed)
     if late:
         replay(connection, [learner], late)
@@ -445,7 +428,7 @@ def replay(
         run = reviewer(connection).run
         for key, given in by_card.items():
             given.sort()  # in the order given: time, then attempt, then item
-            cards[key] = run(key[0], None, given).row(key[1])
+            cards[key] = run(key[0], given)
     for start in range(0, len(learners), _CHUNK):
         chunk = list(learners[start : start + _CHUNK])
         marks = ",".join("?" * len(chunk))

@@ -26,13 +26,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import NamedTuple
 
 from fsrs import Card, Rating, Scheduler, State
 
 from quiz.storage.card_model import SchedulerSettings
 from quiz.storage.cards import CardRow, Review
-from quiz.storage.codec import from_ms, to_ms
+from quiz.storage.codec import EPOCH, from_ms, to_ms
 
 _GOOD, _AGAIN = Rating.Good, Rating.Again  # a right answer, a wrong one
 STATE_NAMES = {State.Learning: "learning", State.Review: "review", State.Relearning: "relearning"}
@@ -54,45 +53,9 @@ def card_id(learner: int, question: int) -> int:
     return learner << 32 | question
 
 
-class Live(NamedTuple):
-    """A card in memory: fsrs's Card and our columns."""
-
-    card: Card
-    section: int
-    critical: bool
-    content: int
-    reviews: int
-    lapses: int
-
-    @classmethod
-    def of(cls, learner: int, row: CardRow) -> Live:
-        return cls(
-            Reviewer.to_fsrs(learner, row),
-            row.section,
-            bool(row.critical),
-            row.content,
-            row.reviews,
-            row.lapses,
-        )
-
-    def row(self, question: int) -> CardRow:
-        card = self.card
-        assert card.stability is not None and card.difficulty is not None
-        assert card.last_review is not None
-        return CardRow(
-            question,
-            self.section,
-            int(self.critical),
-            self.content,
-            int(card.state),
-            card.step,
-            card.stability,
-            card.difficulty,
-            to_ms(card.due),
-            to_ms(card.last_review),
-            self.reviews,
-            self.lapses,
-        )
+Kept = tuple[Card, CardRow]
+"""A card in memory: fsrs's Card and the row it was written as (our columns: section,
+critical, content key, reviews, lapses)."""
 
 
 class Reviewer:
@@ -114,40 +77,83 @@ class Reviewer:
 
     def review(self, learner: int, card: CardRow | None, review: Review) -> CardRow:
         """The card after `review` (`card` None: the first review)."""
-        live = None if card is None else Live.of(learner, card)
-        return self.step(learner, live, review).row(review.question)
+        fsrs_card = None if card is None else self.to_fsrs(learner, card)
+        return self._review(learner, fsrs_card, card, review)[1]
 
-    def step(self, learner: int, live: Live | None, review: Review) -> Live:
-        """A card in memory after `review` (`live` None: its first review)."""
-        return self.run(learner, live, (review,))
-
-    def run(self, learner: int, live: Live | None, reviews: Iterable[Review]) -> Live:
-        """A card in memory after `reviews`, in the order given (a replay runs a card's
-        whole history at once; finishing an attempt, one review: the same code, so the
-        same rows). A review under another right answer than the card's (another
-        content key) starts the card again: its earlier reviews no longer say anything."""
+    def run(self, learner: int, reviews: Iterable[Review]) -> CardRow:
+        """A new card after `reviews`, in the order given: a replay of its history. The
+        same `_review` as finishing an attempt (`review_attempt`), so the same rows."""
         card: Card | None = None
-        section = content = count = lapses = 0
-        critical = False
-        if live is not None:
-            card, section, critical, content, count, lapses = live
-        schedulers = self._schedulers
+        row: CardRow | None = None
         for review in reviews:
-            at = from_ms(review.at_ms)
-            if card is None or content != review.content:
-                card = _Card(card_id(learner, review.question), due=at)
-                count = lapses = 0
-            right = review.right
-            if not right and card.state is State.Review:
-                lapses += 1
-            card, _log = schedulers[review.critical].review_card(
-                card, _GOOD if right else _AGAIN, review_datetime=at, review_duration=review.ms
-            )
-            count += 1
-            section, critical, content = review.section, review.critical, review.content
-        if card is None:
+            card, row = self._review(learner, card, row, review)
+        if row is None:
             raise ValueError("a card needs a review")
-        return Live(card, section, critical, content, count, lapses)
+        return row
+
+    def review_attempt(
+        self,
+        learner: int,
+        reviews: Iterable[Review],
+        stored: dict[int, CardRow],
+        kept: dict[tuple[int, int], Kept],
+    ) -> tuple[list[CardRow], set[int]]:
+        """The rows of a learner's cards after `reviews` (one per question, in time
+        order), from the rows `stored` by question: (rows to write, questions whose
+        stored card is newer than the review: those are replayed from the log). `kept`:
+        the fsrs Cards of rows written before, by (learner, question), used while the
+        stored row is still the one written; updated here."""
+        late: set[int] = set()
+        written: list[CardRow] = []
+        to_fsrs = self.to_fsrs
+        step = self._review
+        for review in reviews:
+            question = review.question
+            row = stored.get(question)
+            card = None
+            if row is not None:
+                if row.last_review_at >= review.at_ms:
+                    late.add(question)  # not the latest: replayed from the log
+                    continue
+                found = kept.get((learner, question))
+                card = found[0] if found is not None and found[1] == row else to_fsrs(learner, row)
+            card, row = step(learner, card, row, review)
+            kept[(learner, question)] = (card, row)
+            written.append(row)
+        return written, late
+
+    def _review(self, learner: int, card: Card | None, row: CardRow | None, review: Review) -> Kept:
+        """One review of a card (`card` and the `row` it was kept as; None: a new card).
+        A review under another right answer than the card's (another content key)
+        starts the card again: its earlier reviews no longer say anything."""
+        at_ms = review.at_ms
+        at = EPOCH + timedelta(milliseconds=at_ms)  # from_ms, inline: this runs per review
+        if card is None or row is None or row.content != review.content:
+            card = _Card(card_id(learner, review.question), due=at)
+            count = lapses = 0
+        else:
+            count, lapses = row.reviews, row.lapses
+        right = review.right
+        if not right and card.state is State.Review:
+            lapses += 1
+        card, _log = self._schedulers[review.critical].review_card(
+            card, _GOOD if right else _AGAIN, review_datetime=at, review_duration=review.ms
+        )
+        assert card.stability is not None and card.difficulty is not None
+        return card, CardRow(
+            review.question,
+            review.section,
+            int(review.critical),
+            review.content,
+            int(card.state),
+            card.step,
+            card.stability,
+            card.difficulty,
+            to_ms(card.due),
+            at_ms,  # fsrs sets last_review to the review's time
+            count + 1,
+            lapses,
+        )
 
     def retrievability(self, learner: int, card: CardRow, now: datetime) -> float:
         """FSRS's chance that the learner remembers the answer at `now` (0..1)."""
