@@ -8,6 +8,7 @@ spec quiz.tables.attempts (the table and CSV; JSON is the export `quiz import` r
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -122,12 +123,28 @@ def _write_json(attempts: list[AttemptSummary], out: TextIO, store: ScoreStore |
 def _stream_json(store: ScoreStore, args: argparse.Namespace, out: TextIO) -> None:
     """Every attempt with its answers, newest first: a JSON list written as it is read
     (a big store need not fit in memory)."""
+    write = _fast_writer(out)
     opened = False
     for text in store.export_texts(learner=args.only_learner, since=args.since):
-        out.write(",\n" if opened else "[\n")
+        write(",\n" if opened else "[\n")
         opened = True
-        out.write(text)
-    out.write("\n]\n" if opened else "[]\n")
+        write(text)
+    write("\n]\n" if opened else "[]\n")
+    out.flush()
+
+
+def _fast_writer(out: TextIO) -> Callable[[str], object]:
+    """out.write, or where `out` is a text file over a binary one (sys.stdout), a write
+    of the text encoded as `out` would encode it straight to the binary file: for texts
+    of many kilobytes it takes half the time of the text layer's write. Newlines are
+    written as they are, as `out` does on POSIX (where it would translate them, the
+    text layer writes)."""
+    binary = getattr(out, "buffer", None)
+    if binary is None or os.linesep != "\n":
+        return out.write
+    out.flush()
+    encoding, errors = out.encoding, out.errors or "strict"
+    return lambda text: binary.write(text.encode(encoding, errors))
 
 
 def _write_csv(attempts: list[AttemptSummary], out: TextIO) -> None:

@@ -207,6 +207,7 @@ _ANSWERS = (
 _encode_text = json.encoder.encode_basestring  # the C encoder of json.dumps(ensure_ascii=False)
 _C1 = re.compile("[\x7f-\x9f]")
 _DAY_MS = 86_400_000
+_UNANSWERED = 'null,\n      "correct": false,\n      "seconds": null,\n      "answered_at": null'
 
 
 def _c1_escape(match: re.Match[str]) -> str:
@@ -251,22 +252,21 @@ class _Exporter:
         self.responses: dict[tuple[int, int, Any], str] = {}
         self.days: dict[int, str] = {}
         self.sections: dict[bytes, str] = {}
-        self.seconds_of_day: list[str] = []
+        # The time-of-day part of `utc`, closing quote included, by second of the day
+        # (86,400 short strings, made for each export: never on the app's path).
+        self.seconds_of_day = [
+            f'{h:02d}:{m:02d}:{s:02d}Z"' for h in range(24) for m in range(60) for s in range(60)
+        ]
 
     def utc(self, ms: int) -> str:
         """format_utc(from_ms(ms)), quoted for JSON."""
         day, rest = divmod(ms, _DAY_MS)
-        prefix = self.days.get(day)
-        if prefix is None:
-            prefix = self.days[day] = '"' + format_utc(from_ms(day * _DAY_MS))[:11]
-        if not self.seconds_of_day:
-            self.seconds_of_day = [
-                f'{h:02d}:{m:02d}:{s:02d}Z"'
-                for h in range(24)
-                for m in range(60)
-                for s in range(60)
-            ]
-        return prefix + self.seconds_of_day[rest // 1000]
+        return (self.days.get(day) or self.day(day)) + self.seconds_of_day[rest // 1000]
+
+    def day(self, day: int) -> str:
+        """The opening quote and date part of `utc` for day number `day` (kept)."""
+        prefix = self.days[day] = '"' + format_utc(from_ms(day * _DAY_MS))[:11]
+        return prefix
 
     def question(self, attempt_id: str, asked_id: int) -> tuple[AskedQuestion, str, str]:
         """The question as asked, and the text of its answer object before and after
@@ -335,36 +335,39 @@ class _Exporter:
             rowid,
             packed,
         ) = row
-        questions = [
-            (asked_id, *self.question(attempt_id, asked_id)) for asked_id in unpack_ints(packed)
-        ]
-        by_item: dict[int, list[tuple[Any, int, int, int]]] = {}
-        for item, response, right, ms, at_ds in self.connection.execute(_ANSWERS, (rowid,)):
-            if 0 <= item < len(questions):
-                by_item.setdefault(item, []).append((response, right, ms, at_ds))
+        # The answers come in (item, rev) order: each item's run of rows is its history,
+        # the last one the answer that counts. Rows of items the attempt does not have
+        # are left out.
+        rows = self.connection.execute(_ANSWERS, (rowid,)).fetchall()
+        count = len(rows)
+        at = 0
         answers = []
         right_count = 0
-        for item, (asked_id, question, head, tail) in enumerate(questions):
-            records = by_item.get(item)
-            if not records:
-                answers.append(
-                    head
-                    + 'null,\n      "correct": false,\n      "seconds": null,\n'
-                    + '      "answered_at": null'
-                    + tail
-                    + "\n    }"
-                )
+        cached = self.questions
+        days, seconds_of_day = self.days, self.seconds_of_day
+        for item, asked_id in enumerate(unpack_ints(packed)):
+            found = cached.get(asked_id) or self.question(attempt_id, asked_id)
+            question, head, tail = found
+            while at < count and rows[at][0] < item:
+                at += 1
+            first = at
+            while at < count and rows[at][0] == item:
+                at += 1
+            if first == at:
+                answers.append(head + _UNANSWERED + tail + "\n    }")
                 continue
-            response, right, ms, at_ds = records[-1]
+            _item, response, right, ms, at_ds = rows[at - 1]
             if right:
                 right_count += 1
+            day, rest = divmod(started_at + at_ds * 100, _DAY_MS)
             text = (
                 f"{head}{self.response(asked_id, question, response, 3)}"
                 f',\n      "correct": {"true" if right else "false"}'
                 f',\n      "seconds": {float.__repr__(ms / 1000)}'
-                f',\n      "answered_at": {self.utc(started_at + at_ds * 100)}{tail}'
+                f',\n      "answered_at": '
+                f"{days.get(day) or self.day(day)}{seconds_of_day[rest // 1000]}{tail}"
             )
-            if len(records) > 1:
+            if at - first > 1:
                 text += (
                     ',\n      "history": [\n'
                     + ",\n".join(
@@ -380,7 +383,7 @@ class _Exporter:
                         + ',\n          "answered_at": '
                         + self.utc(started_at + at_ds * 100)
                         + "\n        }"
-                        for response, right, ms, at_ds in records[:-1]
+                        for _item, response, right, ms, at_ds in rows[first : at - 1]
                     )
                     + "\n      ]"
                 )

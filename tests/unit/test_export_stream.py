@@ -9,8 +9,11 @@ transaction holds) stays idempotent and reports a conflict.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
@@ -91,6 +94,28 @@ def test_the_streamed_export_keeps_the_filters(
     assert out == reference_export(varied_store, since=since)
     assert out != "[]\n"
     assert export(varied_store, capsys, "--learner", "nobody") == "[]\n"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("encoding", ["utf-8", "ascii:backslashreplace"])
+def test_the_export_on_a_real_stdout_is_encoded_as_the_stdout_encodes(
+    varied_store: Path, tmp_path: Path, encoding: str
+) -> None:
+    """The export writes its texts to stdout's binary file (faster than the text
+    layer): the bytes are still those the text layer would write, in its encoding."""
+    env = {**os.environ, "PYTHONIOENCODING": encoding, "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "quiz", "scores", "--db", str(varied_store), "--format", "json"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    name, _, errors = encoding.partition(":")
+    expected = reference_export(varied_store).encode(name, errors or "strict")
+    assert result.stdout == expected
+    assert ("李小龍".encode() in result.stdout) == (name == "utf-8")
 
 
 def many_attempts(
