@@ -67,11 +67,15 @@ def run(args: argparse.Namespace) -> int:
                     f"store's own were kept: {', '.join(outcome.conflicting)}",
                     file=sys.stderr,
                 )
-        if store is not None:
-            # The learners whose attempts came in have their drill cards made again.
-            from quiz.commands.due import finish_card_rebuild
-
-            finish_card_rebuild(store, "quiz import")
+        if store is not None and (waiting := store.cards_to_rebuild()):
+            # The learners whose attempts came in have their drill cards made again by
+            # the first command that needs them (replaying a big import's answers takes
+            # as long as the import itself).
+            print(
+                f"the drill's cards of {waiting} learner{'s' if waiting != 1 else ''} will be "
+                "made from their answers when first needed (quiz due, quiz report, the drill)",
+                file=sys.stderr,
+            )
     except StoreError as error:
         print(f"quiz import: {error.message}", file=sys.stderr)
         return ExitCode.PROBLEM

@@ -208,7 +208,7 @@ def test_quiz_scheduler_shows_and_changes_the_settings(
     assert code == 0 and err == "" and "leech threshold      6 lapses" in out
 
 
-def test_an_import_makes_the_cards_of_the_learners_it_brings(
+def test_the_cards_of_the_learners_an_import_brings_are_made_by_the_next_command(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source, target = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
@@ -220,8 +220,16 @@ def test_an_import_makes_the_cards_of_the_learners_it_brings(
     code, exported, _ = run_cli(["scores", "--db", str(source), "--format", "json"], capsys)
     assert code == 0
     (tmp_path / "a.json").write_text(exported, encoding="utf-8")
-    code, _out, err = run_cli(["import", "--db", str(target), str(tmp_path / "a.json")], capsys)
+    code, out, err = run_cli(["import", "--db", str(target), str(tmp_path / "a.json")], capsys)
+    assert code == 0
+    assert "the drill's cards of 1 learner will be made from their answers when first" in err
+    with ScoreStore.open(target) as store:
+        assert store.cards_to_rebuild() == 1  # made by the first command that needs them
+    code, out, err = run_cli(
+        ["due", "--db", str(target), "--learner", "Ann", "--format", "json"], capsys
+    )
     assert code == 0 and "making the drill's cards of 1 learner" in err
+    assert sorted(r["question_id"] for r in json.loads(out) if r["due"]) == missed
     with ScoreStore.open(target) as store:
         assert store.cards_to_rebuild() == 0
         assert sorted(c.question_id for c in store.due_questions("Ann", now=clock.now())) == missed
