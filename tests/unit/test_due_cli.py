@@ -229,7 +229,7 @@ def test_the_cards_of_the_learners_an_import_brings_are_made_by_the_next_command
         ["due", "--db", str(target), "--learner", "Ann", "--format", "json"], capsys
     )
     assert code == 0 and "making the drill's cards of 1 learner" in err
-    assert sorted(r["question_id"] for r in json.loads(out) if r["due"]) == missed
+    assert set(missed) <= {r["question_id"] for r in json.loads(out) if r["due"]}  # now: later
     with ScoreStore.open(target) as store:
         assert store.cards_to_rebuild() == 0
         assert sorted(c.question_id for c in store.due_questions("Ann", now=clock.now())) == missed
