@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "learners": ("learners", "list, rename (merge) or forget learners"),
     "due": ("due", "questions due for a drill, and leeches, per learner (table, csv or json)"),
     "scheduler": ("scheduler", "show or change the drill's scheduler settings"),
+    "central": ("central", "set up the central PostgreSQL store where clinics' results meet"),
 }
 
 

@@ -77,3 +77,19 @@ def test_installed_wheel_runs_quiz_check_from_another_directory(tmp_path: Path) 
     shipped = sorted(p.relative_to(package).as_posix() for p in package.rglob("*.tcss"))
     assert "ui/app.tcss" in shipped and "ui/screens/home.tcss" in shipped
     assert tcss.stdout.split() == shipped
+    # The central store's SQL migrations (package data) are in the wheel.
+    sql = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "from quiz.storage.central import migrations; "
+            "print(*[m.name for m in migrations.migrations()])",
+        ],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    shipped_sql = sorted(p.name for p in (package / "storage" / "central" / "sql").glob("*.sql"))
+    assert shipped_sql and sql.stdout.split() == shipped_sql

@@ -1,0 +1,336 @@
+"""A local SQLite mirror of what the connecting role may read on the central store.
+
+The mirror is an ordinary score store (so `quiz report`, `scores`, `learners` run
+their tuned SQLite code on it), in the user cache folder, one per server and role
+(`mirror_path`). A pull reads the ended attempts the server's row-level security lets
+the role see, rebuilds each as one attempt of `quiz scores --format json`, and adds
+them with the import's own code (quiz.storage.exchange.read_export_file, then
+ScoreStore.import_attempts): checked, verdicts recomputed, summaries and cards kept,
+as for any import. Only ended attempts come: the import leaves running ones out, and
+an ended attempt never changes on the server (its status only moves forward).
+
+Pulls are incremental. Attempt ids alone cannot say what is new: an attempt is first
+sent in progress and ends later, and transactions commit out of id order. So each
+attempt row carries the transaction that last changed it (changed_xid), and a pull
+reads, in one REPEATABLE READ snapshot, the rows changed by transactions at or after
+the previous pull's snapshot xmin (every transaction before it had ended when that
+pull ran, so nothing is missed; a row read twice is found present by the import).
+
+Forgetting reaches the mirror as tombstones: a tombstone (sha256 of clinic code and
+learner key) matching a learner of the mirror forgets that learner here too (their
+attempts at other clinics come back at the next pull, which then reads everything).
+The mirror's own bookkeeping is in tables named central_* of the mirror file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from quiz import paths
+from quiz.storage import db
+from quiz.storage.central.errors import CentralError, ServerName
+from quiz.storage.codec import format_utc, from_ms
+from quiz.storage.liveness import now_ms
+from quiz.storage.outbox import tombstone_hash
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from quiz.storage.scores import ScoreStore
+
+PULL_BATCH = 2000
+"""Attempts read per query (their questions and answers are one query each)."""
+ENDED = ("completed", "timed_out", "abandoned")
+
+MIRROR_STATE_SQL = """
+CREATE TABLE IF NOT EXISTS central_pull (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    server TEXT NOT NULL,
+    watermark TEXT NOT NULL,
+    pulled_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS central_tombstone (
+    hash BLOB PRIMARY KEY
+) WITHOUT ROWID;
+"""
+"""The mirror's bookkeeping: the server it mirrors, the snapshot xmin of the last pull
+(as text: an xid8) and when it ended (ms, this computer's clock: only to say how old the
+mirror is), and the tombstones already applied."""
+
+
+@dataclass(frozen=True)
+class PullOutcome:
+    """What a pull did."""
+
+    read: int  # attempts read from the server
+    imported: int  # new in the mirror
+    conflicting: tuple[str, ...]  # ids whose copy differs from the mirror's (kept as it was)
+    forgotten: int  # learners of the mirror forgotten by a tombstone
+    pulled_at: datetime
+
+
+def mirror_path(server: ServerName) -> Path:
+    """The mirror of `server` (as its role), in the user cache folder."""
+    digest = hashlib.sha256(str(server).encode("utf-8")).hexdigest()[:20]
+    return paths.cache_dir() / "central" / f"mirror-{digest}.sqlite3"
+
+
+def last_pulled(mirror: Path) -> datetime | None:
+    """When the mirror was last brought up to date (None: never)."""
+    if not mirror.exists():
+        return None
+    with closing(db.connect(mirror, create=False)) as connection:
+        _state_tables(connection)
+        row = connection.execute("SELECT pulled_at FROM central_pull").fetchone()
+    return None if row is None else from_ms(int(row[0]))
+
+
+def pull(connection: psycopg.Connection[Any], server: ServerName, mirror: Path) -> PullOutcome:
+    """Bring the mirror at `mirror` up to date with what the connection's role may read.
+    Raises CentralError (the server) or StoreError (the mirror file)."""
+    import psycopg
+
+    from quiz.storage.scores import ScoreStore
+
+    with closing(db.connect(mirror)) as state:
+        _state_tables(state)
+        row = state.execute("SELECT server, watermark FROM central_pull").fetchone()
+        if row is not None and row[0] != str(server):
+            raise CentralError(
+                "other",
+                server,
+                f"the mirror {mirror} holds {row[0]}'s attempts, not {server}'s; delete it "
+                "(it is only a copy) and pull again.",
+            )
+        watermark = "0" if row is None else str(row[1])
+        applied = {bytes(r[0]) for r in state.execute("SELECT hash FROM central_tombstone")}
+
+    mirror.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=mirror.parent, prefix=".pull-", suffix=".json", delete=False
+    ) as spill:
+        spill_path = Path(spill.name)
+    try:
+        try:
+            read, new_watermark, tombstones = _read_server(connection, watermark, spill_path)
+        except psycopg.Error as error:
+            from quiz.storage.central.push import ingest_error
+
+            raise ingest_error(error, server, "(pull)") from None
+        with ScoreStore.open(mirror) as store:
+            outcome = _import(store, spill_path) if read else None
+            forgotten = _apply_tombstones(store, tombstones, applied)
+    finally:
+        os.unlink(spill_path)
+    pulled = now_ms()
+    with closing(db.connect(mirror)) as state, db.write_transaction(state):
+        state.execute(
+            "INSERT OR REPLACE INTO central_pull (id, server, watermark, pulled_at) "
+            "VALUES (1, ?, ?, ?)",
+            (str(server), "0" if forgotten else new_watermark, pulled),
+        )
+        state.executemany(
+            "INSERT OR IGNORE INTO central_tombstone (hash) VALUES (?)",
+            [(h,) for h, _ in tombstones],
+        )
+    return PullOutcome(
+        read=read,
+        imported=len(outcome.imported) if outcome else 0,
+        conflicting=outcome.conflicting if outcome else (),
+        forgotten=forgotten,
+        pulled_at=from_ms(pulled),
+    )
+
+
+def _state_tables(connection: sqlite3.Connection) -> None:
+    with db.write_transaction(connection):
+        for statement in MIRROR_STATE_SQL.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+
+
+def _read_server(
+    connection: psycopg.Connection[Any], watermark: str, spill: Path
+) -> tuple[int, str, list[tuple[bytes, str]]]:
+    """Write the attempts changed since `watermark` to `spill` as an export file; their
+    number, the new watermark and the readable tombstones (hash, clinic code)."""
+    import psycopg
+
+    connection.rollback()
+    before = (connection.isolation_level, connection.read_only)
+    connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    connection.read_only = True
+    try:
+        with connection.transaction(), open(spill, "w", encoding="utf-8") as out:
+            row = connection.execute(
+                "SELECT pg_snapshot_xmin(pg_current_snapshot())::text"
+            ).fetchone()
+            assert row is not None
+            new_watermark = str(row[0])
+            tombstones = [
+                (bytes(r[0]), str(r[1]))
+                for r in connection.execute(
+                    "SELECT t.hash, c.code FROM quiz.tombstone t "
+                    "JOIN quiz.clinic c ON c.id = t.clinic ORDER BY t.hash"
+                )
+            ]
+            out.write("[")
+            read = 0
+            for export in _changed_attempts(connection, watermark):
+                out.write(",\n" if read else "\n")
+                out.write(json.dumps(export, ensure_ascii=False))
+                read += 1
+            out.write("\n]\n")
+    finally:
+        connection.isolation_level, connection.read_only = before
+    return read, new_watermark, tombstones
+
+
+_ATTEMPTS = """
+SELECT a.id, a.uuid, a.learner, a.course, a.course_version, a.mode, a.exam, a.status,
+       a.started_at, a.finished_at, a.time_limit_seconds, a.correct, a.total, a.percent,
+       a.passed, a.sections, a.seed, a.deadline_at, a.pass_mark
+  FROM quiz.attempt a
+ WHERE a.changed_xid >= %s::xid8 AND a.status = ANY (%s) AND a.id > %s
+ ORDER BY a.id
+ LIMIT %s
+"""
+_ITEMS = """
+SELECT i.attempt, i.item, q.body FROM quiz.attempt_item i
+  JOIN quiz.asked_question q ON q.id = i.asked
+ WHERE i.attempt = ANY (%s) ORDER BY i.attempt, i.item
+"""
+_ANSWERS = """
+SELECT w.attempt, w.item, w.response, w.correct, w.seconds, w.answered_at FROM quiz.answer w
+ WHERE w.attempt = ANY (%s) ORDER BY w.attempt, w.item, w.rev
+"""
+
+
+def _changed_attempts(
+    connection: psycopg.Connection[Any], watermark: str
+) -> Iterator[dict[str, Any]]:
+    after = 0
+    while True:
+        rows = connection.execute(_ATTEMPTS, (watermark, list(ENDED), after, PULL_BATCH)).fetchall()
+        if not rows:
+            return
+        ids = [r[0] for r in rows]
+        items: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+        for attempt, _item, body in connection.execute(_ITEMS, (ids,)):
+            items[attempt].append(body)
+        answers: dict[tuple[int, int], list[dict[str, Any]]] = {}
+        for attempt, item, response, correct, seconds, answered_at in connection.execute(
+            _ANSWERS, (ids,)
+        ):
+            answers.setdefault((attempt, item), []).append(
+                {
+                    "response": response,
+                    "correct": correct,
+                    "seconds": seconds,
+                    "answered_at": format_utc(answered_at),
+                }
+            )
+        for row in rows:
+            yield _export(row, items[row[0]], answers)
+        after = ids[-1]
+
+
+def _export(
+    row: tuple[Any, ...],
+    items: list[dict[str, Any]],
+    answers: dict[tuple[int, int], list[dict[str, Any]]],
+) -> dict[str, Any]:
+    """One attempt in the shape of `quiz scores --format json` (AttemptDetail.
+    to_export_dict), from its rows."""
+    (
+        rowid, uuid, learner, course, course_version, mode, exam, status, started_at,
+        finished_at, time_limit, correct, total, percent, passed, sections, seed,
+        deadline_at, pass_mark,
+    ) = row  # fmt: skip
+    exported_items = []
+    for position, body in enumerate(items):
+        given = answers.get((rowid, position), [])
+        latest = given[-1] if given else None
+        entry: dict[str, Any] = {
+            "question_id": body["question_id"],
+            "section": body["section"],
+            "response": latest["response"] if latest else None,
+            "correct": latest["correct"] if latest else False,
+            "seconds": latest["seconds"] if latest else None,
+            "answered_at": latest["answered_at"] if latest else None,
+            "type": body["type"],
+            "prompt": body["prompt"],
+            "choices": body["choices"],
+            "right_answer": body["right_answer"],
+            "critical": body["critical"],
+        }
+        if len(given) > 1:
+            entry["history"] = given[:-1]
+        exported_items.append(entry)
+    return {
+        "id": uuid,
+        "learner": learner,
+        "course": course,
+        "course_version": course_version,
+        "mode": mode,
+        "exam": exam,
+        "status": status,
+        "started_at": format_utc(started_at),
+        "finished_at": format_utc(finished_at) if finished_at else None,
+        "time_limit_seconds": time_limit,
+        "correct": correct,
+        "total": total,
+        "percent": percent,
+        "passed": passed,
+        "answers": exported_items,
+        "sections": list(sections),
+        "seed": seed,
+        "deadline_at": format_utc(deadline_at) if deadline_at else None,
+        "pass_mark": pass_mark,
+    }
+
+
+def _import(store: ScoreStore, spill: Path) -> Any:
+    """The spilled export added to the mirror by the import's own code."""
+    from quiz.storage import exchange
+
+    try:
+        exported = exchange.read_export_file(spill)
+    except exchange.ImportFileError as error:
+        raise CentralError(
+            "other", None, f"an attempt read from the central store is not usable: {error.message}"
+        ) from None
+    with exported:
+        return store.import_attempts(exported)
+
+
+def _apply_tombstones(
+    store: ScoreStore, tombstones: list[tuple[bytes, str]], applied: set[bytes]
+) -> int:
+    """Forget the mirror's learners a new tombstone names; how many."""
+    from quiz.storage.learners import UnknownLearner
+
+    new = {h: code for h, code in tombstones if h not in applied}
+    if not new:
+        return 0
+    forgotten = 0
+    for learner in store.list_learners():
+        if not any(tombstone_hash(code, learner.key) == h for h, code in new.items()):
+            continue
+        try:
+            plan = store.forget_plan(learner.name)
+        except UnknownLearner:
+            continue
+        store.forget_learner(plan)
+        forgotten += 1
+    return forgotten
