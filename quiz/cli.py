@@ -13,10 +13,14 @@ import signal
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from quiz import __version__
 from quiz.commands import add_common_options
 from quiz.errors import ExitCode
+
+if TYPE_CHECKING:
+    from quiz.domain.clock import Clock
 
 # name -> module under quiz.commands; each has configure(parser) and run(args) -> int
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -28,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "due": ("due", "questions due for a drill, and leeches, per learner (table, csv or json)"),
     "scheduler": ("scheduler", "show or change the drill's scheduler settings"),
     "central": ("central", "set up the central PostgreSQL store where clinics' results meet"),
+    "settings": ("settings", "show or change the score store's settings (the pause limit)"),
 }
 
 
@@ -64,6 +69,13 @@ def build_parser(configure: Sequence[str] | None = None) -> argparse.ArgumentPar
     app.add_argument("--count", metavar="N", type=_positive_int, help="number of questions")
     app.add_argument("--time-limit", metavar="90s|10m|1h", help="time limit for the attempt")
     app.add_argument("--seed", metavar="N", type=int, help="seed for question and choice order")
+    app.add_argument(
+        "--resume",
+        action="store_true",
+        default=None,
+        help="straight into the learner's paused attempt (an unexpired exam first); "
+        "exit 1 if there is none",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_module, help_text) in COMMANDS.items():
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
@@ -83,10 +95,22 @@ def _positive_int(text: str) -> int:
     return value
 
 
-_APP_FLAGS = ("mode", "exam", "course", "learner", "sections", "count", "time_limit", "seed")
+_APP_FLAGS = (
+    "mode",
+    "exam",
+    "course",
+    "learner",
+    "sections",
+    "count",
+    "time_limit",
+    "seed",
+    "resume",
+)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
+    """Run the command line (`argv`: the arguments after `quiz`). `clock`: where the app
+    reads the time (the system's unless given: tests give their own)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     named = [word for word in arguments if word in COMMANDS]
     wants_help = any(word in ("-h", "--help") for word in arguments)
@@ -107,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return ExitCode.OK
         except Exception as error:  # a bug of ours: a short message, the details in the log
             return report_internal_error(error)
-    return _open_app(parser, args)
+    return _open_app(parser, args, clock)
 
 
 def report_internal_error(error: BaseException) -> int:
@@ -128,11 +152,31 @@ def report_internal_error(error: BaseException) -> int:
     return ExitCode.PROBLEM
 
 
-def _open_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+def _open_app(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, clock: Clock | None
+) -> int:
     from quiz import paths
     from quiz.domain.durations import DurationError, parse_duration
     from quiz.launch import AppOptions
 
+    if args.resume:
+        starting = [
+            flag
+            for flag, value in (
+                ("--mode", args.mode),
+                ("--exam", args.exam),
+                ("--sections", args.sections),
+                ("--count", args.count),
+                ("--time-limit", args.time_limit),
+                ("--seed", args.seed),
+            )
+            if value is not None
+        ]
+        if starting:
+            parser.error(
+                f"--resume takes up a paused attempt as it was: it cannot be used with "
+                f"{', '.join(starting)}"
+            )
     if args.mode in ("practice", "drill") and args.exam:
         parser.error(f"--exam PRESET is an exam: it cannot be used with --mode {args.mode}")
     if args.mode == "drill" and args.time_limit is not None:
@@ -170,13 +214,14 @@ def _open_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         count=args.count,
         time_limit_seconds=time_limit,
         seed=args.seed,
+        resume=bool(args.resume),
     )
     if not _is_terminal():
         print(NO_TERMINAL, file=sys.stderr)
         return ExitCode.USAGE
     from quiz.ui.run import run_app
 
-    return int(run_app(options))
+    return int(run_app(options, clock=clock))
 
 
 NO_TERMINAL = """\

@@ -10,7 +10,8 @@ from pathlib import Path
 class AppOptions:
     """Options for opening the app, already checked by the CLI.
 
-    With `mode` and `exam` both None, the app opens on its home screen.
+    With `mode` and `exam` both None and `resume` false, the app opens on its home
+    screen.
     """
 
     questions_dir: Path
@@ -23,8 +24,9 @@ class AppOptions:
     count: int | None = None
     time_limit_seconds: int | None = None
     seed: int | None = None
+    resume: bool = False  # straight into the learner's paused attempt (`quiz --resume`)
 
     @property
     def opens_a_quiz(self) -> bool:
-        """Whether the app goes straight into a quiz (rather than its home screen)."""
+        """Whether the app goes straight into a new quiz (rather than its home screen)."""
         return self.mode is not None or self.exam is not None

@@ -93,8 +93,8 @@ def _describe(file: Path, outcome: ImportOutcome) -> str:
     ]
     if outcome.in_progress:
         parts.append(
-            f"{len(outcome.in_progress)} skipped (still in progress where they were "
-            "exported; export them again once finished)"
+            f"{len(outcome.in_progress)} skipped (still in progress or paused where they "
+            "were exported; export them again once they have ended)"
         )
     return f"{file}: " + ", ".join(parts)
 

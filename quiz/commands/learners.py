@@ -154,6 +154,11 @@ def _describe(plan: ForgetPlan) -> list[str]:
             f"({plan.practice} practice, {plan.exams} exam{'s' if plan.exams != 1 else ''}) "
             f"from {span}, with {plan.answers} answer{'s' if plan.answers != 1 else ''}"
         )
+        if plan.paused:
+            lines.append(
+                f"  ({plan.paused} of them paused, left unfinished: they go too, and can no "
+                "longer be resumed)"
+            )
     else:
         lines.append("  no attempts: only the name")
     spellings = ", ".join(terminal_text(s) for s in plan.spellings) or name

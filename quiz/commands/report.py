@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the store is imported when the command runs, not with quiz.
     from quiz.tables.report import QuestionRow, ReportView
 
 COUNTED = (
-    "completed and timed-out attempts (not those in progress or abandoned), "
+    "completed and timed-out attempts (not those in progress, paused or abandoned), "
     "practice and exams alike; the latest exam is of exams only; drill rounds are "
     "counted apart"
 )

@@ -156,4 +156,3 @@ def load_courses_cached(questions_dir: Path, cache_dir: Path) -> list[CourseLoad
 
         return load_courses(questions_dir)
     return loads
-

@@ -18,10 +18,23 @@ Response = str | list[str] | bool | None
 
 
 class AttemptStatus(StrEnum):
-    IN_PROGRESS = "in_progress"
+    """Where an attempt stands. When each applies: quiz.domain.pausing (leaving one) and
+    the README's Scores section."""
+
+    IN_PROGRESS = "in_progress"  # being taken now, by a process that is running
+    PAUSED = "paused"  # left unfinished, to be taken up again (quiz.domain.pausing)
     COMPLETED = "completed"
     TIMED_OUT = "timed_out"
     ABANDONED = "abandoned"
+
+    @property
+    def ended(self) -> bool:
+        """Whether the attempt is over: not in progress, not paused."""
+        return self not in OPEN_STATUSES
+
+
+OPEN_STATUSES = frozenset({AttemptStatus.IN_PROGRESS, AttemptStatus.PAUSED})
+"""The statuses of an attempt that has not ended (compare status text with `in`)."""
 
 
 class Mode(StrEnum):

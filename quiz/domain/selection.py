@@ -64,9 +64,7 @@ DRILL_COUNT = 10
 """Questions in a drill round unless the learner asks for another number."""
 
 
-def drill_selection(
-    course: Course, due: Iterable[str], *, count: int | None = None
-) -> Selection:
+def drill_selection(course: Course, due: Iterable[str], *, count: int | None = None) -> Selection:
     """A drill round: the first `count` (DRILL_COUNT) of the `due` question ids, in the
     order given (the score store orders them: critical first, then the ones least
     likely to be remembered now), skipping ids no longer in `course`."""

@@ -14,6 +14,7 @@ the deadline is a point on the monotonic clock, never a count of ticks.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 # What a session is made of lives beside it; these names stay importable from here.
@@ -36,6 +37,7 @@ from quiz.domain.grading import slip_spelling as slip_spelling
 from quiz.domain.grading import verdict
 from quiz.domain.kinds import kind_of
 from quiz.domain.model import DEFAULT_PASS_MARK, Course, Question
+from quiz.domain.pausing import Leaving, PausedAttempt, status_on_leaving
 from quiz.domain.records import (
     AnswerRecord,
     AskedQuestion,
@@ -45,14 +47,12 @@ from quiz.domain.records import (
     Mode,
     Response,
 )
+from quiz.domain.rounds import DRILL_RETRIES as DRILL_RETRIES
+from quiz.domain.rounds import asks_again
 from quiz.domain.selection import Selection as Selection
 from quiz.domain.selection import SelectionError as SelectionError
 from quiz.domain.selection import pick_questions as pick_questions
 from quiz.domain.selection import resolve_sections as resolve_sections
-
-DRILL_RETRIES = 2
-"""A drill question answered wrongly comes back later in the same round, at most this
-many more times (until it is answered right)."""
 
 
 class SessionError(RuntimeError):
@@ -102,7 +102,12 @@ class QuizSession:
         time_limit_seconds: int | None = None,
         pass_mark: int | None = None,
         exam: str | None = None,
+        asked: tuple[AskedQuestion, ...] | None = None,
+        started_at: datetime | None = None,
     ) -> None:
+        """A new attempt; `asked` and `started_at` are those of a paused attempt taken
+        up again (see `resume`): its questions as they were asked, and its first start
+        (the clock ran on since: the time used, and an exam's time left, count from it)."""
         if not selection.questions:
             raise SelectionError("an attempt needs at least one question")
         self.course = course
@@ -118,9 +123,16 @@ class QuizSession:
             else (pass_mark if pass_mark is not None else DEFAULT_PASS_MARK)
         )
         self.questions = selection.questions
-        self.asked = tuple(_ask(i, q, seed) for i, q in enumerate(selection.questions))
+        self.asked = asked or tuple(_ask(i, q, seed) for i, q in enumerate(selection.questions))
         self.started_monotonic = clock.monotonic()
         self.started_at = clock.now()
+        if started_at is not None:
+            # The monotonic start lies as far back as the wall-clock one does.
+            away = max(0.0, (self.started_at - started_at).total_seconds())
+            self.started_monotonic -= away
+            self.started_at = started_at
+        self.resumed_from: str | None = None
+        """The id of the paused attempt this session takes up again (`resume`), if any."""
         self.deadline = self.started_monotonic + time_limit_seconds if time_limit_seconds else None
         self.history: list[AnswerRecord] = []
         """Every answer given, in order (a changed answer adds a record)."""
@@ -217,16 +229,23 @@ class QuizSession:
             seconds=round(seconds, 3),
             answered_at=self._wall_time(now - self.started_monotonic),
         )
+        self._keep(position, record)
+        return record
+
+    def _keep(self, position: int, record: AnswerRecord) -> None:
+        """Keep an answer given (or, taking up a paused attempt, given before)."""
         self.history.append(record)
+        if record.response is None:  # an exam answer taken back
+            self._latest.pop(position, None)
+            self._responses.pop(position, None)
+            return
         self._latest[position] = record
-        self._responses[position] = response
+        self._responses[position] = record.response
         self._first.setdefault(position, record)
         self._tries[position] += 1
-        tries_left = self._tries[position] <= DRILL_RETRIES
-        if self.mode is Mode.DRILL and not record.correct and tries_left:
+        if asks_again(self.mode, record.correct, self._tries[position]):
             self.order.append(position)  # asked again later in the round
             self._time_on[position] = 0.0
-        return record
 
     def can_answer(self, position: int) -> bool:
         """Whether question `position` takes an answer now: not answered yet; in an exam
@@ -269,9 +288,7 @@ class QuizSession:
             seconds=round(self._time_on[position], 3),
             answered_at=self._wall_time(elapsed),
         )
-        self.history.append(record)
-        del self._latest[position]
-        del self._responses[position]
+        self._keep(position, record)
         return record
 
     def response(self, position: int) -> Response:
@@ -289,6 +306,20 @@ class QuizSession:
     @property
     def answered_count(self) -> int:
         return len(self._latest)
+
+    @property
+    def left(self) -> int:
+        """Questions still to ask: an exam's unanswered ones; in a practice or drill
+        round, the rest of its order."""
+        if self.mode is Mode.EXAM:
+            return len(self.unanswered())
+        return len(self.order) - self.steps_done
+
+    @property
+    def steps_done(self) -> int:
+        """In a practice or drill round, the steps of its order answered (one answer
+        each); the next question asked is `order[steps_done]`."""
+        return len(self.history)
 
     # the outcome
 
@@ -324,15 +355,15 @@ class QuizSession:
         if self.result is not None:
             return self.result
         expired = self.is_expired()
-        if status is None or status is AttemptStatus.ABANDONED:
+        if status is None or status in (AttemptStatus.ABANDONED, AttemptStatus.PAUSED):
             status = AttemptStatus.TIMED_OUT if expired else (status or AttemptStatus.COMPLETED)
         right = [position for position, record in self._latest.items() if record.correct]
         outcome = verdict(
             [a.critical for a in self.asked],
             right,
             self.pass_mark,
-            # An abandoned attempt was never finished: it neither passed nor failed.
-            abandoned=status is AttemptStatus.ABANDONED,
+            # An abandoned (or paused) attempt was not finished: it neither passed nor failed.
+            abandoned=status in (AttemptStatus.ABANDONED, AttemptStatus.PAUSED),
         )
         self.result = AttemptResult(
             status=status,
@@ -344,9 +375,76 @@ class QuizSession:
         )
         return self.result
 
+    def begun_now(self) -> QuizSession:
+        """This attempt as drawn (the same questions, in the same order), not yet
+        answered, its clock started now."""
+        if self.history or self.resumed_from is not None:
+            raise SessionError("only an attempt not yet answered can be begun again")
+        return QuizSession(
+            self.course,
+            self.selection,
+            mode=self.mode,
+            seed=self.seed,
+            clock=self.clock,
+            time_limit_seconds=self.time_limit_seconds,
+            pass_mark=self.pass_mark,
+            exam=self.exam,
+            asked=self.asked,
+        )
+
+    def leave(self, how: Leaving) -> AttemptResult:
+        """End the attempt because it was left before it ended (`how`): paused,
+        abandoned, completed or timed out by quiz.domain.pausing's rule."""
+        status = status_on_leaving(
+            self.mode, how, expired=self.is_expired(), nothing_left=self.left == 0
+        )
+        return self.finish(status)
+
     @property
     def finished(self) -> bool:
+        """Whether this session is over (a paused attempt's session too: taking the
+        attempt up again is a new session, `resume`)."""
         return self.result is not None
+
+    @classmethod
+    def resume(cls, course: Course, paused: PausedAttempt, clock: Clock) -> QuizSession:
+        """A paused attempt taken up again: the same questions in the same order, as
+        they were asked (choices in the order shown), the answers already given, and
+        its first start (the clock ran on meanwhile: an exam has the time left before
+        its deadline). Raises SelectionError if `course` lacks one of its questions."""
+        questions = []
+        for asked in paused.questions:
+            question = course.question(asked.question_id)
+            if question is None:
+                raise SelectionError(
+                    f"the course has no question {asked.question_id!r} any more: the "
+                    "paused attempt cannot be taken up again"
+                )
+            questions.append(question)
+        sections = paused.sections or tuple(dict.fromkeys(q.section for q in questions))
+        session = cls(
+            course,
+            Selection(tuple(questions), sections),
+            mode=paused.mode,
+            seed=paused.seed,
+            clock=clock,
+            time_limit_seconds=paused.time_limit_seconds,
+            pass_mark=paused.pass_mark,
+            exam=paused.exam,
+            asked=tuple(
+                asked if asked.position == i else replace(asked, position=i)
+                for i, asked in enumerate(paused.questions)
+            ),
+            started_at=paused.started_at,
+        )
+        session.resumed_from = paused.attempt_id
+        for position, record in paused.answers:
+            session._keep(position, record)
+        if session.mode is Mode.EXAM:
+            session._current = next(iter(session.unanswered()), 0)
+        elif session.left:
+            session._current = session.order[session.steps_done]
+        return session
 
     def attempt_start(self, learner: str) -> AttemptStart:
         """What the score store is told when the attempt begins."""

@@ -41,7 +41,8 @@ class AttemptSummary:
 
     @property
     def finished(self) -> bool:
-        return self.status is not AttemptStatus.IN_PROGRESS
+        """Whether the attempt has ended (not in progress, not paused)."""
+        return self.status.ended
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ with a busy timeout, so two terminals on one file wait for each other instead of
 with "database is locked". A new file is built under a temporary name and linked into
 place, so a crash never leaves a half-made store behind; it is owner-only (0600).
 
-Schema, version 5. Times are integer milliseconds since the Unix epoch, UTC, unless
+Schema, version 6. Times are integer milliseconds since the Unix epoch, UTC, unless
 said otherwise. Ids are integer rowids, used only inside the file.
 
 learner(id, key UNIQUE, name)
@@ -38,12 +38,17 @@ attempt(id, uuid UNIQUE, learner, learner_name, course_version, mode, exam, sect
     sections and items are codec.pack_ints lists (varints): the section ids chosen,
     and the asked_question ids in the order asked (so unanswered ones are known; an
     answer's `item` is an index into this list). time_limit is in seconds. status is
-    'in_progress' | 'completed' | 'timed_out' | 'abandoned'. correct, percent (0..100)
-    and passed (0/1; NULL for practice and unfinished attempts) are written when the
-    attempt ends; total is the number of questions asked. pid and host name the process
-    that ran it; heartbeat_at is its last sign of life, cleared when the attempt ends.
-    Index attempt_live: only the rows in progress (crash recovery reads them). Index
-    attempt_drill (v5): only the drill rounds (the report's drill activity reads them).
+    'in_progress' | 'paused' (v6) | 'completed' | 'timed_out' | 'abandoned' (when each
+    applies: quiz.domain.pausing). correct, percent (0..100) and passed (0/1; NULL for
+    practice and unfinished attempts) are written when the attempt ends (a paused one
+    has not ended: NULL, as in progress); total is the number of questions asked. pid
+    and host name the process that ran it (host: where a paused exam may be resumed);
+    heartbeat_at is its last sign of life: while in progress the latest heartbeat, while
+    paused when it was paused; cleared when the attempt ends. Index attempt_live: only
+    the rows in progress (crash recovery reads them). Index attempt_drill (v5): only the
+    drill rounds (the report's drill activity reads them). Index attempt_paused (v6):
+    only the paused rows, by learner (each opening ends those past their time; the app
+    offers a learner theirs).
 answer(attempt, item, rev, response, correct, ms, at_ds)  WITHOUT ROWID, PK (attempt, item, rev)
     Every answer as it was given, one row per commit, never updated. item is the
     question's position in the attempt; rev counts the answers to it from 0, so the
@@ -58,7 +63,7 @@ answer(attempt, item, rev, response, correct, ms, at_ds)  WITHOUT ROWID, PK (att
 
 Report summaries (version 2, extended in version 3), kept by `quiz.storage.summaries`
 in the transaction that ends an attempt, for the attempts that end 'completed' or
-'timed_out' (not those in progress or abandoned): the counted attempts. month is
+'timed_out' (not those in progress, paused or abandoned): the counted attempts. month is
 YYYYMM of the local date the attempt started (on the computer that wrote it); exam is
 1 for exam attempts, 0 for practice. Months keep the tables small whatever the number
 of learners and answers, and let a report cut its period at the first of a month; for
@@ -123,6 +128,10 @@ card_stale(learner PRIMARY KEY)
     Learners whose cards are to be made again from the log, a few at a time
     (ScoreStore.rebuild_cards): all of them after the upgrade to version 5 and after
     a change of the scheduler settings; those an import touched.
+store_settings(id = 1, pause_limit)     (v6)
+    One row (quiz.storage.store_settings), shared by every computer using the store:
+    pause_limit, the seconds a paused attempt without a deadline waits to be resumed
+    (quiz.domain.pausing). Missing: the defaults.
 scheduler_settings(id = 1, retention, critical_retention, learning_steps,
                    relearning_steps, maximum_interval, leech_threshold, parameters)
     One row (quiz.storage.card_model.SchedulerSettings): desired retentions, steps (JSON
@@ -460,21 +469,80 @@ def _to_v5(connection: sqlite3.Connection) -> None:
     """attempt rebuilt with 'drill' among its modes (foreign keys off, as for version 4:
     checked here for attempt's own; answer's cannot break, the ids are copied), then
     the cards' tables, and every learner listed for the cards' first build."""
-    connection.execute(_V5_ATTEMPT)
+    _rebuild_attempt(connection, _V5_ATTEMPT, "attempt_v5")
+    _script(_V5)(connection)
+    cards.write_settings(connection, DEFAULT_SETTINGS)
+    cards.mark_all_stale(connection)
+
+
+# Version 6: attempt.status may be 'paused' (quiz.domain.pausing: left unfinished, to be
+# taken up again), by the same table rebuild as version 5 (the indexes made again, with
+# one more: the paused attempts, which every opening reads for those to end); then the
+# store's own settings (the pause limit). The summaries and the cards count only
+# 'completed' and 'timed_out' (summaries.COUNTED_STATUSES), so a paused attempt is in
+# neither until it ends, and nothing in them is made again.
+_V6_ATTEMPT = """
+CREATE TABLE attempt_v6 (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    learner INTEGER NOT NULL REFERENCES learner(id),
+    learner_name INTEGER NOT NULL REFERENCES learner_name(id),
+    course_version INTEGER NOT NULL REFERENCES course_version(id),
+    mode TEXT NOT NULL CHECK (mode IN ('practice', 'exam', 'drill')),
+    exam TEXT,
+    sections BLOB NOT NULL,
+    seed INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,
+    time_limit INTEGER,
+    deadline_at INTEGER,
+    pass_mark INTEGER,
+    items BLOB NOT NULL,
+    status TEXT NOT NULL
+        CHECK (status IN ('in_progress', 'paused', 'completed', 'timed_out', 'abandoned')),
+    finished_at INTEGER,
+    correct INTEGER,
+    total INTEGER NOT NULL,
+    percent REAL,
+    passed INTEGER CHECK (passed IN (0, 1)),
+    pid INTEGER,
+    host INTEGER REFERENCES host(id),
+    heartbeat_at INTEGER
+)
+"""
+_V6 = """
+CREATE INDEX attempt_live ON attempt(status) WHERE status = 'in_progress';
+CREATE INDEX attempt_drill ON attempt(started_at) WHERE mode = 'drill';
+CREATE INDEX attempt_paused ON attempt(learner) WHERE status = 'paused';
+CREATE TABLE store_settings (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    pause_limit INTEGER NOT NULL CHECK (pause_limit > 0)
+);
+"""
+
+
+def _to_v6(connection: sqlite3.Connection) -> None:
+    """attempt rebuilt with 'paused' among its statuses (as for version 5), then the
+    store's settings table (no row: the defaults)."""
+    _rebuild_attempt(connection, _V6_ATTEMPT, "attempt_v6")
+    _script(_V6)(connection)
+
+
+def _rebuild_attempt(connection: sqlite3.Connection, create: str, name: str) -> None:
+    """Copy attempt into the table `create` makes (named `name`), with its ids, and put
+    it in attempt's place (foreign keys off: checked here for attempt's own; answer's
+    cannot break, the ids are copied). The indexes go with the old table."""
+    connection.execute(create)
     connection.execute(
-        f"INSERT INTO attempt_v5 ({_ATTEMPT_COLUMNS}) SELECT {_ATTEMPT_COLUMNS} FROM attempt"
+        f"INSERT INTO {name} ({_ATTEMPT_COLUMNS}) SELECT {_ATTEMPT_COLUMNS} FROM attempt"
     )
     connection.execute("DROP TABLE attempt")
-    connection.execute("ALTER TABLE attempt_v5 RENAME TO attempt")
+    connection.execute(f"ALTER TABLE {name} RENAME TO attempt")
     broken = connection.execute('PRAGMA foreign_key_check("attempt")').fetchone()
     if broken is not None:
         raise sqlite3.IntegrityError(
             f"rebuilding attempt: a row refers to a missing row of {broken[2]}; "
             "the upgrade was undone"
         )
-    _script(_V5)(connection)
-    cards.write_settings(connection, DEFAULT_SETTINGS)
-    cards.mark_all_stale(connection)
 
 
 def _check_foreign_keys(connection: sqlite3.Connection, table: str) -> None:
@@ -511,6 +579,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_V3),
     _to_v4,
     _to_v5,
+    _to_v6,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 SUMMARIES_VERSION = 3

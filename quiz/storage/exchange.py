@@ -39,7 +39,7 @@ from typing import IO, Any, NamedTuple, NoReturn, overload
 from quiz.domain.grading import Verdict, verdict
 from quiz.domain.kinds import UnknownKind, kind_names, kind_of
 from quiz.domain.model import DEFAULT_PASS_MARK
-from quiz.domain.records import AskedQuestion, AttemptStatus, Mode, Response
+from quiz.domain.records import OPEN_STATUSES, AskedQuestion, AttemptStatus, Mode, Response
 from quiz.domain.text import learner_key
 from quiz.storage.attempts import (
     AnswerEntry,
@@ -91,7 +91,7 @@ class RecomputedVerdict:
 def recompute(detail: AttemptDetail) -> Verdict | None:
     """The verdict of a finished attempt from its answers that count (their `correct`
     flags, graded when they were given) and the critical flags of its questions as
-    asked; None for an attempt still in progress. Practice and abandoned attempts have
+    asked; None for one in progress or paused. Practice and abandoned attempts have
     no pass or fail; an exam without a pass mark is held to DEFAULT_PASS_MARK, as the
     app does."""
     summary = detail.summary
@@ -107,7 +107,7 @@ def recompute(detail: AttemptDetail) -> Verdict | None:
 def _verdict(
     status: str, mode: str, pass_mark: int | None, critical: list[bool], right: list[int]
 ) -> Verdict | None:
-    if status == AttemptStatus.IN_PROGRESS:
+    if status in OPEN_STATUSES:  # in progress or paused: not imported until it ends
         return None
     mark = None
     if mode == Mode.EXAM:

@@ -50,7 +50,7 @@ class ImportOutcome:
     imported: tuple[str, ...] = ()
     present: tuple[str, ...] = ()  # already in the store, identical
     conflicting: tuple[str, ...] = ()  # in the store with different content: kept as it was
-    in_progress: tuple[str, ...] = ()  # still running where they came from: not imported
+    in_progress: tuple[str, ...] = ()  # running or paused where they came from: not imported
     recomputed: tuple[exchange.RecomputedVerdict, ...] = ()
     """Imported attempts whose file's verdict disagreed with their answers: the
     recomputed one was stored."""
@@ -110,7 +110,7 @@ def import_batch(
         if attempt.id in adding:  # twice in one batch (not from a file: it says so)
             _compare(batch[adding[attempt.id]], batch[index], tally)
             continue
-        if attempt.verdict is None:  # still in progress
+        if attempt.verdict is None:  # not ended (in progress or paused) where it came from
             tally.in_progress.append(attempt.id)
             continue
         adding[attempt.id] = index

@@ -81,7 +81,8 @@ class ForgetPlan:
     answers: int
     practice: int
     exams: int
-    in_progress: int
+    in_progress: int  # running now: forgetting waits until they end
+    paused: int  # left unfinished: forgotten with the rest (they do not hold it up)
     first_at: datetime | None
     last_at: datetime | None
 
@@ -203,9 +204,10 @@ def forget_plan(connection: sqlite3.Connection, name: str) -> ForgetPlan:
 
 
 def _plan(connection: sqlite3.Connection, learner: int, key: str, name: str) -> ForgetPlan:
-    attempts, practice, exams, in_progress, first, last = connection.execute(
+    attempts, practice, exams, in_progress, paused, first, last = connection.execute(
         """SELECT count(*), coalesce(sum(mode = 'practice'), 0), coalesce(sum(mode = 'exam'), 0),
-                  coalesce(sum(status = 'in_progress'), 0), min(started_at),
+                  coalesce(sum(status = 'in_progress'), 0), coalesce(sum(status = 'paused'), 0),
+                  min(started_at),
                   max(max(started_at, coalesce(finished_at, 0)))
            FROM attempt WHERE learner = ?""",
         (learner,),
@@ -231,6 +233,7 @@ def _plan(connection: sqlite3.Connection, learner: int, key: str, name: str) -> 
         practice=practice,
         exams=exams,
         in_progress=in_progress,
+        paused=paused,
         first_at=from_ms(first) if first is not None else None,
         last_at=from_ms(last) if last is not None else None,
     )
@@ -238,8 +241,9 @@ def _plan(connection: sqlite3.Connection, learner: int, key: str, name: str) -> 
 
 def forget_learner(connection: sqlite3.Connection, plan: ForgetPlan) -> ForgetPlan:
     """Delete the learner of `plan`, every attempt and answer of theirs, and their share
-    of the summaries. Refuses (LearnerProblem) if an attempt of theirs is in progress,
-    or if the learner changed since the plan was shown."""
+    of the summaries. Refuses (LearnerProblem) if an attempt of theirs is in progress
+    (running now: a paused one is deleted with the rest), or if the learner changed
+    since the plan was shown."""
     row = connection.execute(
         "SELECT key, name FROM learner WHERE id = ?", (plan.learner_id,)
     ).fetchone()

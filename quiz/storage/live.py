@@ -4,7 +4,9 @@ and how one ends.
 `ScoreStore.start_attempt` makes one; a store that did not start the attempt (the app
 was restarted, or another store object records for it) reads it back with `read_live`.
 `end_attempt` writes the outcome of an attempt that finished, or that recovery closed,
-and keeps the report summaries and the drill's cards in the same transaction.
+and keeps the report summaries and the drill's cards in the same transaction;
+`pause_attempt` leaves one paused, to be taken up again (quiz.storage.paused), which
+changes neither.
 """
 
 from __future__ import annotations
@@ -88,6 +90,22 @@ def end_attempt(
     summaries.apply_attempt(connection, rowid, 1)
     if before is None:
         return
-    again = before[0] != str(AttemptStatus.IN_PROGRESS)
+    # Closed before (by recovery, in another process): its reviews may be in the cards.
+    # A paused attempt had not ended: none of its answers were reviews yet.
+    again = AttemptStatus(before[0]).ended
     row = (before[1], before[2], before[3], before[4], str(status))
     cards.apply_attempt(connection, rowid, again=again, versions=versions, row=row)
+
+
+def pause_attempt(connection: sqlite3.Connection, rowid: int, paused_ms: int) -> bool:
+    """Leave attempt `rowid` paused at `paused_ms`, its last sign of life (inside the
+    caller's write transaction); False if it is not in progress (another process closed
+    it meanwhile). It has not ended: no outcome, and nothing for the summaries or the
+    cards until it does."""
+    cursor = connection.execute(
+        """UPDATE attempt SET status = 'paused', heartbeat_at = ?, finished_at = NULL,
+               correct = NULL, percent = NULL, passed = NULL
+           WHERE id = ? AND status = 'in_progress'""",
+        (paused_ms, rowid),
+    )
+    return cursor.rowcount > 0

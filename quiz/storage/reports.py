@@ -1,7 +1,7 @@
 """The manager's report: staff by section, questions, sections. Read-only SQL over the store.
 
 Which attempts count: those that ended 'completed' or 'timed_out' (not those in
-progress or abandoned), practice and exams alike, started on or after `since`.
+progress, paused or abandoned), practice and exams alike, started on or after `since`.
 "Latest exam" looks at exam attempts only. A learner's result in a section is the
 percent right of the questions of that section in one attempt; "last" is the latest
 attempt that asked questions of the section, "best" the highest. A section is weak

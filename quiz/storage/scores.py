@@ -9,8 +9,9 @@ Each answer is its own `BEGIN IMMEDIATE` transaction of one INSERT (plus, at mos
 every HEARTBEAT_SECONDS, a heartbeat UPDATE); the ids it needs are cached when the
 attempt starts, so no SELECT runs per answer. When a write fails a StoreError is
 raised and nothing is half-written: the caller keeps the answer and tries again.
-Opening a store closes the attempts left in progress by processes that are gone
-(quiz.storage.recovery).
+Opening a store leaves the attempts whose process is gone as that process would have
+(paused, mostly), and ends the paused ones whose time is up (quiz.storage.recovery).
+A paused attempt is offered, taken up again or given up through quiz.storage.paused.
 """
 
 from __future__ import annotations
@@ -27,9 +28,20 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from quiz.domain.pausing import PausedAttempt, expiry
 from quiz.domain.records import AnswerRecord, AttemptResult, AttemptStart, AttemptStatus
 from quiz.domain.text import learner_key
-from quiz.storage import attempt_rows, card_queries, cards, db, liveness, recovery, summaries
+from quiz.storage import (
+    attempt_rows,
+    card_queries,
+    cards,
+    db,
+    liveness,
+    paused,
+    recovery,
+    store_settings,
+    summaries,
+)
 from quiz.storage.attempt_rows import INSERT_ANSWER
 from quiz.storage.attempts import AttemptDetail, AttemptSummary
 from quiz.storage.card_model import (
@@ -39,12 +51,13 @@ from quiz.storage.card_model import (
     SchedulerSettings,
     SectionDue,
 )
-from quiz.storage.codec import encode_response, offset_ds, seconds_to_ms, to_ms
+from quiz.storage.codec import encode_response, from_ms, offset_ds, seconds_to_ms, to_ms
 from quiz.storage.errors import StoreError, translate
 from quiz.storage.files import backup, set_aside
 from quiz.storage.importing import ImportOutcome
 from quiz.storage.interning import Ids
-from quiz.storage.live import LiveAttempt, end_attempt, read_live
+from quiz.storage.live import LiveAttempt, end_attempt, pause_attempt, read_live
+from quiz.storage.store_settings import StoreSettings
 
 if TYPE_CHECKING:  # imported by the methods that use them: the app never needs them
     from quiz.storage import learners, reports
@@ -59,9 +72,10 @@ class ScoreStore:
     """The score store: open with `ScoreStore.open(path)`, close with `close()`.
 
     Each concern is a module beside it: quiz.storage.attempt_rows (reading attempts
-    back), .interning (ids), .live (attempts in progress), .recovery, .importing,
-    .reports, .learners, .cards (the drill's cards; .scheduling runs FSRS over them)
-    and .files (setting a damaged store aside, backups).
+    back), .interning (ids), .live (attempts in progress), .recovery, .paused (paused
+    attempts), .importing, .reports, .learners, .cards (the drill's cards; .scheduling
+    runs FSRS over them), .store_settings and .files (setting a damaged store aside,
+    backups).
     """
 
     def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
@@ -142,7 +156,9 @@ class ScoreStore:
     # --- an attempt, as it happens ------------------------------------------------------
 
     def start_attempt(self, start: AttemptStart) -> str:
-        """Save a new attempt with its questions as asked; returns its id (a UUID)."""
+        """Save a new attempt with its questions as asked; returns its id (a UUID). A
+        new practice or drill round gives up the learner's paused one of the same kind
+        and course (quiz.domain.pausing)."""
         key = learner_key(start.learner)
         if not key:
             raise ValueError("an attempt needs a learner name")
@@ -185,6 +201,7 @@ class ScoreStore:
             )
             rowid = cursor.lastrowid
             assert rowid is not None
+            paused.supersede(connection, self._ids, rowid)
         self._live[attempt_id] = LiveAttempt(
             rowid=rowid,
             started_ms=to_ms(start.started_at),
@@ -248,9 +265,17 @@ class ScoreStore:
             live.last_heartbeat = time.monotonic()
 
     def finish_attempt(self, attempt_id: str, result: AttemptResult) -> None:
-        """Save the outcome of an attempt (and add it to the report summaries)."""
+        """Save the outcome of an attempt (and add it to the report summaries); a result
+        `paused` leaves it paused at `result.finished_at`, to be taken up again."""
         if result.status is AttemptStatus.IN_PROGRESS:
             raise ValueError("an attempt cannot finish in progress")
+        if result.status is AttemptStatus.PAUSED:
+            with self._writing("pausing the attempt") as connection:
+                pause_attempt(
+                    connection, self._rowid(connection, attempt_id), to_ms(result.finished_at)
+                )
+            self._live.pop(attempt_id, None)
+            return
         with self._writing("saving the result") as connection:
             rowid = self._rowid(connection, attempt_id)
             summaries.apply_attempt(connection, rowid, -1)  # if it was closed before
@@ -446,20 +471,72 @@ class ScoreStore:
     # --- crash recovery (quiz.storage.recovery) -----------------------------------------
 
     def recover(self) -> list[str]:
-        """Close the attempts in progress whose process is gone; returns their ids."""
+        """Leave the attempts in progress whose process is gone as quiz.domain.pausing
+        says (paused, mostly), and end the paused ones whose time is up; returns the
+        ids of the attempts changed."""
         now = liveness.now_ms()
         with self._reading("looking for unfinished attempts") as connection:
             found = recovery.unfinished(connection)
-        closed = []
+        changed = []
         for attempt in found:
             if attempt.attempt_id in self._live:
                 continue  # started through this store: certainly alive
             if not attempt.is_gone(now):
                 continue
             with self._writing("closing an attempt left unfinished") as connection:
-                if recovery.close_gone(connection, self._ids, attempt.rowid, now):
-                    closed.append(attempt.attempt_id)
-        return closed
+                if recovery.close_gone(connection, self._ids, attempt.rowid, now) is not None:
+                    changed.append(attempt.attempt_id)
+        with self._reading("looking for paused attempts") as connection:
+            limit = store_settings.read_settings(connection).pause_limit_seconds
+            waiting = recovery.paused(connection)
+        for held in waiting:
+            deadline = from_ms(held.deadline_at) if held.deadline_at is not None else None
+            ends = expiry(
+                paused_at=from_ms(held.paused_at),
+                deadline_at=deadline,
+                now=from_ms(now),
+                limit_seconds=limit,
+            )
+            if ends is None:
+                continue  # checked again below, under the write lock, when it is not
+            with self._writing("ending a paused attempt") as connection:
+                ended = recovery.end_expired(connection, self._ids, held.rowid, now, limit)
+                if ended is not None:
+                    changed.append(held.attempt_id)
+        return changed
+
+    # --- paused attempts (quiz.storage.paused; the rules: quiz.domain.pausing) -----------
+
+    def paused_attempts(self, learner: str, *, course: str | None = None) -> list[PausedAttempt]:
+        """`learner`'s paused attempts (of `course` only, if given), with every answer
+        given so far. Which to offer is quiz.domain.pausing's `offered`."""
+        with self._reading("reading the paused attempts") as connection:
+            return paused.learner_paused(connection, self._ids, learner, course)
+
+    def resume_attempt(self, attempt_id: str) -> PausedAttempt | None:
+        """Take paused attempt `attempt_id` up again in this process (in progress once
+        more); it as it was paused, or None if it is paused no longer (taken up in
+        another terminal, or ended, meanwhile)."""
+        with self._writing("taking up a paused attempt") as connection:
+            found = paused.take_up(connection, self._ids, attempt_id, liveness.now_ms())
+        self._live.pop(attempt_id, None)  # read again: other answers may have come since
+        return found
+
+    def give_up_attempt(self, attempt_id: str) -> bool:
+        """End paused attempt `attempt_id` as abandoned (an exam the learner declined to
+        resume); False if it is paused no longer."""
+        with self._writing("giving up a paused attempt") as connection:
+            return paused.give_up(connection, self._ids, attempt_id)
+
+    # --- the store's settings (quiz.storage.store_settings) ------------------------------
+
+    def store_settings(self) -> StoreSettings:
+        with self._reading("reading the store's settings") as connection:
+            return store_settings.read_settings(connection)
+
+    def change_store_settings(self, settings: StoreSettings) -> None:
+        with self._writing("changing the store's settings") as connection:
+            store_settings.write_settings(connection, settings)
 
     # --- moving attempts between stores (quiz.storage.importing) ------------------------
 

@@ -66,6 +66,8 @@ __all__ = [
 ]
 
 COUNTED_STATUSES = ("completed", "timed_out")
+"""The statuses of the attempts the reports and the drill's cards count: ended ones, not
+in progress, paused (until they end) or abandoned."""
 _STATUSES = ",".join(f"'{s}'" for s in COUNTED_STATUSES)
 
 

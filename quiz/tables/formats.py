@@ -9,6 +9,7 @@ NO_VALUE = "—"
 
 STATUS_WORDS = {
     "in_progress": "in progress",
+    "paused": "paused",
     "completed": "completed",
     "timed_out": "timed out",
     "abandoned": "abandoned",

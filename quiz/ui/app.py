@@ -1,5 +1,7 @@
 """The quiz app: the home screen first, the course loaded off the event loop, then the
-attempts, each run by an `AttemptRunner`, and the score screens.
+attempts, each run by an `AttemptRunner`, and the score screens. Paused attempts are
+offered and taken up again through `Resuming` (quiz.ui.resuming), which every start
+goes through first: a waiting exam is offered before anything else can start.
 
 `make_app` builds the services (quiz.ui.services) and hands them in; the command line
 and the tests both call it. Screens post messages and the app answers them here;
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
     from quiz.domain.session import QuizSession
     from quiz.ui.attempt import AttemptRunner
     from quiz.ui.drilling import DrillFinding
+    from quiz.ui.resuming import Offers, Resuming
     from quiz.ui.saving import ScoreStoreLike, StoreThread
     from quiz.ui.screens.home import HomeScreen
 
@@ -88,8 +91,22 @@ class QuizApp(App[None]):
         self.error_console = self._errors.console
         self._internal_error: str | None = None
         self._store_opening = StoreOpening(self, ready=self._store_ready)
-        self._due_wanted: str | None = None
+        self._resuming: Resuming | None = None
+        self._named: str | None = None
+        self._options_taken = False
+        """Whether what the command line asked for has been set going (once: it goes
+        through the store before an attempt starts)."""
         self._course_shown = False
+
+    @property
+    def resuming(self) -> Resuming:
+        """Paused attempts: looked up, offered, taken up again (made when first needed:
+        after the first frame)."""
+        if self._resuming is None:
+            from quiz.ui.resuming import Resuming
+
+            self._resuming = Resuming(self)
+        return self._resuming
 
     @property
     def clock(self) -> Clock:
@@ -218,7 +235,7 @@ class QuizApp(App[None]):
 
     def _store_ready(self) -> None:
         self._start_from_options()
-        self._ask_due()
+        self._learner_known()
 
     def fail_start(self, code: ExitCode, lines: list[str]) -> None:
         """Close the app; `run_app` prints `lines` and exits with `code`. The app closes
@@ -231,6 +248,12 @@ class QuizApp(App[None]):
     def _start_from_options(self) -> None:
         course = self.course
         if course is None or self.store is None or self.attempt is not None:
+            return
+        if self._options_taken:
+            return
+        if self.options.resume:
+            self._options_taken = True
+            self.resuming.resume_from_options()
             return
         try:
             request = requested_quiz(self.options, course)
@@ -248,38 +271,58 @@ class QuizApp(App[None]):
             self.fail_start(ExitCode.USAGE, [f"quiz: {error.message}"])
             return
         if request is not None and request.is_drill:
+            self._options_taken = True
             self._start_drill_from_options()
             return
         if request is None or first is None:
             return
+        self._options_taken = True
         learner = clean_name(self.options.learner or "")
+
+        def begin(name: str) -> None:
+            def start(offers: Offers) -> None:
+                # The clock starts once nothing stands in the way: a new session, same seed.
+                assert request is not None
+                session = request.session(self.clock)
+                if self.resuming.may_supersede(offers, name, session.mode, seen=None):
+                    self.begin_attempt(session, name, request.preset)
+
+            self.resuming.when_free(name, start)
+
         if learner:
-            self.begin_attempt(first, learner, request.preset)
+            begin(learner)
             return
         from quiz.ui.screens.dialogs import NameDialog
 
         def named(name: str | None) -> None:
-            # The clock starts once the learner is named: a new session, same seed.
-            if name and request is not None:
-                self.begin_attempt(request.session(self.clock), name, request.preset)
+            if name:
+                begin(name)
 
         self.push_screen(NameDialog(self.remembered_learner), named)
 
     def _start_drill_from_options(self) -> None:
         options = self.options
         learner = clean_name(options.learner or "")
+
+        def begin(name: str) -> None:
+            from quiz.domain.records import Mode
+
+            def start(offers: Offers) -> None:
+                if self.resuming.may_supersede(offers, name, Mode.DRILL, seen=None):
+                    self.start_drill(
+                        name, sections=options.sections, count=options.count, seed=options.seed
+                    )
+
+            self.resuming.when_free(name, start)
+
         if learner:
-            self.start_drill(
-                learner, sections=options.sections, count=options.count, seed=options.seed
-            )
+            begin(learner)
             return
         from quiz.ui.screens.dialogs import NameDialog
 
         def named(name: str | None) -> None:
             if name:
-                self.start_drill(
-                    name, sections=options.sections, count=options.count, seed=options.seed
-                )
+                begin(name)
 
         self.push_screen(NameDialog(self.remembered_learner), named)
 
@@ -351,13 +394,31 @@ class QuizApp(App[None]):
             self.learner = learner
             self.due = due
 
-    def on_home_screen_due_wanted(self, message: HomeScreen.DueWanted) -> None:
-        self._due_wanted = message.learner
+    def on_home_screen_learner_named(self, message: HomeScreen.LearnerNamed) -> None:
+        self._named = message.learner
+        self._learner_known()
+
+    def refresh_home(self) -> None:
+        """Look again at what the home screen's learner has due and paused."""
+        self._learner_known()
+
+    def _learner_known(self) -> None:
+        """The home screen's learner is known (or changed): count their questions due,
+        and find their paused attempts (once the store is open)."""
         self._ask_due()
+        learner = self._named
+        if learner and self.store is not None and self.course is not None:
+
+            def found(offers: Offers) -> None:
+                # A waiting exam at once, unless something (the options' attempt) is
+                # over the home screen by now.
+                self.resuming.show(learner, offers, offer_exam=self.screen is self.home)
+
+            self.resuming.look_up(learner, found)
 
     def _ask_due(self) -> None:
         """Count the named learner's questions due (once the store is open)."""
-        learner, store, course = self._due_wanted, self.store, self.course
+        learner, store, course = self._named, self.store, self.course
         if not learner or store is None or course is None:
             return
         now = self.clock.now()
@@ -378,7 +439,29 @@ class QuizApp(App[None]):
         self.home.show_due(message.learner, message.due)
 
     def on_home_screen_drill_requested(self, message: HomeScreen.DrillRequested) -> None:
-        self.start_drill(message.learner, sections=message.sections, count=message.count)
+        from quiz.domain.records import Mode
+
+        def start(offers: Offers) -> None:
+            if self.resuming.may_supersede(offers, message.learner, Mode.DRILL, seen=message.seen):
+                self.start_drill(message.learner, sections=message.sections, count=message.count)
+
+        self.resuming.when_free(message.learner, start)
+
+    def on_home_screen_resume_requested(self, message: HomeScreen.ResumeRequested) -> None:
+        def start(offers: Offers) -> None:
+            chosen = next((o for o in offers if o.attempt_id == message.attempt_id), None)
+            if chosen is None:
+                self.notify(
+                    "That round is no longer paused: it was taken up in another window, or "
+                    "has ended.",
+                    severity="warning",
+                    markup=False,
+                )
+                self.refresh_home()
+                return
+            self.resuming.resume(chosen, message.learner)
+
+        self.resuming.when_free(message.learner, start)
 
     # --- attempts ----------------------------------------------------------------------
 
@@ -436,6 +519,15 @@ class QuizApp(App[None]):
                 markup=False,
             )
             return
+        if result.status == "paused":
+            session = runner.session
+            self.pop_screen()
+            self.notify(
+                f"{runner.title} paused with {session.left} of {len(session.order)} "
+                "questions left; your answers are kept. Resume it here when you are ready.",
+                markup=False,
+            )
+            return
         from quiz.ui.screens.results import ResultsScreen
 
         self.switch_screen(ResultsScreen(runner))
@@ -456,7 +548,16 @@ class QuizApp(App[None]):
     # --- what the home screen asks for ---------------------------------------------------
 
     def on_home_screen_start_requested(self, message: HomeScreen.StartRequested) -> None:
-        self.begin_attempt(message.session, message.learner, message.preset)
+        def start(offers: Offers) -> None:
+            # Drawn as the home screen drew it, its clock started now (the learner may
+            # have been offered a waiting exam meanwhile).
+            session = message.session.begun_now()
+            if self.resuming.may_supersede(
+                offers, message.learner, session.mode, seen=message.seen
+            ):
+                self.begin_attempt(session, message.learner, message.preset)
+
+        self.resuming.when_free(message.learner, start)
 
     def on_home_screen_course_chosen(self, message: HomeScreen.CourseChosen) -> None:
         self.course = message.course

@@ -4,14 +4,15 @@
 saves each answer, sends the heartbeat, and finishes the attempt. It is also the one
 place that notices the deadline (`over`): on its own timer, whatever screen or dialog
 is in front, and whenever a screen acts through it. However an attempt ends
-(completed, left, out of time) the runner posts one message, `AttemptRunner.Finished`,
-and the app shows what comes next.
+(completed, left, paused, out of time) the runner posts one message,
+`AttemptRunner.Finished`, and the app shows what comes next. A paused attempt taken up
+again is run the same way: its session (`QuizSession.resume`) names it.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
     from quiz.domain.clock import Clock
     from quiz.domain.model import Course, ExamPreset
+    from quiz.domain.pausing import Leaving
     from quiz.domain.records import AnswerRecord, AttemptResult, AttemptStatus, Mode, Response
     from quiz.domain.session import QuizSession
 
@@ -80,7 +82,8 @@ class AttemptRunner:
     """Runs one attempt: screens answer, move and finish through it."""
 
     class Finished(Message):
-        """The attempt ended: completed, left, or out of time. Its result is being saved."""
+        """The attempt ended: completed, left (paused or abandoned), or out of time. Its
+        result is being saved."""
 
         def __init__(self, runner: AttemptRunner) -> None:
             super().__init__()
@@ -109,7 +112,13 @@ class AttemptRunner:
         self.session = session
         self.learner = learner
         self.preset_title = preset_title
-        self.saver = AttemptSaver(store, thread, session.attempt_start(learner), self._saving)
+        self.saver = AttemptSaver(
+            store,
+            thread,
+            session.attempt_start(learner),
+            self._saving,
+            attempt_id=session.resumed_from,
+        )
         self.saved: Future[str | None] | None = None
         """The result being written, once the attempt has ended (gives an error or None)."""
         self._heartbeat_seconds = heartbeat_seconds
@@ -186,12 +195,21 @@ class AttemptRunner:
         """End the attempt (once) and start writing its result. Past the deadline it
         timed out, whatever `status` says. Posts `Finished` unless `announce` is False
         (the app is closing)."""
+        if self.session.is_expired():
+            status = None
+        return self._end(lambda: self.session.finish(status), announce)
+
+    def leave(self, how: Leaving, *, announce: bool = True) -> AttemptResult:
+        """End the attempt because it was left before it ended (`how`): paused or
+        abandoned as quiz.domain.pausing says (timed out past the deadline). As
+        `finish` otherwise."""
+        return self._end(lambda: self.session.leave(how), announce)
+
+    def _end(self, ending: Callable[[], AttemptResult], announce: bool) -> AttemptResult:
         if not self.active:
             assert self.session.result is not None
             return self.session.result
-        if self.session.is_expired():
-            status = None
-        result = self.session.finish(status)
+        result = ending()
         for timer in self._timers:
             timer.stop()
         self._timers.clear()

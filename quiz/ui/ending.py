@@ -1,9 +1,10 @@
 """How the app ends: quitting (asking first in an exam), and signals.
 
 Textual installs no handler for SIGHUP (the terminal closed) or SIGTERM: `run_app`'s
-process hooks route them here, to save what was answered, mark the attempt abandoned
-(timed out past its deadline), and exit with 128+N. After a signal a watchdog makes
-sure the process ends even if the terminal is gone.
+process hooks route them here, to save what was answered, leave the attempt as
+quiz.domain.pausing says (paused, so it can be resumed, except an exam stopped with
+SIGTERM: abandoned; timed out past its deadline), and exit with 128+N. After a signal
+a watchdog makes sure the process ends even if the terminal is gone.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import threading
 from typing import TYPE_CHECKING
 
@@ -34,7 +36,8 @@ class Shutdown:
         self._signal_task: asyncio.Task[None] | None = None
 
     async def quit(self) -> None:
-        """Quit; during an exam, ask first (its answers are kept, the exam abandoned)."""
+        """Quit; during an exam, ask first (its answers are kept, the exam abandoned).
+        A practice or drill round is left paused."""
         app = self._app
         attempt = app.attempt
         if attempt is not None and attempt.active and attempt.is_exam:
@@ -47,13 +50,13 @@ class Shutdown:
 
             async def answered(yes: bool | None) -> None:
                 if yes:
-                    await self._abandon_and_exit(ExitCode.OK)
+                    await self._leave_and_exit(ExitCode.OK)
 
             app.push_screen(
                 ConfirmDialog("Quit and leave the exam?", detail, yes="Quit", no="Stay"), answered
             )
             return
-        await self._abandon_and_exit(ExitCode.OK)
+        await self._leave_and_exit(ExitCode.OK)
 
     def signal_received(self, signum: int) -> None:
         """SIGHUP or SIGTERM: save, leave the attempt, exit with 128+N (once)."""
@@ -61,16 +64,22 @@ class Shutdown:
             return
         self.exit_signal = signum
         self._signal_task = asyncio.get_running_loop().create_task(
-            self._abandon_and_exit(ExitCode.SIGNAL_BASE + signum)
+            self._leave_and_exit(ExitCode.SIGNAL_BASE + signum)
         )
 
-    async def _abandon_and_exit(self, code: int) -> None:
+    async def _leave_and_exit(self, code: int) -> None:
         app = self._app
         attempt = app.attempt
         if attempt is not None and attempt.active:
-            from quiz.domain.records import AttemptStatus
+            from quiz.domain.pausing import Leaving
 
-            attempt.finish(AttemptStatus.ABANDONED, announce=False)
+            if self.exit_signal is None:
+                how = Leaving.LEFT  # a quit (an exam asked first)
+            elif self.exit_signal == getattr(signal, "SIGHUP", None):
+                how = Leaving.HANGUP  # the terminal closed
+            else:
+                how = Leaving.TERMINATED
+            attempt.leave(how, announce=False)
         if attempt is not None:
             await attempt.wait_saved()
         if self.exit_signal is not None:

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from quiz import paths
+from quiz.domain.clock import Clock
 from quiz.domain.folders import find_course_folders
 from quiz.errors import ExitCode
 from quiz.launch import AppOptions
@@ -71,8 +72,9 @@ class TerminalProcess(ProcessHooks):
         sys.setswitchinterval(self.switch_interval)
 
 
-def run_app(options: AppOptions) -> int:
-    """Open the app with `options`; returns the process exit code."""
+def run_app(options: AppOptions, *, clock: Clock | None = None) -> int:
+    """Open the app with `options` (`clock`: where it reads the time; the system's unless
+    given); returns the process exit code."""
     if not find_course_folders(options.questions_dir):
         # Nothing to load at all: say so before the terminal is taken over.
         from quiz.domain.loader import load_courses
@@ -90,6 +92,7 @@ def run_app(options: AppOptions) -> int:
         settings_path=paths.settings_path(),
         cache_dir=paths.cache_dir(),
         process=process,
+        clock=clock,
     )
     try:
         app.run()
@@ -106,10 +109,11 @@ def _after(app: QuizApp) -> int:
     code = app.return_code or ExitCode.OK
     attempt = app.attempt
     if attempt is not None and attempt.active:
-        # The app stopped mid-attempt (an internal error): keep the answers given.
-        from quiz.domain.records import AttemptStatus
+        # The app stopped mid-attempt (an internal error): keep the answers given, and
+        # the attempt, as if its process had gone (paused, to be resumed).
+        from quiz.domain.pausing import Leaving
 
-        attempt.finish(AttemptStatus.ABANDONED, announce=False)
+        attempt.leave(Leaving.GONE, announce=False)
     if attempt is not None and attempt.saved is not None:
         try:
             error = attempt.saved.result(timeout=SAVE_WAIT_SECONDS)

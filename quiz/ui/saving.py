@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime, timedelta
 
+    from quiz.domain.pausing import PausedAttempt
     from quiz.domain.records import AnswerRecord, AttemptResult, AttemptStart
     from quiz.storage.card_model import DueCard, LearnerDue, RebuildProgress, SectionDue
 
@@ -45,6 +46,18 @@ class ScoreStoreLike(Protocol):
     def finish_attempt(self, attempt_id: str, result: AttemptResult) -> None: ...
 
     def close(self) -> None: ...
+
+    # paused attempts (quiz.domain.pausing says which to offer)
+
+    def recover(self) -> list[str]: ...
+
+    def paused_attempts(
+        self, learner: str, *, course: str | None = None
+    ) -> list[PausedAttempt]: ...
+
+    def resume_attempt(self, attempt_id: str) -> PausedAttempt | None: ...
+
+    def give_up_attempt(self, attempt_id: str) -> bool: ...
 
     # the drill's cards ("now": the app's clock, in datetime.timezone.utc)
 
@@ -114,7 +127,8 @@ class AttemptSaver:
     """Saves one attempt: its start, each answer, heartbeats and its result.
 
     Methods are called on the event loop and return at once; the work runs on the
-    store thread, where all of this object's state is changed.
+    store thread, where all of this object's state is changed. An attempt taken up
+    again (a paused one) is in the store already: `attempt_id` names it.
     """
 
     def __init__(
@@ -123,12 +137,14 @@ class AttemptSaver:
         thread: StoreThread,
         start: AttemptStart,
         on_problem: ProblemCallback,
+        *,
+        attempt_id: str | None = None,
     ) -> None:
         self.store = store
         self.thread = thread
         self.start = start
         self.on_problem = on_problem
-        self.attempt_id: str | None = None
+        self.attempt_id: str | None = attempt_id
         self.finished = False
         self._pending: list[AnswerRecord] = []
         self._failing = False

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from quiz.domain.pausing import PausedAttempt
 from quiz.domain.records import AnswerRecord, AttemptResult, AttemptStart
 from quiz.domain.text import learner_key
 from quiz.errors import StoreError, StoreErrorKind
@@ -59,11 +60,15 @@ class FakeStore:
     The drill's cards are not scheduled here: a test puts them in (`add_card`), and the
     card methods count them as the store does (due at or before `now`, within a week
     of it, leeches at the default threshold). `stale` learners wait for `rebuild_cards`.
+    Paused attempts are those a test puts in `paused`; resuming one takes it out (and
+    `given_up` lists those given up).
     """
 
     def __init__(self) -> None:
         self.attempts: dict[str, SavedAttempt] = {}
         self.cards: list[DueCard] = []
+        self.paused: list[PausedAttempt] = []
+        self.given_up: list[str] = []
         self.stale = 0
         self.fail_answers = 0
         self.fail_finish = 0
@@ -103,6 +108,40 @@ class FakeStore:
 
     def close(self) -> None:
         self.closed = True
+
+    # --- paused attempts -----------------------------------------------------------------
+
+    def recover(self) -> list[str]:
+        self._note_thread()
+        return []  # nothing here runs in another process
+
+    def paused_attempts(self, learner: str, *, course: str | None = None) -> list[PausedAttempt]:
+        self._note_thread()
+        key = learner_key(learner)
+        return [
+            p
+            for p in self.paused
+            if learner_key(p.learner) == key and (course is None or p.course_id == course)
+        ]
+
+    def resume_attempt(self, attempt_id: str) -> PausedAttempt | None:
+        self._note_thread()
+        with self._lock:
+            found = next((p for p in self.paused if p.attempt_id == attempt_id), None)
+            if found is None:
+                return None
+            self.paused.remove(found)
+            return found
+
+    def give_up_attempt(self, attempt_id: str) -> bool:
+        self._note_thread()
+        with self._lock:
+            found = next((p for p in self.paused if p.attempt_id == attempt_id), None)
+            if found is None:
+                return False
+            self.paused.remove(found)
+            self.given_up.append(attempt_id)
+            return True
 
     # --- the drill's cards ------------------------------------------------------------
 

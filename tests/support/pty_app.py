@@ -12,14 +12,18 @@ import sys
 import termios
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from tests.support.paths import REPO
 
 
 class PtyApp:
-    """`python -m quiz ARGS` in its own pseudo-terminal (80x24), whose output we keep."""
+    """`python -m quiz ARGS` in its own pseudo-terminal (80x24), whose output we keep.
+    With `clock`, the app reads the time from that file (tests.support.clock_app)."""
 
-    def __init__(self, args: list[str], *, size: tuple[int, int] = (80, 24)) -> None:
+    def __init__(
+        self, args: list[str], *, size: tuple[int, int] = (80, 24), clock: Path | None = None
+    ) -> None:
         env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(size[0]), LINES=str(size[1]))
         env.pop("NO_COLOR", None)
         winsize = struct.pack("HHHH", size[1], size[0], 0, 0)
@@ -28,7 +32,10 @@ class PtyApp:
             try:
                 fcntl.ioctl(0, termios.TIOCSWINSZ, winsize)
                 os.chdir(REPO)
-                os.execve(sys.executable, [sys.executable, "-m", "quiz", *args], env)
+                program = ["-m", "quiz"]
+                if clock is not None:
+                    program = ["-m", "tests.support.clock_app", str(clock)]
+                os.execve(sys.executable, [sys.executable, *program, *args], env)
             finally:
                 os._exit(127)
         self.pid = pid
@@ -84,6 +91,11 @@ class PtyApp:
                 os.kill(self.pid, signal.SIGKILL)
                 os.waitpid(self.pid, 0)
                 raise AssertionError("the app did not exit")
+
+    def signal(self, signum: int) -> int:
+        """Send `signum` to the app and wait for it to end; its exit code (-N: killed)."""
+        os.kill(self.pid, signum)
+        return self.exit_code()
 
     def kill(self) -> None:
         if self.status is None:

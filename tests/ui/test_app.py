@@ -47,8 +47,8 @@ async def test_home_shows_the_course_and_starts_a_practice_round(tmp_path: Path)
         assert "Type your name first" in text_of(home.query_one("#home-problem", Static))
         await pilot.press(*"Bea")
         await pilot.press("ctrl+s")
-        assert isinstance(app.screen, PracticeScreen)
-        assert len(app.screen.session.asked) == 5
+        screen = await shown(pilot, PracticeScreen)  # once no paused exam stands in the way
+        assert len(screen.session.asked) == 5
         await settle(pilot, app)
     assert load_settings(settings).last_learner == "Bea"
 
@@ -71,8 +71,7 @@ async def test_home_remembers_the_last_name_and_starts_an_exam_preset(tmp_path: 
         kind = home.query_one("#kind", RadioSet)
         await wait_for(pilot, lambda: kind.pressed_button is preset, what="the preset chosen")
         await pilot.press("ctrl+s")
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
+        screen = await shown(pilot, ExamScreen)
         session = screen.session
         assert session.exam == "check" and session.time_limit_seconds == 90
         assert len(session.asked) == 3 and any(a.critical for a in session.asked)
@@ -134,8 +133,8 @@ async def test_without_a_learner_the_name_is_asked_first() -> None:
         await pilot.press("enter")
         assert "Type a name first" in text_of(app.screen.query_one("#name-problem", Static))
         await pilot.press(*"Eve", "enter")
-        screen = app.screen
-        assert isinstance(screen, ExamScreen) and screen.attempt.learner == "Eve"
+        screen = await shown(pilot, ExamScreen)
+        assert screen.attempt.learner == "Eve"
         assert len(screen.session.asked) == 5  # a count larger than the pool: the whole pool
         assert [n.message for n in app._notifications] == [
             "Only 5 questions in this course; using all 5."

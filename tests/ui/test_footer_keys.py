@@ -7,18 +7,25 @@ do what the footer says.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Button, Input
 
 from quiz.domain.records import Mode
+from quiz.settings import Settings, save_settings
 from quiz.ui.app import QuizApp
-from quiz.ui.screens.dialogs import NameDialog
+from quiz.ui.attempt import new_session
+from quiz.ui.screens.dialogs import ConfirmDialog, ExamWaitingDialog, NameDialog
 from quiz.ui.screens.home import HomeScreen
 from quiz.ui.screens.scores import MyScoresScreen
 from tests.support.app import build_app, seed_for, start
-from tests.support.waiting import wait_for
+from tests.support.courses import course_load
+from tests.support.fakes import FakeStore, FixedClock
+from tests.support.paths import MINI
+from tests.support.paused import paused_from
+from tests.support.waiting import shown, wait_for
 
 
 def offered(app: QuizApp) -> dict[str, str]:
@@ -90,3 +97,29 @@ async def test_name_dialog_offers_no_letter_and_enter_starts() -> None:
         await pilot.press(*"Ann", "enter")
         await wait_for(pilot, lambda: app.attempt is not None, what="the attempt started")
         assert app.attempt is not None and app.attempt.learner == "Ann"
+
+
+async def test_a_waiting_exam_offers_its_letters_and_none_the_focused_button_takes(
+    tmp_path: Path,
+) -> None:
+    """The dialog's footer offers r, g and Esc; the focused button takes Enter and Space,
+    which the footer does not offer; each letter does what the footer says."""
+    course = course_load(MINI).course
+    assert course is not None
+    clock = FixedClock()
+    exam = new_session(course, clock, mode=Mode.EXAM, preset=course.exams["check"], seed=1)
+    store = FakeStore()
+    store.paused = [paused_from(exam, learner="Ann")]
+    settings = tmp_path / "settings.json"
+    save_settings(Settings(last_learner="Ann"), settings)
+    app = build_app(store=store, clock=clock, settings_path=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await shown(pilot, ExamWaitingDialog)
+        await wait_for(pilot, lambda: "r" in offered(app), what="the dialog's keys")
+        assert offered(app) == {"r": "Resume", "g": "Give up", "escape": "Not now"}
+        focused = app.focused
+        assert isinstance(focused, Button) and focused.id == "resume"
+        assert not {"enter", "space"} & set(offered(app))
+        await pilot.press("g")
+        await shown(pilot, ConfirmDialog)
+        assert dialog is not app.screen

@@ -174,7 +174,7 @@ async def test_a_failed_save_keeps_the_answer_tells_the_learner_and_retries() ->
         assert len(store.only.answers) == 2
 
 
-async def test_esc_in_practice_goes_home_and_keeps_the_answers() -> None:
+async def test_esc_in_practice_goes_home_keeps_the_answers_and_pauses_the_round() -> None:
     store = FakeStore()
     app = build_app(store=store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -186,7 +186,23 @@ async def test_esc_in_practice_goes_home_and_keeps_the_answers() -> None:
         await settle(pilot, app)
     saved = store.only
     assert len(saved.answers) == 1
-    assert saved.result is not None and saved.result.status is AttemptStatus.ABANDONED
+    assert saved.result is not None and saved.result.status is AttemptStatus.PAUSED
+    assert saved.result.passed is None
+
+
+async def test_esc_after_the_last_answer_completes_the_round() -> None:
+    """Nothing is left to ask: leaving the round ends it, counted, with its results."""
+    store = FakeStore()
+    app = build_app(store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        start(app, sections=["swelling"], count=1, seed=1)
+        screen = await shown(pilot, PracticeScreen)
+        await _answer(pilot, screen, right=True)
+        await pilot.press("escape")
+        await shown(pilot, ResultsScreen)
+        await settle(pilot, app)
+    saved = store.only
+    assert saved.result is not None and saved.result.status is AttemptStatus.COMPLETED
 
 
 async def test_after_feedback_the_footer_shows_choose_dimmed_until_the_next_question() -> None:

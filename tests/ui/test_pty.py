@@ -1,5 +1,6 @@
 """The app as a child process in a real pseudo-terminal: closing the terminal saves the
-answers given, and keys are answered while a large course loads."""
+answers given and pauses the round, which is resumed and finished as one attempt; keys
+are answered while a large course loads."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ pytestmark = [
 ]
 
 
-def test_closing_the_terminal_after_two_answers_saves_both(tmp_path: Path) -> None:
+def test_closing_the_terminal_after_two_answers_saves_both_and_the_round_resumes(
+    tmp_path: Path,
+) -> None:
     db = tmp_path / "scores.sqlite3"
     app = PtyApp(
         [
@@ -45,15 +48,29 @@ def test_closing_the_terminal_after_two_answers_saves_both(tmp_path: Path) -> No
 
     from quiz.storage.scores import ScoreStore
 
-    store = ScoreStore.open(db)
-    try:
+    with ScoreStore.open(db) as store:
         (summary,) = store.list_attempts()
         detail = store.get_attempt(summary.id)
-        assert detail is not None
-        assert len(detail.history) == 2
-        assert detail.summary.status is AttemptStatus.ABANDONED
+    assert detail is not None
+    assert len(detail.history) == 2
+    assert detail.summary.status is AttemptStatus.PAUSED
+
+    # Taken up again where it was left, and finished: one attempt.
+    again = PtyApp(["--questions", str(MINI), "--db", str(db), "--resume", "--learner", "Hal"])
+    try:
+        again.wait_for_text(b"Question 3 of 4")
+        again.send(b"a\r\ra\r\r")  # answer, on; answer, on to the results
+        again.wait_for_text(b"Your result is saved")
+        again.send(b"\x11")  # ctrl+q
+        assert again.exit_code() == 0
     finally:
-        store.close()
+        again.kill()
+    with ScoreStore.open(db) as store:
+        (finished,) = store.list_attempts()
+        detail = store.get_attempt(finished.id)
+    assert finished.id == summary.id and finished.status is AttemptStatus.COMPLETED
+    assert detail is not None and len(detail.history) == 4
+    assert [entry.position for entry in detail.history] == [0, 1, 2, 3]
 
 
 def generate_course(folder: Path, questions: int, per_bank: int = 1000) -> Path:

@@ -10,10 +10,14 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import RadioButton
 
 from quiz.domain.records import Mode
 from quiz.domain.session import response_for, right_indexes
+from quiz.settings import Settings, save_settings
 from quiz.ui.app import QuizApp
+from quiz.ui.attempt import new_session
+from quiz.ui.screens.dialogs import ExamWaitingDialog
 from quiz.ui.screens.exam import ExamScreen
 from quiz.ui.screens.practice import PracticeScreen
 from quiz.ui.screens.results import ResultsScreen
@@ -30,7 +34,10 @@ from tests.support.app import (
     wrong_index,
     wrong_key,
 )
+from tests.support.courses import course_load
+from tests.support.fakes import FakeStore, FixedClock
 from tests.support.paths import BUNDLED
+from tests.support.paused import paused_from
 from tests.support.source_reader import quote_in_view
 from tests.support.waiting import shown, wait_for
 
@@ -167,3 +174,56 @@ def test_source_reader_opened_from_feedback(app: QuizApp, snap_compare: Any) -> 
 
 def test_too_small_window(app: QuizApp, snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=(40, 10))
+
+
+def _paused_app(tmp_path: Path, mode: Mode) -> QuizApp:
+    """The app on the bundled course, Ann's name remembered, and a round of hers paused
+    (practice: two of five answered; an exam, the staff check: two answered, then five
+    of its fifteen minutes gone)."""
+    course = course_load(BUNDLED).course
+    assert course is not None
+    clock = FixedClock()
+    if mode is Mode.EXAM:
+        session = new_session(course, clock, mode=mode, preset=course.exams["staff-check"], seed=11)
+    else:
+        session = new_session(course, clock, mode=mode, sections=["swelling"], count=5, seed=3)
+    for position in range(2):
+        asked = session.asked[position]
+        if asked.type == "short":
+            session.answer(position, session.questions[position].answer[0])
+        else:
+            session.answer(position, response_for(asked, right_indexes(asked)))
+    clock.advance(60)
+    store = FakeStore()
+    store.paused = [paused_from(session, learner="Ann")]
+    clock.advance(240)
+    settings = tmp_path / "settings.json"
+    save_settings(Settings(last_learner="Ann"), settings)
+    return build_app(BUNDLED, store=store, clock=clock, settings_path=settings)
+
+
+def test_home_offering_a_paused_practice_round(tmp_path: Path, snap_compare: Any) -> None:
+    app = _paused_app(tmp_path, Mode.PRACTICE)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_for(
+            pilot,
+            lambda: any(
+                b.value for b in app.home.query("#kind .resume-offer").results(RadioButton)
+            ),
+            what="the paused round offered",
+        )
+        await settle(pilot, app)
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+def test_a_paused_exam_offered_with_its_time_left(tmp_path: Path, snap_compare: Any) -> None:
+    app = _paused_app(tmp_path, Mode.EXAM)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        dialog = await shown(pilot, ExamWaitingDialog)
+        countdown = dialog.query_one(Countdown)
+        await wait_for(pilot, lambda: "10:00" in str(countdown.render()), what="the time left")
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)

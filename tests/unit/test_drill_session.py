@@ -58,7 +58,12 @@ def test_a_miss_comes_back_at_the_end_until_right_at_most_twice_more() -> None:
     assert (result.correct, result.total, result.passed) == (2, 3, None)
     # Every answer is kept, in order: the store saves each as a revision of its item.
     assert [r.question_id for r in session.history] == [
-        "a-00", "a-01", "a-02", "a-00", "a-02", "a-02",
+        "a-00",
+        "a-01",
+        "a-02",
+        "a-00",
+        "a-02",
+        "a-02",
     ]
 
 

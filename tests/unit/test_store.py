@@ -216,19 +216,21 @@ def _set(path: Path, attempt_id: str, **columns: object) -> None:
     connection.close()
 
 
-def test_recovery_closes_attempts_whose_process_is_gone(tmp_path: Path) -> None:
+def test_recovery_pauses_attempts_whose_process_is_gone_and_times_out_those_past_the_deadline(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "scores.sqlite3"
     now = datetime.now(UTC)
     with ScoreStore.open(path) as store:
-        abandoned = store.start_attempt(make_start(started_at=now))
-        store.record_answer(abandoned, answer(0, at=now + timedelta(seconds=5)))
+        paused = store.start_attempt(make_start(started_at=now))
+        store.record_answer(paused, answer(0, at=now + timedelta(seconds=5)))
         timed_out = store.start_attempt(make_start(started_at=now - timedelta(hours=1)))
         store.record_answer(timed_out, answer(3, at=now - timedelta(minutes=55)))
         alive = store.start_attempt(make_start(started_at=now))
         far_fresh = store.start_attempt(make_start(started_at=now))
         far_stale = store.start_attempt(make_start(started_at=now - timedelta(hours=2)))
     gone = _ended_pid()
-    _set(path, abandoned, pid=gone)
+    _set(path, paused, pid=gone)
     _set(path, timed_out, pid=gone)
     _set(path, far_fresh, host="another-computer", heartbeat_at=codec.to_ms(now))
     stale = now - timedelta(seconds=liveness.STALE_AFTER_SECONDS + 60)
@@ -238,10 +240,13 @@ def test_recovery_closes_attempts_whose_process_is_gone(tmp_path: Path) -> None:
     with ScoreStore.open(path) as store:
         status = {a.id: a for a in store.list_attempts()}
         detail = store.get_attempt(timed_out)
-    assert status[abandoned].status is AttemptStatus.ABANDONED
-    assert status[abandoned].correct == 1 and status[abandoned].passed is None
-    finished = status[abandoned].finished_at
-    assert finished is not None and finished >= now + timedelta(seconds=4.9)  # its last answer
+        waiting = {p.attempt_id: p for p in store.paused_attempts("Ana Ruiz")}
+    # An exam before its deadline whose process is gone: paused, not ended, no verdict.
+    assert status[paused].status is AttemptStatus.PAUSED
+    assert status[paused].finished_at is None and status[paused].correct is None
+    assert status[paused].passed is None
+    assert waiting[paused].paused_at >= now + timedelta(seconds=4.9)  # its last answer
+    assert waiting[paused].answered == 1 and waiting[paused].started_here
     assert status[timed_out].status is AttemptStatus.TIMED_OUT
     assert status[timed_out].finished_at == status[timed_out].deadline_at
     # 1 of 4 right, and the critical question right: below the pass mark of 75.
@@ -249,7 +254,11 @@ def test_recovery_closes_attempts_whose_process_is_gone(tmp_path: Path) -> None:
     assert detail is not None and detail.items[3].correct
     assert status[alive].status is AttemptStatus.IN_PROGRESS  # this process: alive
     assert status[far_fresh].status is AttemptStatus.IN_PROGRESS
-    assert status[far_stale].status is AttemptStatus.ABANDONED
+    # Silent on another computer for too long: paused there at its last heartbeat.
+    assert status[far_stale].status is AttemptStatus.PAUSED
+    assert abs(waiting[far_stale].paused_at - stale) < timedelta(milliseconds=2)
+    assert not waiting[far_stale].started_here
+    assert set(waiting) == {paused, far_stale}
 
 
 @pytest.mark.skipif(not Path("/proc/stat").exists(), reason="process start times need /proc")
@@ -415,7 +424,7 @@ def test_a_store_of_the_second_version_is_upgraded(tmp_path: Path) -> None:
 
     with ScoreStore.open(path) as store:
         connection = store._connection
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION == 5
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION == 6
         kept = summary_rows(connection)
         assert_summaries_are_rebuilt_ones(connection)
         report = store.report(ReportFilter())

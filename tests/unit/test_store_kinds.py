@@ -115,7 +115,7 @@ def test_a_store_of_the_third_version_is_upgraded_keeping_every_row_and_output(
 
     with ScoreStore.open(path) as store:
         connection = store._connection
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION == 5
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION == 6
         kept = every_row(connection)
         assert {table: kept[table] for table in rows} == rows  # the same ids too
         sql = asked_question_sql(connection)
@@ -171,7 +171,7 @@ def test_a_failed_upgrade_leaves_the_store_of_the_third_version_as_it_was(
 def test_a_new_store_is_made_at_version_five(tmp_path: Path) -> None:
     with ScoreStore.open(tmp_path / "scores.sqlite3") as store:
         connection = store._connection
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 5
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION == 6
         assert "CHECK (type" not in asked_question_sql(connection)
         assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert not list(tmp_path.glob("*.bak"))

@@ -69,7 +69,7 @@ def _killed_child(db: Path, saved: int, *deadline: str) -> tuple[str, subprocess
     return attempt_id, child
 
 
-def test_a_killed_process_keeps_every_committed_answer_and_its_attempt_is_abandoned(
+def test_a_killed_process_keeps_every_committed_answer_and_its_attempt_is_paused(
     tmp_path: Path,
 ) -> None:
     db = tmp_path / "scores.sqlite3"
@@ -87,14 +87,16 @@ def test_a_killed_process_keeps_every_committed_answer_and_its_attempt_is_abando
 
     with ScoreStore.open(db) as store:
         detail = store.get_attempt(attempt_id)
+        (paused,) = store.paused_attempts("Child Process")
     assert detail is not None
-    assert detail.summary.status is AttemptStatus.ABANDONED
+    # An exam whose process is gone before any deadline: paused, to be taken up again.
+    assert detail.summary.status is AttemptStatus.PAUSED
     assert [item.response for item in detail.items] == ["One to three days"] * 3 + [None, None]
     assert len(detail.history) == 3
-    assert detail.summary.correct == 3 and detail.summary.total == 5
-    assert detail.summary.passed is None
-    assert detail.summary.finished_at is not None
-    assert detail.summary.finished_at >= detail.history[-1].answered_at
+    assert detail.summary.total == 5 and detail.summary.correct is None
+    assert detail.summary.passed is None and detail.summary.finished_at is None
+    assert paused.attempt_id == attempt_id and paused.answered == 3 and paused.left == 2
+    assert paused.paused_at >= detail.history[-1].answered_at
 
 
 def test_a_killed_process_past_its_deadline_is_timed_out_at_the_deadline(tmp_path: Path) -> None:
@@ -163,4 +165,4 @@ def test_a_full_disk_refuses_the_answer_with_a_message_and_keeps_the_ones_saved(
     assert integrity == "ok"
     assert detail is not None
     assert len(detail.history) == outcome["saved"]
-    assert detail.summary.status is AttemptStatus.ABANDONED
+    assert detail.summary.status is AttemptStatus.PAUSED

@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
+from quiz.domain.pausing import Leaving
 from quiz.domain.records import AttemptStatus
 from quiz.ui.screens.asking import AskingScreen
 from quiz.ui.screens.dialogs import ConfirmDialog
@@ -37,7 +38,7 @@ class ExamScreen(AskingScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.show_question(0)
+        self.show_question(self.session.current)  # a paused exam: its first unanswered
 
     def show_question(self, position: int) -> None:
         if not self.attempt.visit(position):
@@ -148,7 +149,7 @@ class ExamScreen(AskingScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.attempt.finish(AttemptStatus.ABANDONED)
+                self.attempt.leave(Leaving.LEFT)  # abandoned (quiz.domain.pausing)
 
         self.app.push_screen(
             ConfirmDialog("Leave the exam?", detail, yes="Leave", no="Stay"), answered

@@ -2,12 +2,15 @@
 
 The screen shows what it can before the course has loaded, and builds the rest of its
 form when the app's `course` is set (and again when the learner picks another course,
-if `--questions` holds several). What the learner asks for is posted to the app.
+if `--questions` holds several). What the learner asks for is posted to the app. Once
+the learner's name is known, the app shows their paused rounds here (`show_paused`):
+"Resume practice: 12 of 51 left", first in "What to take", and chosen.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -21,15 +24,16 @@ from quiz.domain.durations import DurationError, format_duration, parse_duration
 from quiz.settings import clean_name
 from quiz.ui.literal import literal
 from quiz.ui.screens.base import QuizScreen
-from quiz.ui.screens.home_form import compose_course, compose_picker, drill_label
+from quiz.ui.screens.home_form import compose_course, compose_picker, drill_label, resume_label
 from quiz.ui.widgets.fields import TextField
 
 if TYPE_CHECKING:
     # Built when the course has loaded (imported then, not before the first frame).
     from textual.widget import AwaitMount
-    from textual.widgets import Button, RadioSet, Select
+    from textual.widgets import Button, RadioButton, RadioSet, Select
 
     from quiz.domain.model import Course, ExamPreset
+    from quiz.domain.pausing import PausedAttempt
     from quiz.domain.records import Mode
     from quiz.domain.session import QuizSession
 
@@ -54,13 +58,29 @@ class HomeScreen(QuizScreen[None]):
     ]
 
     class StartRequested(Message):
-        """Start was pressed on a valid form: begin `session` for `learner`."""
+        """Start was pressed on a valid form: begin `session` for `learner`. `seen`: the
+        paused rounds the screen showed them (a new round gives up one of its kind)."""
 
-        def __init__(self, session: QuizSession, learner: str, preset: ExamPreset | None) -> None:
+        def __init__(
+            self,
+            session: QuizSession,
+            learner: str,
+            preset: ExamPreset | None,
+            seen: frozenset[str] = frozenset(),
+        ) -> None:
             super().__init__()
             self.session = session
             self.learner = learner
             self.preset = preset
+            self.seen = seen
+
+    class ResumeRequested(Message):
+        """Start was pressed with a paused round chosen: take it up again."""
+
+        def __init__(self, learner: str, attempt_id: str) -> None:
+            super().__init__()
+            self.learner = learner
+            self.attempt_id = attempt_id
 
     class CourseChosen(Message):
         """The learner picked another course."""
@@ -73,12 +93,17 @@ class HomeScreen(QuizScreen[None]):
         """Start was pressed with the drill chosen: drill `learner`'s questions due."""
 
         def __init__(
-            self, learner: str, sections: tuple[str, ...] | None, count: int | None
+            self,
+            learner: str,
+            sections: tuple[str, ...] | None,
+            count: int | None,
+            seen: frozenset[str] = frozenset(),
         ) -> None:
             super().__init__()
             self.learner = learner
             self.sections = sections
             self.count = count
+            self.seen = seen
 
     class MyScoresRequested(Message):
         """The learner asked for their own scores."""
@@ -101,6 +126,12 @@ class HomeScreen(QuizScreen[None]):
         """True once the form built from the first course is on the screen."""
         self._loading_since = time.monotonic()
         self._loading_timer: Timer | None = None
+        self._paused: dict[str, PausedAttempt] = {}
+        """The paused rounds shown in "What to take", by their button's id."""
+        self._generation = 0
+        """Counts the times they were cleared: a mount of older ones is stale."""
+        self._retired: set[str] = set()
+        """The ids of their buttons taken away (each id is used once)."""
 
     def compose(self) -> ComposeResult:
         # A light first frame (what can be shown before the course has loaded); the
@@ -113,7 +144,11 @@ class HomeScreen(QuizScreen[None]):
         with VerticalScroll(id="home-form"), Horizontal(id="name-row", classes="home-field"):
             yield Label("Your name")
             yield TextField(
-                self.quiz_app.remembered_learner or "",
+                # The learner the command line named, else the one remembered: whose
+                # scores, questions due and paused rounds the screen shows.
+                clean_name(self.quiz_app.options.learner or "")
+                or self.quiz_app.remembered_learner
+                or "",
                 placeholder="Type your name",
                 id="learner",
                 max_length=100,
@@ -134,7 +169,7 @@ class HomeScreen(QuizScreen[None]):
         attempt = self.quiz_app.attempt
         if not field.value and attempt is not None:
             field.value = attempt.learner
-        self._want_due()  # an attempt just ended: what is due has changed
+        self._want_due()  # an attempt just ended: what is due (and paused) has changed
 
     async def _add_footer(self) -> None:
         # Not on the first frame (its module, CSS and layout), nor while the form is
@@ -167,6 +202,8 @@ class HomeScreen(QuizScreen[None]):
         self.query_one("#home-title", Static).update(literal(course.title))
         self.query_one("#home-description", Static).update(literal(course.description))
         if not first:
+            self._paused = {}  # shown in the form about to be rebuilt
+            self._generation += 1
             self.call_later(self._rebuild_form, course)
             return
         self.query_one("#home-loading").display = False
@@ -201,6 +238,7 @@ class HomeScreen(QuizScreen[None]):
         await self.query(COURSE_PARTS).remove()
         self.query_one("#home-form").mount_compose(compose_course(course))
         self._problem("")
+        self._want_due()  # the learner's paused rounds of this course
 
     def _focus_start(self) -> None:
         if self.app.focused is self.query_one("#learner", Input):
@@ -223,8 +261,8 @@ class HomeScreen(QuizScreen[None]):
         if buttons and clean_name(field.value) == learner:
             buttons.first(RadioButton).label = drill_label(due)
 
-    class DueWanted(Message):
-        """The learner's name is known (or changed): how many questions are due?"""
+    class LearnerNamed(Message):
+        """The learner's name is known (or changed): what is due, what is paused?"""
 
         def __init__(self, learner: str) -> None:
             super().__init__()
@@ -233,7 +271,96 @@ class HomeScreen(QuizScreen[None]):
     def _want_due(self) -> None:
         learner = clean_name(self.query_one("#learner", Input).value)
         if learner and self.course is not None:
-            self.post_message(self.DueWanted(learner))
+            self.post_message(self.LearnerNamed(learner))
+
+    # --- paused rounds ----------------------------------------------------------------
+    # Shown as radio buttons first in "What to take", the first one chosen. The set's
+    # own record of which button is pressed changes a message later than the buttons
+    # do, so `_pressed` takes a button on its way out as the practice choice.
+
+    def show_paused(self, learner: str, paused: list[PausedAttempt]) -> None:
+        """Offer `learner`'s paused rounds first in "What to take", the first chosen
+        (the app found them; a name typed since makes them stale)."""
+        if not self.query("#kind") or not self._is_named(learner):
+            return
+        if {o.attempt_id for o in self._paused.values()} == {o.attempt_id for o in paused}:
+            return  # as shown already
+        self._clear_paused()
+        if paused:
+            self.call_later(self._mount_paused, self._generation, learner, paused)
+
+    async def _mount_paused(
+        self, generation: int, learner: str, paused: list[PausedAttempt]
+    ) -> None:
+        from quiz.ui.widgets.marks import MarkedRadioButton
+
+        kinds = self.query("#kind")
+        if generation != self._generation or not kinds or not self._is_named(learner):
+            return  # cleared, or shown again, meanwhile
+        offers = {}
+        for number, offer in enumerate(paused):
+            button = MarkedRadioButton(
+                literal(resume_label(offer)),
+                id=f"kind-resume-{generation}-{number}",
+                classes="resume-offer",
+            )
+            button.can_focus = False  # the set moves between its buttons itself
+            offers[button] = offer
+        await kinds.first().mount(*offers, before=0)
+        if generation != self._generation or not self._is_named(learner):
+            self._retire(button.id or "" for button in offers)
+            return
+        next(iter(offers)).value = True
+        # Counted as seen by the learner (StartRequested.seen) only once chosen here.
+        self._paused = {button.id or "": offer for button, offer in offers.items()}
+
+    def _clear_paused(self) -> None:
+        self._generation += 1  # a mount still to come is stale
+        if not self._paused:
+            return
+        if self._chosen_paused() is not None:
+            from textual.widgets import RadioButton
+
+            self.query_one("#kind-practice", RadioButton).value = True
+        self._retire(self._paused)
+        self._paused = {}
+
+    def _retire(self, button_ids: Iterable[str]) -> None:
+        for button_id in button_ids:
+            self._retired.add(button_id)
+            self.query(f"#{button_id}").remove()
+
+    def _is_named(self, learner: str) -> bool:
+        from quiz.domain.text import learner_key
+
+        typed = clean_name(self.query_one("#learner", Input).value)
+        return learner_key(typed) == learner_key(learner)
+
+    def _pressed(self) -> RadioButton | None:
+        """The choice of "What to take" (a paused round being taken away: practice)."""
+        from textual.widgets import RadioButton
+
+        pressed = self._kind().pressed_button
+        if pressed is not None and pressed.id in self._retired:
+            return self.query_one("#kind-practice", RadioButton)
+        return pressed
+
+    def _offer_ids(self) -> set[str]:
+        """The ids of the paused rounds' buttons, those shown and those on their way in."""
+        return {button.id or "" for button in self.query(".resume-offer")} - self._retired
+
+    def _chosen_paused(self) -> PausedAttempt | None:
+        pressed = self._pressed() if self.query("#kind") else None
+        return self._paused.get(pressed.id or "") if pressed is not None else None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # Another name: the paused rounds shown are someone else's.
+        if event.input.id == "learner":
+            self._clear_paused()
+
+    def say(self, text: str) -> None:
+        """Tell the learner something about the form (where problems are told)."""
+        self._problem(text)
 
     def on_input_blurred(self, event: Input.Blurred) -> None:
         if event.input.id == "learner":
@@ -255,7 +382,7 @@ class HomeScreen(QuizScreen[None]):
         return self.query_one("#kind", RadioSet)
 
     def _preset(self) -> ExamPreset | None:
-        pressed = self._kind().pressed_button
+        pressed = self._pressed()
         if self.course is None or pressed is None or pressed.name is None or pressed.id:
             return None
         return self.course.exams.get(pressed.name)
@@ -263,19 +390,34 @@ class HomeScreen(QuizScreen[None]):
     def _mode(self) -> Mode:
         from quiz.domain.records import Mode
 
-        pressed = self._kind().pressed_button
+        paused = self._chosen_paused()
+        if paused is not None:
+            return paused.mode
+        pressed = self._pressed()
         if pressed is not None and pressed.id == "kind-drill":
             return Mode.DRILL
-        return Mode.PRACTICE if self._kind().pressed_index <= 0 else Mode.EXAM
+        if pressed is None or pressed.id == "kind-practice":
+            return Mode.PRACTICE
+        return Mode.EXAM  # the exam, or a preset
 
-    def on_radio_set_changed(self) -> None:
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         from quiz.domain.records import Mode
         from quiz.domain.selection import DRILL_COUNT
 
+        if event.index == 0 and event.pressed.id in self._offer_ids():
+            # A paused round put first and chosen: the set's highlight stayed on the
+            # button that was first before (it moves only when its index changes).
+            # Round the set and back, by its own keys' actions, to draw it there.
+            event.radio_set.action_previous_button()
+            event.radio_set.action_next_button()
         preset = self._preset()
         count = self.query_one("#count", Input)
         limit = self.query_one("#time-limit", Input)
-        if self._mode() is Mode.DRILL:
+        paused = self._chosen_paused()
+        if paused is not None:
+            count.placeholder = f"{paused.left} left (paused)"
+            limit.placeholder = "none (paused)" if paused.deadline_at is None else "(paused)"
+        elif self._mode() is Mode.DRILL:
             count.placeholder = f"{DRILL_COUNT} (drill)"
             limit.placeholder = "none (drill)"
         elif preset is not None:
@@ -310,6 +452,12 @@ class HomeScreen(QuizScreen[None]):
         if not learner:
             self._problem("Type your name first: scores are kept under it.", "#learner")
             return
+        paused = self._chosen_paused()
+        if paused is not None:
+            self._problem("")
+            self.post_message(self.ResumeRequested(learner, paused.attempt_id))
+            return
+        seen = frozenset(offer.attempt_id for offer in self._paused.values())
         from textual.widgets import SelectionList
 
         sections = self.query_one("#sections", SelectionList).selected
@@ -339,7 +487,7 @@ class HomeScreen(QuizScreen[None]):
                 return
             self._problem("")
             drilled = None if sections == all_sections else tuple(sections)
-            self.post_message(self.DrillRequested(learner, drilled, count))
+            self.post_message(self.DrillRequested(learner, drilled, count, seen))
             return
         chosen = None if preset is not None and sections == all_sections else sections
         try:
@@ -356,7 +504,7 @@ class HomeScreen(QuizScreen[None]):
             self._problem(error.message[0].upper() + error.message[1:] + ".")
             return
         self._problem("")
-        self.post_message(self.StartRequested(session, learner, preset))
+        self.post_message(self.StartRequested(session, learner, preset, seen))
 
     # --- other screens -----------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from quiz.ui.widgets.fields import TextField
 
 if TYPE_CHECKING:
     from quiz.domain.model import Course, ExamPreset
+    from quiz.domain.pausing import PausedAttempt
 
 
 DRILL_LABEL = "Drill: the questions you are due to revise"
@@ -26,6 +27,11 @@ def drill_label(due: int | None) -> str:
     if due is None:
         return DRILL_LABEL
     return f"Drill: {due} due for you, weakest first" if due else "Drill: nothing due for you now"
+
+
+def resume_label(paused: PausedAttempt) -> str:
+    """A paused round offered on the home screen: "Resume practice: 12 of 51 left"."""
+    return f"Resume {paused.mode}: {paused.left} of {paused.to_ask} left"
 
 
 def preset_label(preset: ExamPreset) -> str:
@@ -88,8 +94,8 @@ def compose_course(course: Course) -> ComposeResult:
             )
     yield Label("What to take", id="kind-label")
     yield RadioSet(
-        RadioButton("Practice: feedback after each answer", value=True),
-        RadioButton("Exam: timed, no feedback until the results"),
+        RadioButton("Practice: feedback after each answer", value=True, id="kind-practice"),
+        RadioButton("Exam: timed, no feedback until the results", id="kind-exam"),
         RadioButton(DRILL_LABEL, id="kind-drill"),
         *(
             RadioButton(literal(preset_label(preset)), name=preset.id)

@@ -8,6 +8,7 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from quiz.domain.pausing import Leaving
 from quiz.domain.records import AttemptStatus
 from quiz.domain.session import ReviewItem, right_indexes, shown_choices
 from quiz.ui.attempt import AttemptRunner
@@ -23,14 +24,15 @@ class PracticeScreen(AskingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "source", "Passage"),
         Binding("enter", "enter", "Submit/next"),
-        Binding("escape", "leave", "Back", key_display="Esc"),
+        Binding("escape", "leave", "Pause", key_display="Esc"),
     ]
 
     def __init__(self, attempt: AttemptRunner) -> None:
         super().__init__(attempt)
-        self.step = 0
+        self.step = attempt.session.steps_done
         """How many questions were shown before this one (`session.order`: a drill asks
-        a missed question again at the end of the round)."""
+        a missed question again at the end of the round). A paused round taken up again
+        goes on from where it was left."""
         self.feedback: ReviewItem | None = None
         self._panel: FeedbackPanel | None = None
         """The feedback panel, once the first answer is given; hidden between answers."""
@@ -41,7 +43,10 @@ class PracticeScreen(AskingScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.screen_layout_refresh_signal.subscribe(self, self._laid_out)
-        self.show_question(self.session.order[0])
+        if self.step < len(self.session.order):
+            self.show_question(self.session.order[self.step])
+        else:  # taken up again with every question answered: nothing left to ask
+            self.attempt.finish(AttemptStatus.COMPLETED)
 
     def _laid_out(self, _screen: Screen[None]) -> None:
         # The footer's Choose key is dimmed while the choices are locked (`allows` says
@@ -86,7 +91,7 @@ class PracticeScreen(AskingScreen):
 
     def refresh_status(self) -> None:
         if self.feedback is None:
-            self.set_status("Answer, then press Enter to submit. Esc goes back to the start.")
+            self.set_status("Answer, then press Enter to submit. Esc pauses: resume it from home.")
             return
         verdict = "Correct." if self.feedback.correct else "Incorrect."
         last = self.step + 1 >= len(self.session.order)
@@ -174,4 +179,5 @@ class PracticeScreen(AskingScreen):
         self.app.push_screen(SourceReaderScreen(self.session.course, ref=question.source_ref))
 
     def action_leave(self) -> None:
-        self.attempt.finish(AttemptStatus.ABANDONED)
+        # Paused, to be resumed from the home screen (quiz.domain.pausing).
+        self.attempt.leave(Leaving.LEFT)
