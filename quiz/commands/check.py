@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quiz import paths
-from quiz.domain.text import strip_control
+from quiz.domain.text import plural, strip_control
 from quiz.errors import ExitCode
 
 if TYPE_CHECKING:  # the loader (PyYAML, validation) is imported when the command runs,
@@ -84,8 +84,8 @@ def run(args: argparse.Namespace) -> int:
         _print_course(loaded, only, args.coverage)
         problem_count += len(problems)
         warning_count += len(warnings)
-        counts = [_plural(len(problems), "problem")] if problems else []
-        counts += [_plural(len(warnings), "warning")] if warnings else []
+        counts = [plural(len(problems), "problem")] if problems else []
+        counts += [plural(len(warnings), "warning")] if warnings else []
         if counts:
             out.write(f"  {', '.join(counts)}:\n")
             for problem in problems + warnings:
@@ -95,10 +95,6 @@ def run(args: argparse.Namespace) -> int:
     if problem_count or usage_errors or (args.strict and warning_count):
         return ExitCode.PROBLEM
     return ExitCode.OK
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _belongs(problem: Problem, only: Path, folder: Path) -> bool:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from quiz.domain.model import Course, CriticalMode, ExamPreset, Question
 from quiz.domain.records import Mode
+from quiz.domain.text import plural
 from quiz.errors import SelectionError as SelectionError
 
 
@@ -37,10 +38,6 @@ class Selection:
     questions: tuple[Question, ...]
     sections: tuple[str, ...]  # the sections drawn from, in course order
     note: str | None = None  # something the learner should be told about the pick
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def resolve_sections(course: Course, sections: Iterable[str] | None) -> tuple[str, ...]:
@@ -113,7 +110,7 @@ def pick_questions(
     notes: list[str] = []
     if count > len(pool):
         where = "the chosen sections" if sections is not None else "this course"
-        notes.append(f"only {_plural(len(pool), 'question')} in {where}; using all {len(pool)}")
+        notes.append(f"only {plural(len(pool), 'question')} in {where}; using all {len(pool)}")
         count = len(pool)
     if preset is None:
         rng.shuffle(pool)
@@ -278,12 +275,12 @@ def blueprint_issues(
         low, extra = divmod(preset.questions, len(spread))
         quotas = {s: (low, low + (1 if extra else 0)) for s in spread}
         even = (
-            f"an even spread of {_plural(preset.questions, 'question')} over "
-            f"{_plural(len(spread), 'section')}"
+            f"an even spread of {plural(preset.questions, 'question')} over "
+            f"{plural(len(spread), 'section')}"
         )
 
         def places(count: int) -> str:
-            return f"the {_plural(count, 'place')} {even} can give it"
+            return f"the {plural(count, 'place')} {even} can give it"
 
         lower = "lower 'questions' or give per-section counts under `sections:`"
     for section, (low, high) in quotas.items():
@@ -293,7 +290,7 @@ def blueprint_issues(
             issues.append(
                 BlueprintIssue(
                     section,
-                    f"{where} {_plural(len(pool.questions), 'question')}, fewer than "
+                    f"{where} {plural(len(pool.questions), 'question')}, fewer than "
                     f"{places(high)}: add questions or {lower}",
                 )
             )
@@ -302,7 +299,7 @@ def blueprint_issues(
                 BlueprintIssue(
                     section,
                     f"{where} {len(pool.questions)} questions on only "
-                    f"{_plural(pool.capacity, 'fact')}, fewer than {places(high)} (questions "
+                    f"{plural(pool.capacity, 'fact')}, fewer than {places(high)} (questions "
                     f"of one fact never share an exam): add questions on other facts or {lower}",
                 )
             )
@@ -364,7 +361,7 @@ def _pick_blueprint(
         )
     elif drawn < target:
         notes.append(
-            f"only {_plural(drawn, 'question')} can be drawn without two questions of one "
+            f"only {plural(drawn, 'question')} can be drawn without two questions of one "
             f"fact; using {drawn}"
         )
 

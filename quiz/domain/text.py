@@ -40,6 +40,17 @@ _PLAIN = str.maketrans(
 _WHITESPACE = re.compile(r"\s+")
 
 
+def plural(count: int, noun: str) -> str:
+    """`count` and `noun`, made plural with an s unless the count is one: "1 question",
+    "3 questions" (the nouns of the app's messages all take an s)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def counted(count: int, noun: str, verb_one: str, verb_many: str) -> str:
+    """`plural` and its verb agreeing: "1 answer is", "3 answers are"."""
+    return f"{plural(count, noun)} {verb_one if count == 1 else verb_many}"
+
+
 def fold(text: str) -> str:
     """Normalise text for matching.
 

@@ -215,8 +215,10 @@ class QuizApp(App[None]):
             return
         self.course = course
         if problems:
+            from quiz.domain.text import plural
+
             self.notify(
-                f"{len(problems)} problem(s) in the course files; some questions may be "
+                f"{plural(len(problems), 'problem')} in the course files; some questions may be "
                 "missing. Run `quiz check` to see them.",
                 severity="warning",
                 markup=False,
@@ -513,9 +515,11 @@ class QuizApp(App[None]):
         assert result is not None
         if result.status == "abandoned":
             self.pop_screen()
+            from quiz.domain.text import counted
+
+            kept = counted(runner.session.answered_count, "answer", "is", "are")
             self.notify(
-                f"Attempt left. Your {runner.session.answered_count} answer(s) are kept "
-                "and it is recorded as abandoned.",
+                f"Attempt left. Your {kept} kept and it is recorded as abandoned.",
                 markup=False,
             )
             return

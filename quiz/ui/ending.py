@@ -16,6 +16,7 @@ import signal
 import threading
 from typing import TYPE_CHECKING
 
+from quiz.domain.text import plural
 from quiz.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ class Shutdown:
             from quiz.ui.screens.dialogs import ConfirmDialog
 
             detail = (
-                f"{len(attempt.session.unanswered())} question(s) are unanswered. Your "
+                f"Unanswered: {plural(len(attempt.session.unanswered()), 'question')}. Your "
                 "answers so far are saved and the exam is recorded as abandoned."
             )
 

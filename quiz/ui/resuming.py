@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from quiz.domain.durations import format_duration
+from quiz.domain.text import counted
 from quiz.errors import ExitCode, QuizError
 from quiz.settings import clean_name
 
@@ -229,9 +230,9 @@ class Resuming:
     def _confirm_give_up(self, exam: PausedAttempt, then: Callable[[], None] | None) -> None:
         from quiz.ui.screens.dialogs import ConfirmDialog
 
+        kept = counted(exam.answered, "answer", "is", "are")
         detail = (
-            f"Your {exam.answered} answer(s) are kept and the exam is recorded as "
-            "abandoned; you cannot come back to it."
+            f"Your {kept} kept and the exam is recorded as abandoned; you cannot come back to it."
         )
 
         def answered(yes: bool | None) -> None:

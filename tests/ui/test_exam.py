@@ -184,7 +184,7 @@ async def test_quitting_during_an_exam_asks_first() -> None:
         await shown(pilot, ExamScreen)
         await pilot.press("ctrl+q")
         dialog = app.screen
-        assert isinstance(dialog, ConfirmDialog) and "3 question(s) are unanswered" in dialog.detail
+        assert isinstance(dialog, ConfirmDialog) and "Unanswered: 3 questions." in dialog.detail
         await pilot.press("n")
         assert isinstance(app.screen, ExamScreen)
         await pilot.press("ctrl+q", "y")

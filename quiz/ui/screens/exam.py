@@ -10,16 +10,13 @@ from textual.binding import Binding, BindingType
 
 from quiz.domain.pausing import Leaving
 from quiz.domain.records import AttemptStatus
+from quiz.domain.text import counted, plural
 from quiz.ui.screens.asking import AskingScreen
 from quiz.ui.screens.dialogs import ConfirmDialog
 from quiz.ui.widgets.choices import ChoiceList
 from quiz.ui.widgets.strip import QuestionStrip
 
 _MOVE = Binding.Group("Move", compact=True)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 class ExamScreen(AskingScreen):
@@ -123,7 +120,7 @@ class ExamScreen(AskingScreen):
         unanswered = len(self.session.unanswered())
         if unanswered:
             detail = (
-                f"{_count(unanswered, 'question')} unanswered: "
+                f"{plural(unanswered, 'question')} unanswered: "
                 f"{'it counts' if unanswered == 1 else 'they count'} as wrong. "
                 "You cannot change answers after submitting."
             )
@@ -142,9 +139,9 @@ class ExamScreen(AskingScreen):
         self._save_current()
         if not self.attempt.active:
             return
+        saved = counted(self.session.answered_count, "answer", "is", "are")
         detail = (
-            f"Your {_count(self.session.answered_count, 'answer')} so far "
-            "are saved and the exam is recorded as abandoned; you cannot come back to it."
+            f"Your {saved} saved and the exam is recorded as abandoned; you cannot come back to it."
         )
 
         def answered(yes: bool | None) -> None:

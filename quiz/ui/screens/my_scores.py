@@ -16,6 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
 from quiz.domain.model import Course
+from quiz.domain.text import plural
 from quiz.storage.attempts import AttemptDetail, AttemptSummary
 from quiz.storage.card_model import SectionDue
 from quiz.storage.reader import ScoreReader
@@ -37,10 +38,6 @@ def sparkline(percents: list[float]) -> str:
     """One bar per attempt, on a fixed 0..100 scale (so a flat line means a steady score)."""
     top = len(BARS) - 1
     return "".join(BARS[round(max(0.0, min(100.0, p)) / 100 * top)] for p in percents)
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def due_summary(counts: list[SectionDue], next_due: datetime | None, now: datetime) -> str:

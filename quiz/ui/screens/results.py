@@ -15,6 +15,7 @@ from quiz.domain.durations import format_duration
 from quiz.domain.model import DEFAULT_PASS_MARK
 from quiz.domain.records import AttemptStatus
 from quiz.domain.session import SectionScore, describe_response
+from quiz.domain.text import counted
 from quiz.ui.attempt import AttemptRunner
 from quiz.ui.literal import literal
 from quiz.ui.screens.base import QuizScreen
@@ -143,7 +144,8 @@ class ResultsScreen(QuizScreen[None]):
         line = ", ".join(parts) + "."
         if result.status is AttemptStatus.TIMED_OUT:
             unanswered = len(session.unanswered())
-            line += f"\nTime ran out: the {unanswered} unanswered question(s) count as wrong."
+            missed = counted(unanswered, "unanswered question", "counts", "count")
+            line += f"\nTime ran out: the {missed} as wrong."
         return line
 
     def _critical_summary(self) -> Content | None:
