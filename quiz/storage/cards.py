@@ -3,7 +3,8 @@ rebuilt from the answer log when needed (the table is described in quiz.storage.
 
 What counts as a review (the issue's rules, in one place: `_reviews_of`):
 - attempts that ended 'completed' or 'timed_out' (COUNTED_STATUSES), practice, exam
-  and drill alike; abandoned ones and those in progress do not count;
+  and drill alike; abandoned ones, paused ones and those in progress do not count (a
+  paused attempt's answers count once it is resumed and ends);
 - in a practice round or an exam, the answer that counts: the last revision of each
   item, at its own time; an item whose last revision is no answer (an exam answer
   taken back) or that was never answered is no review;
