@@ -467,8 +467,25 @@ def mark_all_stale(connection: sqlite3.Connection) -> None:
     connection.execute("INSERT OR IGNORE INTO card_stale (learner) SELECT id FROM learner")
 
 
-def stale_count(connection: sqlite3.Connection) -> int:
-    return int(connection.execute("SELECT count(*) FROM card_stale").fetchone()[0])
+def learners_keyed(connection: sqlite3.Connection, key: str) -> list[int]:
+    """The learner ids of learner key `key` (quiz.domain.text.learner_key): one, or none."""
+    return [
+        int(row[0]) for row in connection.execute("SELECT id FROM learner WHERE key = ?", (key,))
+    ]
+
+
+def _stale_where(learners: Sequence[int] | None) -> tuple[str, list[int]]:
+    if learners is None:
+        return "", []
+    return f" WHERE learner IN ({','.join('?' * len(learners))})", list(learners)
+
+
+def stale_count(connection: sqlite3.Connection, learners: Sequence[int] | None = None) -> int:
+    """Learners listed in card_stale (of `learners` only, if given)."""
+    if learners is not None and not learners:
+        return 0
+    where, values = _stale_where(learners)
+    return int(connection.execute(f"SELECT count(*) FROM card_stale{where}", values).fetchone()[0])
 
 
 class Rebuild:
@@ -492,16 +509,24 @@ class Rebuild:
 
 
 def rebuild_stale_batch(
-    connection: sqlite3.Connection, rebuild: Rebuild, items: int | None = None
+    connection: sqlite3.Connection,
+    rebuild: Rebuild,
+    items: int | None = None,
+    learners: Sequence[int] | None = None,
 ) -> tuple[int, int]:
     """Make the cards of the next few learners listed in card_stale again (inside the
-    caller's transaction), as many as hold about `items` questions in their counted
-    attempts (BATCH_ITEMS by default; at least one learner). Returns (learners done,
-    reviews replayed)."""
+    caller's transaction; of `learners` only, if given), as many as hold about `items`
+    questions in their counted attempts (BATCH_ITEMS by default; at least one learner).
+    Returns (learners done, reviews replayed)."""
     budget = BATCH_ITEMS if items is None else items
     chosen: list[int] = []
     size = 0
-    for (learner,) in connection.execute("SELECT learner FROM card_stale ORDER BY learner"):
+    if learners is not None and not learners:
+        return 0, 0
+    where, values = _stale_where(learners)
+    for (learner,) in connection.execute(
+        f"SELECT learner FROM card_stale{where} ORDER BY learner", values
+    ):
         more = rebuild.size(connection, learner)
         if chosen and size + more > budget:
             break

@@ -443,30 +443,40 @@ class ScoreStore:
         with self._writing("changing the scheduler settings") as connection:
             return cards.write_settings(connection, settings)
 
-    def cards_to_rebuild(self) -> int:
+    def cards_to_rebuild(self, learner: str | None = None) -> int:
         """Learners whose cards wait for `rebuild_cards` (after the upgrade that made
-        the cards, a settings change, an import)."""
+        the cards, a settings change, an import); 0 or 1 for a `learner` named."""
         with self._reading("reading the drill's cards") as connection:
-            return cards.stale_count(connection)
+            return cards.stale_count(connection, self._learner_ids(connection, learner))
 
     def rebuild_cards(
-        self, progress: Callable[[RebuildProgress], None] | None = None
+        self,
+        progress: Callable[[RebuildProgress], None] | None = None,
+        learner: str | None = None,
     ) -> RebuildProgress:
-        """Make the cards of the learners listed for it again from the answer log, a few
-        learners per transaction (each well under a second), calling `progress` after
-        each; other terminals save answers in between. Raises StoreError."""
-        total = self.cards_to_rebuild()
+        """Make the cards of the learners listed for it (only `learner`'s, if named: the
+        app, for the learner at hand) again from the answer log, a few learners per
+        transaction (each well under a second), calling `progress` after each; other
+        terminals save answers in between. Raises StoreError."""
+        total = self.cards_to_rebuild(learner)
         done = reviews = 0
         rebuild = cards.Rebuild()
         while True:
             with self._writing("rebuilding the drill's cards") as connection:
-                learners, replayed = cards.rebuild_stale_batch(connection, rebuild)
+                learners, replayed = cards.rebuild_stale_batch(
+                    connection, rebuild, learners=self._learner_ids(connection, learner)
+                )
             if not learners:
                 return RebuildProgress(done, max(total, done), reviews)
             done += learners
             reviews += replayed
             if progress is not None:
                 progress(RebuildProgress(done, max(total, done), reviews))
+
+    @staticmethod
+    def _learner_ids(connection: sqlite3.Connection, learner: str | None) -> list[int] | None:
+        """The learner rows of the learner named `learner` (None: every learner)."""
+        return None if learner is None else cards.learners_keyed(connection, learner_key(learner))
 
     # --- crash recovery (quiz.storage.recovery) -----------------------------------------
 

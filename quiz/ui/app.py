@@ -428,8 +428,8 @@ class QuizApp(App[None]):
         def count() -> None:  # on the store thread
             due: int | None
             try:
-                if store.cards_to_rebuild():
-                    store.rebuild_cards()
+                if store.cards_to_rebuild(learner):
+                    store.rebuild_cards(learner=learner)  # the learner's only: others wait
                 due = sum(c.due_now for c in store.due_counts(learner, now=now, course=course.id))
             except Exception:  # a count is a courtesy: the drill itself reports problems
                 due = None

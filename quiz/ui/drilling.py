@@ -62,8 +62,8 @@ class DrillFinding:
     ) -> DrillFinding:
         """Ask `store` (call on the store thread). Cards waiting for a rebuild (after a
         migration, an import or a change of settings) are rebuilt first."""
-        if store.cards_to_rebuild():
-            store.rebuild_cards()
+        if store.cards_to_rebuild(learner):
+            store.rebuild_cards(learner=learner)  # the learner's only: others wait
         known = {question.id for question in course.questions}
         cards = store.due_questions(learner, now=now, course=course.id, sections=sections)
         due = tuple(card.question_id for card in cards if card.question_id in known)

@@ -88,10 +88,12 @@ class ScoreStoreLike(Protocol):
 
     def staff_due(self, *, now: datetime, course: str | None = None) -> list[LearnerDue]: ...
 
-    def cards_to_rebuild(self) -> int: ...
+    def cards_to_rebuild(self, learner: str | None = None) -> int: ...
 
     def rebuild_cards(
-        self, progress: Callable[[RebuildProgress], None] | None = None
+        self,
+        progress: Callable[[RebuildProgress], None] | None = None,
+        learner: str | None = None,
     ) -> RebuildProgress: ...
 
 

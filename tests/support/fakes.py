@@ -252,12 +252,14 @@ class FakeStore:
             for key, cards in sorted(by_learner.items())
         ]
 
-    def cards_to_rebuild(self) -> int:
+    def cards_to_rebuild(self, learner: str | None = None) -> int:
         self._note_thread()
         return self.stale
 
     def rebuild_cards(
-        self, progress: Callable[[RebuildProgress], None] | None = None
+        self,
+        progress: Callable[[RebuildProgress], None] | None = None,
+        learner: str | None = None,
     ) -> RebuildProgress:
         self._note_thread()
         total, self.stale = self.stale, 0

@@ -172,11 +172,9 @@ async def test_cards_waiting_to_be_made_are_made_on_the_store_thread_first(
     threads: list[str] = []
     original = store.rebuild_cards
 
-    def rebuild_cards(
-        progress: Any = None,
-    ) -> RebuildProgress:
+    def rebuild_cards(progress: Any = None, learner: str | None = None) -> RebuildProgress:
         threads.append(threading.current_thread().name)
-        return original(progress)
+        return original(progress, learner)
 
     monkeypatch.setattr(store, "rebuild_cards", rebuild_cards)
     messages: list[Message] = []

@@ -429,6 +429,30 @@ def test_learners_marked_by_an_import_are_rebuilt_alone(
     assert card_rows(store._connection) == expected
 
 
+def test_the_app_rebuilds_the_cards_of_the_learner_at_hand_only(
+    store: ScoreStore, clock: FixedClock
+) -> None:
+    """After a big import every learner waits for their cards; the app makes those of
+    the learner it is serving (a few hundred answers), not everyone's, before it counts
+    what is due: the other learners wait for a command that needs them."""
+    history(store, clock)
+    expected = card_rows(store._connection)
+    with store._writing("test: an import's learners") as connection:
+        connection.execute("DELETE FROM card")  # as if every learner came in by an import
+        cards.mark_all_stale(connection)
+    assert store.cards_to_rebuild() == 3 and store.cards_to_rebuild("ANN ") == 1
+    assert store.cards_to_rebuild("Nobody") == 0
+    done = store.rebuild_cards(learner="ann")
+    assert (done.learners_done, done.learners_total) == (1, 1)
+    assert store.cards_to_rebuild("Ann") == 0 and store.cards_to_rebuild() == 2
+    with store._reading("test") as connection:
+        (ann,) = connection.execute("SELECT id FROM learner WHERE key = 'ann'").fetchone()
+    assert {row[0] for row in card_rows(store._connection)} == {ann}
+    assert store.rebuild_cards(learner="Nobody").learners_done == 0
+    store.rebuild_cards()
+    assert card_rows(store._connection) == expected
+
+
 def test_spans_take_days_and_weeks_and_steps_may_be_zero() -> None:
     from quiz.domain.durations import DurationError, parse_span, span_text
 
