@@ -33,6 +33,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "scheduler": ("scheduler", "show or change the drill's scheduler settings"),
     "central": ("central", "set up the central PostgreSQL store where clinics' results meet"),
     "settings": ("settings", "show or change the score store's settings (the pause limit)"),
+    "export-questions": ("export_questions", "write a course's questions as GIFT or Aiken"),
+    "import-questions": ("import_questions", "read GIFT or Aiken questions into a course"),
 }
 
 

@@ -1,7 +1,11 @@
 """`quiz check [PATH ...]`: check courses and bank files, list their sections and problems.
 
 Problems are errors (exit 1) or warnings (exit 0, or 1 with --strict), each printed as
-`path:line:col: message` (`warning: ` before a warning's message).
+`path:line:col: message` (`warning: ` before a warning's message). Draft banks
+(`NAME.draft.yaml`, which the app skips) are checked as banks of their course. With a
+lock file (`course.lock`, quiz.domain.drift), a question whose cited paragraph changed
+since its review is a warning, shown with a word diff; `--accept ID…` / `--accept-all`
+record reviews in the lock, the only file this command ever writes.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +45,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="exit 1 on warnings too",
     )
+    parser.add_argument(
+        "--accept",
+        nargs="+",
+        metavar="ID",
+        help="record in course.lock that these questions were reviewed against the text as "
+        "it is now",
+    )
+    parser.add_argument(
+        "--accept-all",
+        action="store_true",
+        help="record the review of every question of the courses checked",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -65,17 +82,30 @@ def run(args: argparse.Namespace) -> int:
             usage_errors.append(f"{path}: {what}")
             continue
         targets.extend((folder, None) for folder in folders)
+    if args.accept and args.accept_all:
+        usage_errors.append("--accept ID and --accept-all: give one of them")
+        targets = []
     for message in usage_errors:
         print(f"quiz check: {message}", file=sys.stderr)
     if usage_errors and not targets:
         return ExitCode.USAGE
 
+    loads = {folder: load_course(folder) for folder, _only in targets}
+    accept_failed = False
+    if args.accept or args.accept_all:
+        result = _accept(loads, args.accept or [], bool(args.accept_all))
+        if result is None:
+            return ExitCode.USAGE
+        accept_failed = not result
+
     problem_count = warning_count = 0
     out = sys.stdout
     for index, (folder, only) in enumerate(targets):
-        loaded = load_course(folder)
+        loaded = loads[folder]
         problems = list(loaded.problems)
         warnings = list(loaded.warnings)
+        details = _drift(loaded, problems, warnings)
+        problems += _drafts(loaded, only)
         if only is not None:
             problems = [p for p in problems if _belongs(p, only, folder)]
             warnings = [p for p in warnings if _belongs(p, only, folder)]
@@ -90,11 +120,115 @@ def run(args: argparse.Namespace) -> int:
             out.write(f"  {', '.join(counts)}:\n")
             for problem in problems + warnings:
                 out.write(strip_control(str(problem)) + "\n")
+                for line in details.get(problem, []):
+                    out.write("    " + strip_control(line) + "\n")
         else:
             out.write("  no problems\n")
-    if problem_count or usage_errors or (args.strict and warning_count):
+    if problem_count or usage_errors or accept_failed or (args.strict and warning_count):
         return ExitCode.PROBLEM
     return ExitCode.OK
+
+
+def _accept(loads: dict[Path, CourseLoad], ids: list[str], every: bool) -> bool | None:
+    """Record reviews in each course's lock: True when all were recorded, False when a
+    course could not take them (said why), None for a usage error (nothing written)."""
+    from quiz.domain.drift import accept, lock_path, read_lock, write_lock
+
+    known = {q.id for load in loads.values() if load.course for q in load.course.questions}
+    unknown = [question_id for question_id in ids if question_id not in known]
+    if unknown:
+        print(
+            f"quiz check: --accept: no question {', '.join(unknown)} in the courses checked; "
+            "nothing recorded",
+            file=sys.stderr,
+        )
+        return None
+    ok = True
+    for folder, load in loads.items():
+        course = load.course
+        if course is None or not load.ok:
+            print(
+                f"quiz check: {folder}: reviews not recorded: fix the problems listed first",
+                file=sys.stderr,
+            )
+            ok = False
+            continue
+        chosen = (
+            [q.id for q in course.questions] if every else [i for i in ids if course.question(i)]
+        )
+        if not chosen:
+            continue
+        path = lock_path(folder)
+        reviews, lock_problems = read_lock(path)
+        if lock_problems and not every:
+            print(
+                f"quiz check: {path}: cannot be read, reviews not recorded: "
+                "review every question and run `quiz check --accept-all`",
+                file=sys.stderr,
+            )
+            ok = False
+            continue
+        try:
+            write_lock(path, accept(course, reviews or {}, chosen, date.today()))
+        except OSError as error:
+            print(f"quiz check: cannot write {path}: {error.strerror}", file=sys.stderr)
+            ok = False
+            continue
+        print(f"{path}: recorded the review of {plural(len(chosen), 'question')}")
+    return ok
+
+
+def _drift(
+    loaded: CourseLoad, problems: list[Problem], warnings: list[Problem]
+) -> dict[Problem, list[str]]:
+    """Add the lock's problems and the drift warnings; the lines shown under each."""
+    from quiz.domain.drift import (
+        cited_paragraph,
+        find_drift,
+        lock_path,
+        read_lock,
+        unreviewed_warning,
+        word_diff,
+    )
+    from quiz.domain.kinds import kind_of
+
+    course = loaded.course
+    if course is None or not loaded.ok:
+        return {}
+    reviews, lock_problems = read_lock(lock_path(loaded.path))
+    problems.extend(lock_problems)
+    if reviews is None:
+        return {}
+    drifted, unreviewed = find_drift(course, reviews)
+    details: dict[Problem, list[str]] = {}
+    for drift in drifted:
+        question = drift.question
+        _text, line = cited_paragraph(course, question)
+        warning = drift.warning(course.source.path.name, line)
+        warnings.append(warning)
+        asked = [f"question: {question.prompt}"]
+        if question.choices:
+            asked.append(f"choices: {' | '.join(question.choices)}")
+        asked.append(f"answer: {', '.join(question.answer)} ({kind_of(question.type).label})")
+        details[warning] = [
+            f"paragraph, reviewed {drift.review.reviewed} -> now: "
+            + word_diff(drift.review.text, drift.now),
+            *asked,
+        ]
+    warnings.extend(unreviewed_warning(question) for question in unreviewed)
+    return details
+
+
+def _drafts(loaded: CourseLoad, only: Path | None) -> list[Problem]:
+    """Every problem of the course's draft banks (or of the one draft asked for)."""
+    from quiz.domain.folders import is_draft
+    from quiz.domain.loader import check_draft, draft_files
+
+    if only is not None:
+        drafts = [only] if is_draft(only) else []
+    else:
+        drafts = draft_files(loaded.path)
+    return [problem for draft in drafts for problem in check_draft(loaded, draft)]
 
 
 def _belongs(problem: Problem, only: Path, folder: Path) -> bool:

@@ -6,6 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 COURSE_FILE = "course.yaml"
+DRAFT_SUFFIX = ".draft.yaml"
+"""A bank the app and the course loader skip (`quiz import-questions` writes one when
+its questions lack what a bank needs); `quiz check` checks it."""
 
 
 def is_course_folder(path: Path) -> bool:
@@ -21,3 +24,8 @@ def find_course_folders(questions_dir: Path) -> list[Path]:
     except OSError:
         return []
     return [child for child in children if is_course_folder(child)]
+
+
+def is_draft(path: Path) -> bool:
+    """A draft bank file (`NAME.draft.yaml`): never loaded with its course."""
+    return path.name.endswith(DRAFT_SUFFIX)

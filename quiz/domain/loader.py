@@ -18,7 +18,7 @@ from pathlib import Path
 
 from quiz.domain import yamlsafe
 from quiz.domain.course_cache import Inputs, Signature, signature
-from quiz.domain.folders import COURSE_FILE, find_course_folders
+from quiz.domain.folders import COURSE_FILE, find_course_folders, is_draft
 from quiz.domain.gc_pause import gc_paused
 from quiz.domain.model import Bank, Course, CourseLoad, Problem, SourceText
 from quiz.domain.source import QuoteIndex, parse_source
@@ -228,5 +228,45 @@ def _bank_files(folder: Path, reader: _Reader) -> list[Path]:
     return [
         p
         for p in entries
-        if p.suffix in (".yaml", ".yml") and p.name != COURSE_FILE and not p.name.startswith(".")
+        if p.suffix in (".yaml", ".yml")
+        and p.name != COURSE_FILE
+        and not p.name.startswith(".")
+        and not is_draft(p)  # a draft never breaks its course: `quiz check` checks it
     ]
+
+
+def draft_files(folder: Path) -> list[Path]:
+    """The draft banks (`NAME.draft.yaml`) of a course folder, by name."""
+    try:
+        return sorted(p for p in folder.iterdir() if is_draft(p) and not p.name.startswith("."))
+    except OSError:
+        return []
+
+
+def check_draft(load: CourseLoad, path: Path) -> list[Problem]:
+    """Every problem of a draft bank, as if it were a bank of the course `load`: its
+    missing fields, quotes not found in its section, ids the course already uses."""
+    reader = _Reader()
+    node = reader.read_yaml(path, what="this draft bank")
+    course = load.course
+    if node is not None:
+        source = course.source if course is not None else None
+        quotes = QuoteIndex(source) if source is not None else None
+        facts = course.facts if course is not None else None
+        bank = check_bank(path, node, source, quotes, reader.problems, facts)
+        if bank is not None and course is not None:
+            for question in bank.questions:
+                other = course.question(question.id)
+                if other is not None:
+                    where = bank.id_nodes[question.id]
+                    reader.problems.append(
+                        Problem(
+                            path,
+                            where.line,
+                            where.column,
+                            f"question id {question.id!r} is already used in "
+                            f"{other.path.name} line {other.line}: ids must be unique in "
+                            "the course",
+                        )
+                    )
+    return reader.problems
