@@ -1,5 +1,7 @@
 """Small per-account settings, kept as JSON at `paths.settings_path()`: the last learner
-name, and the course each learner last chose (when `--questions` holds several).
+name, the course each learner last chose (when `--questions` holds several), and the
+central store with this terminal's clinic (`quiz central connect`; QUIZ_CENTRAL and
+QUIZ_CLINIC override them: `central_config`). No password is ever kept here.
 
 Reading never fails (a missing or damaged file gives the defaults); writing replaces
 the file atomically, so a crash mid-write leaves the old settings, not half a file.
@@ -10,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,6 +22,11 @@ from quiz import paths
 from quiz.domain.text import learner_key, strip_control
 
 MAX_NAME_LENGTH = 100
+CLINIC_RULE = re.compile(r"^[a-z0-9][a-z0-9_]{0,29}$")
+"""A clinic id: lower-case letters, digits and _ (at most 30, not starting with _); the
+central store's quiz.add_clinic checks the same."""
+CENTRAL_ENV = "QUIZ_CENTRAL"
+CLINIC_ENV = "QUIZ_CLINIC"
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,10 @@ class Settings:
     courses: Mapping[str, str] = field(default_factory=dict)
     """The course id each learner last chose, by the `learner_key` of their name (the
     score store matches names the same way)."""
+    central: str | None = None
+    """The central store's URL (`quiz central connect`), never holding a password."""
+    clinic: str | None = None
+    """This terminal's clinic id."""
 
     def course_for(self, learner: str | None) -> str | None:
         """The course `learner` chose last time, if they ever chose one."""
@@ -57,7 +69,14 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings()
     learner = data.get("last_learner")
     learner = clean_name(learner) if isinstance(learner, str) else None
-    return Settings(last_learner=learner or None, courses=_courses(data.get("courses")))
+    central = data.get("central")
+    clinic = data.get("clinic")
+    return Settings(
+        last_learner=learner or None,
+        courses=_courses(data.get("courses")),
+        central=central if isinstance(central, str) and central else None,
+        clinic=clinic if isinstance(clinic, str) and CLINIC_RULE.match(clinic) else None,
+    )
 
 
 def _courses(data: Any) -> dict[str, str]:
@@ -82,6 +101,10 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     content: dict[str, Any] = {"last_learner": settings.last_learner}
     if settings.courses:
         content["courses"] = dict(settings.courses)
+    if settings.central:
+        content["central"] = settings.central
+    if settings.clinic:
+        content["clinic"] = settings.clinic
     data = json.dumps(content, ensure_ascii=False, indent=2)
     handle, temporary = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
     try:
@@ -101,3 +124,26 @@ def remember_learner(name: str, path: Path | None = None, course_id: str | None 
     chose. Errors are ignored: it is only a convenience."""
     with contextlib.suppress(OSError):
         save_settings(load_settings(path).remembering(name, course_id), path)
+
+
+@dataclass(frozen=True)
+class CentralConfig:
+    """The central store this terminal sends to, and its clinic (None: none set)."""
+
+    url: str
+    clinic: str | None
+
+
+def central_config(
+    settings: Settings | None = None, environ: Mapping[str, str] | None = None
+) -> CentralConfig | None:
+    """The central store configured for this account: QUIZ_CENTRAL and QUIZ_CLINIC,
+    else the settings (`quiz central connect`); None when there is none. A QUIZ_CLINIC
+    that is not a clinic id is ignored here (`quiz sync` says so)."""
+    env = os.environ if environ is None else environ
+    saved = settings if settings is not None else load_settings()
+    url = env.get(CENTRAL_ENV) or saved.central
+    if not url:
+        return None
+    clinic = env.get(CLINIC_ENV) or saved.clinic
+    return CentralConfig(url, clinic if clinic and CLINIC_RULE.match(clinic) else None)

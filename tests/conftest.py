@@ -22,6 +22,8 @@ def _isolated_user_data(
     monkeypatch.setenv("QUIZ_SETTINGS", str(home / "settings.json"))
     monkeypatch.setenv("QUIZ_LOG", str(home / "quiz.log"))
     monkeypatch.delenv("QUIZ_QUESTIONS", raising=False)
+    monkeypatch.delenv("QUIZ_CENTRAL", raising=False)
+    monkeypatch.delenv("QUIZ_CLINIC", raising=False)
 
 
 @pytest.fixture

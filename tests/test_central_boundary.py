@@ -34,7 +34,8 @@ def test_importing_the_central_modules_and_the_command_loads_no_psycopg() -> Non
         "quiz." + ".".join(p.relative_to(PACKAGE).with_suffix("").parts).removesuffix(".__init__")
         for p in CENTRAL.rglob("*.py")
     )
-    modules += ["quiz.commands.central", "quiz.storage.outbox", "quiz.cli"]
+    modules += ["quiz.commands.central", "quiz.commands.sync", "quiz.storage.outbox", "quiz.cli"]
+    modules += ["quiz.commands", "quiz.ui.app", "quiz.ui.run"]  # the first screen's path
     code = (
         f"import sys, importlib; [importlib.import_module(m) for m in {modules!r}]; "
         "import quiz.cli; quiz.cli.build_parser(); "

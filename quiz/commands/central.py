@@ -1,4 +1,5 @@
-"""`quiz central init URL [--clinic ID ...] [--role-prefix P] [--print-sql]`.
+"""`quiz central init URL [--clinic ID ...] [--role-prefix P] [--print-sql]` and
+`quiz central connect URL --clinic ID`.
 
 Creates (or upgrades) the central store's schema and roles on a PostgreSQL database,
 as its owner (who needs CREATEROLE to make the roles), and adds clinics with their two
@@ -12,12 +13,10 @@ file): quiz never writes one, and never prints one.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 
 from quiz.errors import ExitCode
-
-_CLINIC = re.compile(r"^[a-z0-9][a-z0-9_]{0,29}$")
+from quiz.settings import CLINIC_RULE
 
 EPILOG = """\
 Each clinic gets two roles, PREFIX_t_ID (its terminals: may only send attempts) and
@@ -28,7 +27,7 @@ clinics or to upgrade the schema; it changes nothing that is already there."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """The `central` command's own subcommands (today: init)."""
+    """The `central` command's own subcommands: init, connect."""
     actions = parser.add_subparsers(dest="central_action", metavar="ACTION", required=True)
     init = actions.add_parser(
         "init",
@@ -61,9 +60,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="print the SQL of a new database for an administrator instead (no connection)",
     )
 
+    connect = actions.add_parser(
+        "connect",
+        help="send this terminal's attempts to a central store, as a clinic's terminal",
+        description="Keep the central store's URL and this terminal's clinic in this "
+        "account's settings: from then on every attempt is marked to be sent there (by "
+        "the app in the background, or `quiz sync`). QUIZ_CENTRAL and QUIZ_CLINIC "
+        "override them. The URL never holds a password: libpq finds it in PGPASSFILE "
+        "or ~/.pgpass, or a service file (PGSERVICE).",
+    )
+    connect.add_argument(
+        "url", metavar="URL", help="postgresql://LOGIN@HOST/DATABASE?sslmode=verify-full"
+    )
+    connect.add_argument(
+        "--clinic", metavar="ID", required=True, type=clinic_id, help="this terminal's clinic"
+    )
+
 
 def clinic_id(text: str) -> str:
-    if not _CLINIC.match(text):
+    if not CLINIC_RULE.match(text):
         raise argparse.ArgumentTypeError(
             f"{text!r}: a clinic id is lower-case letters, digits and _ (at most 30, not "
             "starting with _), e.g. lisbon_centre"
@@ -83,6 +98,8 @@ def role_prefix(text: str) -> str:
 def run(args: argparse.Namespace) -> int:
     if args.central_action == "init":
         return run_init(args)
+    if args.central_action == "connect":
+        return run_connect(args)
     raise AssertionError(f"unknown central action {args.central_action!r}")
 
 
@@ -116,4 +133,48 @@ def run_init(args: argparse.Namespace) -> int:
     for code in applied.clinics:
         print(f"clinic {code}: roles {prefix}_t_{code} (terminals), {prefix}_m_{code} (manager)")
     print(f"group role: {prefix}_group (reads every clinic)")
+    return ExitCode.OK
+
+
+def run_connect(args: argparse.Namespace) -> int:
+    """Write the central store's URL and the clinic into the settings (no connection:
+    `quiz sync` tries it)."""
+    from quiz import paths
+    from quiz.settings import load_settings, save_settings
+    from quiz.storage.central.connection import has_password, server_name
+    from quiz.storage.central.errors import CentralError
+    from quiz.tables.text import terminal_text
+
+    url = args.url.strip()
+    try:
+        server = server_name(url)
+    except CentralError as error:
+        print(f"quiz central connect: {terminal_text(error.message)}", file=sys.stderr)
+        return ExitCode.USAGE
+    if has_password(url):
+        print(
+            "quiz central connect: the URL holds a password, and quiz never writes one "
+            "into its files. Give the URL without it and put the password where libpq "
+            "finds it: a line in ~/.pgpass (or the file PGPASSFILE names), or a service "
+            "file (PGSERVICE). Nothing was saved.",
+            file=sys.stderr,
+        )
+        return ExitCode.USAGE
+    from dataclasses import replace
+
+    path = paths.settings_path()
+    try:
+        save_settings(replace(load_settings(path), central=url, clinic=args.clinic), path)
+    except OSError as error:
+        print(
+            f"quiz central connect: could not write {terminal_text(str(path))} "
+            f"({terminal_text(error.strerror or str(error))}). Nothing was saved.",
+            file=sys.stderr,
+        )
+        return ExitCode.PROBLEM
+    print(
+        f"This terminal sends its attempts to {terminal_text(str(server))} as clinic "
+        f"{args.clinic} (saved in {terminal_text(str(path))}). Run 'quiz sync' to send "
+        "now and see what is pending."
+    )
     return ExitCode.OK

@@ -15,7 +15,7 @@ import sys
 from datetime import timedelta
 from typing import TYPE_CHECKING, TextIO
 
-from quiz import paths
+from quiz.commands import learner_clinic_problem, open_store, store_path
 from quiz.domain.clock import Clock, SystemClock
 from quiz.errors import ExitCode
 from quiz.tables.text import TABLE_WIDTH, terminal_text, wrap
@@ -71,10 +71,12 @@ def within_span(text: str) -> timedelta:
 
 
 def run(args: argparse.Namespace) -> int:
-    from quiz.storage.scores import ScoreStore, StoreError
+    from quiz.storage.scores import StoreError
 
     within: timedelta = args.within or timedelta(0)
-    path = paths.db_path(args.db)
+    path = store_path(args, "quiz due")
+    if path is None:
+        return ExitCode.PROBLEM
     if not path.exists():
         note = f"nothing is due (the store {path} does not exist yet)"
         if args.format == "table":
@@ -84,10 +86,12 @@ def run(args: argparse.Namespace) -> int:
             write([], args.format, within, sys.stdout)
         return ExitCode.OK
     try:
-        with ScoreStore.open(path, create=False) as store:
+        with open_store(path) as store:
             finish_card_rebuild(store, "quiz due")
             if args.only_learner is not None:
-                problem = unknown_learner(store, args.only_learner)
+                problem = learner_clinic_problem(
+                    store, args.only_learner, None, per_clinic=False
+                ) or unknown_learner(store, args.only_learner)
                 if problem is not None:
                     print(f"quiz due: {problem}", file=sys.stderr)
                     return ExitCode.PROBLEM

@@ -12,8 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from quiz import paths
-from quiz.commands import add_common_options
+from quiz.commands import add_common_options, central_url, open_store, store_path
 from quiz.errors import ExitCode
 from quiz.tables.formats import NO_VALUE, local_minute
 from quiz.tables.text import TABLE_WIDTH, fit, line, terminal_text
@@ -61,10 +60,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from quiz.storage.scores import ScoreStore, StoreError
+    from quiz.storage.scores import StoreError
 
     action = getattr(args, "learners_action", None)
-    path = paths.db_path(args.db)
+    if action is not None and central_url(args) is not None:
+        return _change_central(args, action)
+    path = store_path(args, "quiz learners")
+    if path is None:
+        return ExitCode.PROBLEM
     if not path.exists():
         if action is None:
             print(f"no learners yet (the store {path} does not exist)")
@@ -74,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return ExitCode.PROBLEM
     try:
-        with ScoreStore.open(path, create=False) as store:
+        with open_store(path) as store:
             if action == "rename":
                 return _rename(store, args.old, args.new)
             if action == "forget":
@@ -223,4 +226,47 @@ def _forget(store: ScoreStore, path: Path, name: str, *, yes: bool) -> int:
         print("These copies of the store still hold them; delete them too if they must go:")
         for copy in copies:
             print(f"  {terminal_text(str(copy))}")
+    return ExitCode.OK
+
+
+# --- on the central store ---------------------------------------------------------------
+
+
+def _change_central(args: argparse.Namespace, action: str) -> int:
+    """`learners rename|forget` with `--db postgresql://…`. The mirror is only a copy:
+    a rename is refused; a forget runs on the server (quiz.forget_learner, as the
+    clinic's manager role), which keeps a tombstone, and the next pull forgets the
+    learner in the mirror too."""
+    if action != "forget":
+        print(
+            "quiz learners: the central store's learners are renamed on the terminals "
+            "that saved them (quiz learners rename there, then quiz sync); this "
+            "computer's copy of it is read-only.",
+            file=sys.stderr,
+        )
+        return ExitCode.USAGE
+    if not args.yes:
+        print(
+            "quiz learners forget: on the central store, give --yes: it deletes every "
+            f"attempt of {terminal_text(args.name)} at your clinic there, for good.",
+            file=sys.stderr,
+        )
+        return ExitCode.USAGE
+    from quiz.domain.text import learner_key, plural
+    from quiz.storage.central.errors import CentralError
+    from quiz.storage.central.forget import forget_central
+
+    url = central_url(args)
+    assert url is not None
+    try:
+        deleted, server = forget_central(url, learner_key(args.name))
+    except CentralError as error:
+        print(f"quiz learners forget: {terminal_text(error.message)}", file=sys.stderr)
+        return ExitCode.PROBLEM
+    print(
+        f"{terminal_text(args.name)}: {plural(deleted, 'attempt')} deleted on "
+        f"{terminal_text(server)}; "
+        "the central store keeps a tombstone (no name) and refuses their attempts from "
+        "now on. Copies pulled from it forget them at their next pull."
+    )
     return ExitCode.OK

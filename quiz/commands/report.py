@@ -1,4 +1,5 @@
-"""`quiz report [--learner NAME] [--since YYYY-MM-DD] [--format table|csv|json]`.
+"""`quiz report [--learner NAME] [--since YYYY-MM-DD] [--format table|csv|json|html]
+[--out FILE]`.
 
 Staff by section, questions and sections, for a clinic manager. Never creates or
 changes the store. Each table's columns are its spec in quiz.tables.report, which the
@@ -9,11 +10,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from quiz import paths
+from quiz.commands import learner_clinic_problem, open_store, store_path
 from quiz.commands.due import finish_card_rebuild
 from quiz.commands.scores import add_filter_options, missing_store_note
 from quiz.errors import ExitCode
@@ -22,6 +23,7 @@ from quiz.tables.text import TABLE_WIDTH, fit, terminal_text, wrap
 if TYPE_CHECKING:  # the store is imported when the command runs, not with quiz.cli
     from quiz.storage.report_model import Report, ReportFilter
     from quiz.tables.columns import Table
+    from quiz.tables.html_report import MonthExams
     from quiz.tables.report import QuestionRow, ReportView
 
 COUNTED = (
@@ -98,31 +100,63 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_filter_options(
         parser,
         learner_help="only this learner's attempts (questions too)",
-        format_help="table (default; 80 columns), csv (safe to open in a spreadsheet) or json",
+        format_help="table (default; 80 columns), csv (safe to open in a spreadsheet), json "
+        "or html (one self-contained page with charts)",
+    )
+    # html is this command's alone: added to the choices the shared option offers.
+    parser._option_string_actions["--format"].choices = ("table", "csv", "json", "html")
+    parser.add_argument(
+        "--out",
+        metavar="FILE",
+        help="with --format html: write the page to this new file (default: standard output)",
     )
 
 
 def build_report(path: Path, report_filter: ReportFilter | None = None) -> Report:
     """The report of the store at `path` (its query part: what the benchmark times)."""
-    from quiz.storage.scores import ScoreStore
 
-    with ScoreStore.open(path, create=False) as store:
+    with open_store(path) as store:
         return store.report(report_filter)
 
 
 def run(args: argparse.Namespace) -> int:
     from quiz.storage.reports import Report, ReportFilter
-    from quiz.storage.scores import ScoreStore, StoreError
+    from quiz.storage.scores import StoreError
 
-    report_filter = ReportFilter(learner=args.only_learner, since=args.since)
-    path = paths.db_path(args.db)
+    report_filter = ReportFilter(
+        learner=args.only_learner, since=args.since, clinic=args.only_clinic
+    )
+    if args.out is not None and args.format != "html":
+        print("quiz report: --out is for --format html", file=sys.stderr)
+        return ExitCode.USAGE
+    if args.out is not None and Path(args.out).exists():
+        return _exists(Path(args.out))
+    path = store_path(args, "quiz report")
+    if path is None:
+        return ExitCode.PROBLEM
     if not path.exists():
         empty = Report.empty(report_filter)
+        if args.out is not None:
+            missing_store_note(args, lambda _stdout: None)  # the note, on stderr
+            return write_html_file(empty, (), Path(args.out))
         return missing_store_note(args, lambda out: write(empty, args.format, out))
+    months: tuple[MonthExams, ...] = ()
     try:
-        with ScoreStore.open(path, create=False) as store:
+        with open_store(path) as store:
+            problem = learner_clinic_problem(store, args.only_learner, args.only_clinic)
+            if problem is not None:
+                print(f"quiz report: {problem}.", file=sys.stderr)
+                return ExitCode.USAGE
             finish_card_rebuild(store, "quiz report")
             report = store.report(report_filter)
+            if args.format == "html":
+                from quiz.tables.html_report import exam_months
+
+                months = exam_months(
+                    store.list_attempts(
+                        learner=args.only_learner, since=args.since, clinic=args.only_clinic
+                    )
+                )
             close: tuple[str, ...] = ()
             if args.only_learner is not None and not report.learners:
                 from quiz.storage.learners import closest
@@ -135,6 +169,11 @@ def run(args: argparse.Namespace) -> int:
         return ExitCode.PROBLEM
     if not (report.attempts or report.drill or report.leeches) and args.format == "table":
         sys.stdout.write(_nothing(report_filter, close) + "\n")
+        return ExitCode.OK
+    if args.format == "html":
+        if args.out is not None:
+            return write_html_file(report, months, Path(args.out))
+        write_html(report, sys.stdout, months)
         return ExitCode.OK
     write(report, args.format, sys.stdout)
     return ExitCode.OK
@@ -289,9 +328,43 @@ def _question_details(row: QuestionRow) -> list[str]:
     return lines
 
 
+# --- html -------------------------------------------------------------------------------
+
+
+def write_html(report: Report, out: TextIO, months: Sequence[MonthExams] = ()) -> None:
+    """One self-contained page (quiz.tables.html_report); `months`: the exams by month."""
+    from quiz.tables.html_report import write_html as write_page
+
+    write_page(report, out, months, COUNTED)
+
+
+def write_html_file(report: Report, months: Sequence[MonthExams], out: Path) -> int:
+    """The page written to a new file `out` (never over an existing one)."""
+    try:
+        with open(out, "x", encoding="utf-8") as handle:
+            write_html(report, handle, months)
+    except FileExistsError:
+        return _exists(out)
+    except OSError as error:
+        print(f"quiz report: cannot write {out}: {error.strerror}", file=sys.stderr)
+        return ExitCode.PROBLEM
+    print(f"quiz report: written to {out}", file=sys.stderr)
+    return ExitCode.OK
+
+
+def _exists(out: Path) -> int:
+    print(
+        f"quiz report: {out} already exists and is never overwritten: give another --out, "
+        "or move it away first",
+        file=sys.stderr,
+    )
+    return ExitCode.PROBLEM
+
+
 FORMATS: dict[str, Callable[[Report, TextIO], None]] = {
     "table": write_table,
     "csv": write_csv,
     "json": write_json,
+    "html": write_html,
 }
 """The writer of each --format."""

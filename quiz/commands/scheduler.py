@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from quiz import paths
+from quiz.commands import open_store
 from quiz.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ _OPTIONS = (
 
 def run(args: argparse.Namespace) -> int:
     from quiz.commands.due import finish_card_rebuild
-    from quiz.storage.scores import ScoreStore, StoreError
+    from quiz.storage.scores import StoreError
 
     changes = {name: getattr(args, name) for name in _OPTIONS if getattr(args, name) is not None}
     path = paths.db_path(args.db)
@@ -123,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return ExitCode.PROBLEM
     try:
-        with ScoreStore.open(path, create=False) as store:
+        with open_store(path) as store:
             settings = store.scheduler_settings()
             if changes:
                 settings = replace(settings, **changes)

@@ -15,6 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, TextIO
 
 from quiz import paths
+from quiz.commands import learner_clinic_problem, open_store, store_path
 from quiz.errors import ExitCode
 
 if TYPE_CHECKING:  # the store is imported when the command runs, not with quiz.cli
@@ -36,6 +37,17 @@ def add_filter_options(
     )
     parser.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help=format_help
+    )
+    from quiz.commands.central import clinic_id
+
+    parser.add_argument(
+        "--clinic",
+        dest="only_clinic",
+        metavar="ID",
+        type=clinic_id,
+        default=None,
+        help="with --learner: only their attempts at this clinic (needed when the name is "
+        "at several clinics)",
     )
 
 
@@ -71,18 +83,26 @@ def missing_store_note(args: argparse.Namespace, write_empty: Callable[[TextIO],
 
 
 def run(args: argparse.Namespace) -> int:
-    from quiz.storage.scores import ScoreStore, StoreError
+    from quiz.storage.scores import StoreError
 
-    path = paths.db_path(args.db)
+    path = store_path(args, "quiz scores")
+    if path is None:
+        return ExitCode.PROBLEM
     out = sys.stdout
     if not path.exists():
         return missing_store_note(args, lambda empty: _write([], args.format, empty, store=None))
     try:
-        with ScoreStore.open(path, create=False) as store:
+        with open_store(path) as store:
+            problem = learner_clinic_problem(store, args.only_learner, args.only_clinic)
+            if problem is not None:
+                print(f"quiz scores: {problem}.", file=sys.stderr)
+                return ExitCode.USAGE
             if args.format == "json":
                 _stream_json(store, args, out)
                 return ExitCode.OK
-            attempts = store.list_attempts(learner=args.only_learner, since=args.since)
+            attempts = store.list_attempts(
+                learner=args.only_learner, since=args.since, clinic=args.only_clinic
+            )
             if not attempts and args.format == "table":
                 filtered = args.only_learner is not None or args.since is not None
                 out.write("no attempts match\n" if filtered else "no attempts yet\n")
@@ -125,7 +145,9 @@ def _stream_json(store: ScoreStore, args: argparse.Namespace, out: TextIO) -> No
     (a big store need not fit in memory)."""
     write = _fast_writer(out)
     opened = False
-    for text in store.export_texts(learner=args.only_learner, since=args.since):
+    for text in store.export_texts(
+        learner=args.only_learner, since=args.since, clinic=args.only_clinic
+    ):
         write(",\n" if opened else "[\n")
         opened = True
         write(text)

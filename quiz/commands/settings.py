@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from quiz import paths
+from quiz.commands import open_store
 from quiz.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def pause_limit(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from quiz.storage.scores import ScoreStore, StoreError
+    from quiz.storage.scores import StoreError
 
     path = paths.db_path(args.db)
     if not path.exists():
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return ExitCode.PROBLEM
     try:
-        with ScoreStore.open(path, create=False) as store:
+        with open_store(path) as store:
             settings = store.store_settings()
             if args.pause_limit is not None:
                 settings = replace(settings, pause_limit_seconds=args.pause_limit)

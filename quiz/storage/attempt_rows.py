@@ -68,15 +68,21 @@ def list_attempts(
     learner: str | None = None,
     since: date | None = None,
     course: str | None = None,
+    clinic: str | None = None,
 ) -> list[AttemptSummary]:
-    """Attempts, newest first. `learner` matches by learner_key; `since` is a local date."""
-    sql, parameters = _filtered(SUMMARY_COLUMNS, learner, since, course)
+    """Attempts, newest first. `learner` matches by learner_key; `since` is a local date;
+    `clinic` keeps the attempts taken at that clinic."""
+    sql, parameters = _filtered(SUMMARY_COLUMNS, learner, since, course, clinic)
     rows = connection.execute(sql, parameters).fetchall()
     return [summary(connection, ids, row) for row in rows]
 
 
 def _filtered(
-    columns: str, learner: str | None, since: date | None, course: str | None
+    columns: str,
+    learner: str | None,
+    since: date | None,
+    course: str | None,
+    clinic: str | None = None,
 ) -> tuple[str, list[Any]]:
     """The SELECT of `list_attempts` (its filters and order) for `columns`."""
     where: list[str] = []
@@ -84,6 +90,9 @@ def _filtered(
     if learner is not None:
         where.append("l.key = ?")
         parameters.append(learner_key(learner))
+    if clinic is not None:
+        where.append("a.clinic = ?")
+        parameters.append(clinic)
     if since is not None:
         where.append("a.started_at >= ?")
         parameters.append(local_day_start_ms(since))
@@ -463,10 +472,11 @@ def export_texts(
     learner: str | None = None,
     since: date | None = None,
     course: str | None = None,
+    clinic: str | None = None,
 ) -> Iterator[str]:
     """The JSON text of each attempt `list_attempts` lists, in its order, read and
     encoded one at a time (memory stays flat however big the store)."""
-    sql, parameters = _filtered(DETAIL_COLUMNS, learner, since, course)
+    sql, parameters = _filtered(DETAIL_COLUMNS, learner, since, course, clinic)
     exporter = _Exporter(connection, ids)
     attempts = connection.execute(sql, parameters)
     while chunk := attempts.fetchmany(_EXPORT_CHUNK):

@@ -6,7 +6,7 @@ with a busy timeout, so two terminals on one file wait for each other instead of
 with "database is locked". A new file is built under a temporary name and linked into
 place, so a crash never leaves a half-made store behind; it is owner-only (0600).
 
-Schema, version 6. Times are integer milliseconds since the Unix epoch, UTC, unless
+Schema, version 7. Times are integer milliseconds since the Unix epoch, UTC, unless
 said otherwise. Ids are integer rowids, used only inside the file.
 
 learner(id, key UNIQUE, name)
@@ -44,7 +44,11 @@ attempt(id, uuid UNIQUE, learner, learner_name, course_version, mode, exam, sect
     has not ended: NULL, as in progress); total is the number of questions asked. pid
     and host name the process that ran it (host: where a paused exam may be resumed);
     heartbeat_at is its last sign of life: while in progress the latest heartbeat, while
-    paused when it was paused; cleared when the attempt ends. Index attempt_live: only
+    paused when it was paused; cleared when the attempt ends. clinic (v7) is the
+    clinic code of the terminal that ran it (`quiz central connect --clinic`, or
+    `quiz import --clinic` for an old export), and utc_offset (v7) that terminal's
+    offset from UTC in minutes when the attempt started; both NULL for attempts of
+    before version 7 or of a terminal with no clinic (never guessed). Index attempt_live: only
     the rows in progress (crash recovery reads them). Index attempt_drill (v5): only the
     drill rounds (the report's drill activity reads them). Index attempt_paused (v6):
     only the paused rows, by learner (each opening ends those past their time; the app
@@ -132,6 +136,10 @@ store_settings(id = 1, pause_limit)     (v6)
     One row (quiz.storage.store_settings), shared by every computer using the store:
     pause_limit, the seconds a paused attempt without a deadline waits to be resumed
     (quiz.domain.pausing). Missing: the defaults.
+outbox(attempt, version, marked_at), tombstone(hash, forgotten_on, sent), sync_state  (v7)
+    The attempts still to be sent to the central store, the learners forgotten here,
+    and when a sync last succeeded (quiz.storage.outbox, which describes them). An
+    attempt is marked only by a store opened with a central store configured.
 scheduler_settings(id = 1, retention, critical_retention, learning_steps,
                    relearning_steps, maximum_interval, leech_threshold, parameters)
     One row (quiz.storage.card_model.SchedulerSettings): desired retentions, steps (JSON
@@ -149,7 +157,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from quiz.storage import cards, summaries
+from quiz.storage import cards, outbox, summaries
 from quiz.storage.card_model import DEFAULT_SETTINGS
 from quiz.storage.codec import unpack_ints
 from quiz.storage.errors import (
@@ -527,6 +535,19 @@ def _to_v6(connection: sqlite3.Connection) -> None:
     _script(_V6)(connection)
 
 
+# Version 7 (issue 16, several clinics): the outbox of attempts to send to the central
+# store, the tombstones of forgotten learners and the sync state (quiz.storage.outbox),
+# and each attempt's clinic and UTC offset: nullable columns added in place (no rebuild),
+# NULL for every attempt made before (never guessed).
+_V7 = (
+    outbox.MIGRATION_SQL
+    + """
+ALTER TABLE attempt ADD COLUMN clinic TEXT;
+ALTER TABLE attempt ADD COLUMN utc_offset INTEGER;
+"""
+)
+
+
 def _rebuild_attempt(connection: sqlite3.Connection, create: str, name: str) -> None:
     """Copy attempt into the table `create` makes (named `name`), with its ids, and put
     it in attempt's place (foreign keys off: checked here for attempt's own; answer's
@@ -580,8 +601,11 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _to_v4,
     _to_v5,
     _to_v6,
+    _script(_V7),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+CLINIC_VERSION = 7
+"""The version that added the outbox and attempt.clinic and utc_offset."""
 SUMMARIES_VERSION = 3
 """The version that made the summary tables as they are now (a later version that
 changes them, or what they hold, raises it)."""

@@ -51,6 +51,7 @@ class ImportOutcome:
     present: tuple[str, ...] = ()  # already in the store, identical
     conflicting: tuple[str, ...] = ()  # in the store with different content: kept as it was
     in_progress: tuple[str, ...] = ()  # running or paused where they came from: not imported
+    forgotten: tuple[str, ...] = ()  # of a learner forgotten here (a tombstone): refused
     recomputed: tuple[exchange.RecomputedVerdict, ...] = ()
     """Imported attempts whose file's verdict disagreed with their answers: the
     recomputed one was stored."""
@@ -65,7 +66,15 @@ class ImportTally:
     present: list[str] = field(default_factory=list)
     conflicting: list[str] = field(default_factory=list)
     in_progress: list[str] = field(default_factory=list)
+    forgotten: list[str] = field(default_factory=list)
     recomputed: list[exchange.RecomputedVerdict] = field(default_factory=list)
+    clinic: str | None = None
+    """The clinic recorded on the attempts imported (`quiz import --clinic`; None: none)."""
+    tombstone_clinics: tuple[str, ...] = ()
+    """The clinics whose tombstones refuse a learner's attempts (the import's clinic and
+    this terminal's)."""
+    tombstones: set[bytes] | None = None
+    """The store's tombstones, read once per import."""
     versions: dict[int, summaries.Version] = field(default_factory=dict)
     """asked_question rows as the summaries need them, read once."""
     asked: dict[tuple[object, ...], int] = field(default_factory=dict)
@@ -84,6 +93,7 @@ class ImportTally:
             present=tuple(self.present),
             conflicting=tuple(self.conflicting),
             in_progress=tuple(self.in_progress),
+            forgotten=tuple(self.forgotten),
             recomputed=tuple(self.recomputed),
         )
 
@@ -100,6 +110,12 @@ def import_batch(
         else exchange.PreparedBatch.of(details)
     )
     here = _stored_ids(connection, [attempt.id for attempt in batch.attempts])
+    if tally.tombstones is None:
+        tally.tombstones = (
+            {bytes(row[0]) for row in connection.execute("SELECT hash FROM tombstone")}
+            if tally.tombstone_clinics
+            else set()
+        )
     new: list[exchange.PreparedAttempt] = []
     adding: dict[str, int] = {}  # index in the batch, by id
     for index, attempt in enumerate(batch.attempts):
@@ -113,10 +129,26 @@ def import_batch(
         if attempt.verdict is None:  # not ended (in progress or paused) where it came from
             tally.in_progress.append(attempt.id)
             continue
+        if tally.tombstones and _forgotten(attempt.learner_key, tally):
+            tally.forgotten.append(attempt.id)
+            continue
         adding[attempt.id] = index
         new.append(attempt)
     if new:
         _write(connection, ids, batch, new, tally)
+        if tally.clinic is not None:
+            connection.executemany(
+                "UPDATE attempt SET clinic = ? WHERE uuid = ?",
+                [(tally.clinic, attempt.id) for attempt in new],
+            )
+
+
+def _forgotten(key: str, tally: ImportTally) -> bool:
+    """Whether the learner `key` was forgotten at one of the import's clinics."""
+    from quiz.storage.outbox import tombstone_hash
+
+    assert tally.tombstones is not None
+    return any(tombstone_hash(c, key) in tally.tombstones for c in tally.tombstone_clinics)
 
 
 def _stored_ids(connection: sqlite3.Connection, wanted: list[str]) -> set[str]:

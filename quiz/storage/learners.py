@@ -289,3 +289,14 @@ def pages_overwritten(connection: sqlite3.Connection) -> Iterator[None]:
             connection.execute(f"PRAGMA secure_delete = {int(previous)}")
         except sqlite3.Error:
             pass
+
+
+def clinics_of(connection: sqlite3.Connection, learner_id: int) -> list[str]:
+    """The clinics recorded on a learner's attempts (their tombstones' clinics)."""
+    return [
+        str(row[0])
+        for row in connection.execute(
+            "SELECT DISTINCT clinic FROM attempt WHERE learner = ? AND clinic IS NOT NULL",
+            (learner_id,),
+        )
+    ]

@@ -21,10 +21,16 @@ class ReportFilter:
     learner: str | None = None  # matched by learner_key
     since: date | None = None  # local date: attempts started on or after it
     course: str | None = None  # course id
+    clinic: str | None = None  # with `learner`: their attempts at this clinic only
 
     @property
     def whole_store(self) -> bool:
-        return self.learner is None and self.since is None and self.course is None
+        return (
+            self.learner is None
+            and self.since is None
+            and self.course is None
+            and self.clinic is None
+        )
 
 
 # --- what a report holds ----------------------------------------------------------------

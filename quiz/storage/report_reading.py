@@ -118,6 +118,9 @@ def conditions(report_filter: ReportFilter, *, drill: bool = False) -> tuple[str
     if report_filter.learner is not None:
         where.append("t.learner = (SELECT id FROM learner WHERE key = ?)")
         parameters.append(learner_key(report_filter.learner))
+    if report_filter.clinic is not None:
+        where.append("t.clinic = ?")
+        parameters.append(report_filter.clinic)
     if report_filter.since is not None:
         where.append("t.started_at >= ?")
         parameters.append(local_day_start_ms(report_filter.since))

@@ -6,9 +6,11 @@ be called from any thread (the app calls it from its store thread). The app and 
 commands use only this class; its concerns are modules beside it (see the class).
 
 Each answer is its own `BEGIN IMMEDIATE` transaction of one INSERT (plus, at most
-every HEARTBEAT_SECONDS, a heartbeat UPDATE); the ids it needs are cached when the
-attempt starts, so no SELECT runs per answer. When a write fails a StoreError is
-raised and nothing is half-written: the caller keeps the answer and tries again.
+every HEARTBEAT_SECONDS, a heartbeat UPDATE, and, in a store opened with `outbox`
+because a central store is configured, the attempt's mark in quiz.storage.outbox); the
+ids it needs are cached when the attempt starts, so no SELECT runs per answer. When a
+write fails a StoreError is raised and nothing is half-written: the caller keeps the
+answer and tries again.
 Opening a store leaves the attempts whose process is gone as that process would have
 (paused, mostly), and ends the paused ones whose time is up (quiz.storage.recovery).
 A paused attempt is offered, taken up again or given up through quiz.storage.paused.
@@ -37,6 +39,7 @@ from quiz.storage import (
     cards,
     db,
     liveness,
+    outbox,
     paused,
     recovery,
     store_settings,
@@ -64,6 +67,15 @@ if TYPE_CHECKING:  # imported by the methods that use them: the app never needs 
 
 __all__ = ["ImportOutcome", "ScoreStore", "StoreError", "backup", "set_aside"]
 
+_INSERT_ATTEMPT_V6 = """INSERT INTO attempt (uuid, learner, learner_name, course_version, mode,
+    exam, sections, seed, started_at, time_limit, deadline_at, pass_mark, items, status,
+    total, pid, host, heartbeat_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?, ?, ?)"""
+_INSERT_ATTEMPT = """INSERT INTO attempt (uuid, learner, learner_name, course_version, mode,
+    exam, sections, seed, started_at, time_limit, deadline_at, pass_mark, items, status,
+    total, pid, host, heartbeat_at, clinic, utc_offset)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?, ?, ?, ?, ?)"""
+
 HEARTBEAT_SECONDS = 30.0
 """An answer also refreshes the attempt's heartbeat when the last one is this old."""
 
@@ -78,12 +90,31 @@ class ScoreStore:
     backups).
     """
 
-    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+    def __init__(
+        self,
+        path: Path,
+        connection: sqlite3.Connection,
+        *,
+        outbox: bool = False,
+        clinic: str | None = None,
+    ) -> None:
         self.path = path
         self._connection = connection
+        self.outbox = outbox
+        """Whether a central store is configured for this store: then every write that
+        changes an attempt marks it pending in the same transaction (quiz.storage.outbox).
+        Off, an answer's commit is the one INSERT it always was."""
+        self.clinic = clinic
+        """This terminal's clinic code, recorded on every attempt it starts (None: no
+        clinic configured; the attempts keep none)."""
         self._lock = threading.RLock()
         self._ids = Ids(path)
         self._live: dict[str, LiveAttempt] = {}
+        self._clinic_columns = (
+            connection.execute("PRAGMA user_version").fetchone()[0] >= db.CLINIC_VERSION
+        )
+        """Whether attempt has its clinic and utc_offset: false only for a store of an
+        older version written as it is (tests building old files do)."""
         self._card_versions = cards.Versions()
         """Question versions as the cards need them: the rows never change (nor are
         they deleted), so they are read once per store."""
@@ -91,15 +122,23 @@ class ScoreStore:
     # --- opening and closing ------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = True) -> ScoreStore:
+    def open(
+        cls,
+        path: Path,
+        *,
+        create: bool = True,
+        outbox: bool = False,
+        clinic: str | None = None,
+    ) -> ScoreStore:
         """Open (and, with `create`, make) the store at `path`: probe it, upgrade its
         schema, close attempts whose process is gone. Raises StoreError.
 
         With `create` false (the commands) a missing file is an error, and a store that
-        can only be read is opened for reading.
+        can only be read is opened for reading. `outbox`: a central store is configured,
+        so changed attempts are marked to be sent; `clinic`: this terminal's clinic.
         """
         connection = db.connect(path, create=create)
-        store = cls(path, connection)
+        store = cls(path, connection, outbox=outbox, clinic=clinic)
         try:
             if create:
                 store._check_writable()
@@ -145,6 +184,19 @@ class ScoreStore:
                     raise translate(error, self.path, doing) from error
                 raise
 
+    def _mark(self, connection: sqlite3.Connection, *rowids: int) -> None:
+        """Mark attempts pending for the central store (inside the caller's write
+        transaction), when one is configured; nothing otherwise."""
+        if self.outbox:
+            now = liveness.now_ms()
+            for rowid in rowids:
+                outbox.mark_pending(connection, rowid, now)
+
+    def _mark_ids(self, connection: sqlite3.Connection, attempt_ids: Iterable[str]) -> None:
+        if self.outbox:
+            for attempt_id in attempt_ids:
+                self._mark(connection, self._rowid(connection, attempt_id))
+
     @contextmanager
     def _reading(self, doing: str) -> Iterator[sqlite3.Connection]:
         with self._lock:
@@ -175,10 +227,7 @@ class ScoreStore:
             )
             host = self._ids.row(connection, "host", name=liveness.this_host())
             cursor = connection.execute(
-                """INSERT INTO attempt (uuid, learner, learner_name, course_version, mode, exam,
-                       sections, seed, started_at, time_limit, deadline_at, pass_mark, items,
-                       status, total, pid, host, heartbeat_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?, ?, ?)""",
+                _INSERT_ATTEMPT if self._clinic_columns else _INSERT_ATTEMPT_V6,
                 (
                     attempt_id,
                     learner,
@@ -197,11 +246,18 @@ class ScoreStore:
                     os.getpid(),
                     host,
                     now,
+                    *(
+                        (self.clinic, utc_offset_minutes(start.started_at))
+                        if self._clinic_columns
+                        else ()
+                    ),
                 ),
             )
             rowid = cursor.lastrowid
             assert rowid is not None
-            paused.supersede(connection, self._ids, rowid)
+            given_up = paused.supersede(connection, self._ids, rowid)
+            self._mark(connection, rowid)
+            self._mark_ids(connection, given_up)
         self._live[attempt_id] = LiveAttempt(
             rowid=rowid,
             started_ms=to_ms(start.started_at),
@@ -240,6 +296,7 @@ class ScoreStore:
             try:
                 with self._writing("saving an answer") as connection:
                     connection.execute(INSERT_ANSWER, row)
+                    self._mark(connection, live.rowid)
                     if beat:
                         connection.execute(
                             "UPDATE attempt SET heartbeat_at = ? WHERE id = ?",
@@ -271,9 +328,9 @@ class ScoreStore:
             raise ValueError("an attempt cannot finish in progress")
         if result.status is AttemptStatus.PAUSED:
             with self._writing("pausing the attempt") as connection:
-                pause_attempt(
-                    connection, self._rowid(connection, attempt_id), to_ms(result.finished_at)
-                )
+                rowid = self._rowid(connection, attempt_id)
+                pause_attempt(connection, rowid, to_ms(result.finished_at))
+                self._mark(connection, rowid)
             self._live.pop(attempt_id, None)
             return
         with self._writing("saving the result") as connection:
@@ -290,6 +347,7 @@ class ScoreStore:
                 total=result.total,
                 versions=self._card_versions,
             )
+            self._mark(connection, rowid)
         self._live.pop(attempt_id, None)
 
     # --- reading (quiz.storage.attempt_rows) ---------------------------------------------
@@ -300,11 +358,13 @@ class ScoreStore:
         learner: str | None = None,
         since: date | None = None,
         course: str | None = None,
+        clinic: str | None = None,
     ) -> list[AttemptSummary]:
-        """Attempts, newest first. `learner` matches by learner_key; `since` is a local date."""
+        """Attempts, newest first. `learner` matches by learner_key; `since` is a local
+        date; `clinic` keeps those taken at that clinic."""
         with self._reading("listing attempts") as connection:
             return attempt_rows.list_attempts(
-                connection, self._ids, learner=learner, since=since, course=course
+                connection, self._ids, learner=learner, since=since, course=course, clinic=clinic
             )
 
     def get_attempt(self, attempt_id: str) -> AttemptDetail | None:
@@ -320,14 +380,27 @@ class ScoreStore:
                 yield detail
 
     def export_texts(
-        self, *, learner: str | None = None, since: date | None = None
+        self, *, learner: str | None = None, since: date | None = None, clinic: str | None = None
     ) -> Iterator[str]:
         """The export (`quiz scores --format json`) of the attempts `list_attempts`
         gives, one attempt's JSON text at a time, read as it is written."""
         with self._reading("exporting attempts") as connection:
             yield from attempt_rows.export_texts(
-                connection, self._ids, learner=learner, since=since
+                connection, self._ids, learner=learner, since=since, clinic=clinic
             )
+
+    def learner_clinics(self, learner: str) -> list[str]:
+        """The clinics `learner` (by learner_key) has attempts at, in order (one name at
+        two clinics may be two people: the commands then ask for --clinic)."""
+        with self._reading("reading a learner's clinics") as connection:
+            return [
+                str(row[0])
+                for row in connection.execute(
+                    """SELECT DISTINCT a.clinic FROM attempt a JOIN learner l ON l.id = a.learner
+                       WHERE l.key = ? AND a.clinic IS NOT NULL ORDER BY a.clinic""",
+                    (learner_key(learner),),
+                )
+            ]
 
     # --- reports and learners (quiz.storage.reports, quiz.storage.learners) ----------
 
@@ -378,7 +451,20 @@ class ScoreStore:
             learners.pages_overwritten(connection),
             self._writing("forgetting a learner") as writing,
         ):
-            return learners.forget_learner(writing, plan)
+            clinics = learners.clinics_of(writing, plan.learner_id)
+            forgotten = learners.forget_learner(writing, plan)
+            self._add_tombstones(writing, plan.key, {*clinics, self.clinic})
+            return forgotten
+
+    def _add_tombstones(
+        self, connection: sqlite3.Connection, key: str, clinics: Iterable[str | None]
+    ) -> None:
+        """A tombstone for a forgotten learner at each clinic they are known at here
+        (their attempts' clinics and this terminal's): sync carries it to the central
+        store, and import refuses their attempts from then on."""
+        day = from_ms(liveness.now_ms()).strftime("%Y-%m-%d")
+        for clinic in sorted(c for c in clinics if c):
+            outbox.add_tombstone(connection, outbox.tombstone_hash(clinic, key), day)
 
     # --- the drill's cards (quiz.storage.cards) ------------------------------------------
     # A drill attempt is started like any other: start_attempt with Mode.DRILL. A miss
@@ -495,6 +581,7 @@ class ScoreStore:
                 continue
             with self._writing("closing an attempt left unfinished") as connection:
                 if recovery.close_gone(connection, self._ids, attempt.rowid, now) is not None:
+                    self._mark(connection, attempt.rowid)
                     changed.append(attempt.attempt_id)
         with self._reading("looking for paused attempts") as connection:
             limit = store_settings.read_settings(connection).pause_limit_seconds
@@ -512,6 +599,7 @@ class ScoreStore:
             with self._writing("ending a paused attempt") as connection:
                 ended = recovery.end_expired(connection, self._ids, held.rowid, now, limit)
                 if ended is not None:
+                    self._mark(connection, held.rowid)
                     changed.append(held.attempt_id)
         return changed
 
@@ -529,6 +617,8 @@ class ScoreStore:
         another terminal, or ended, meanwhile)."""
         with self._writing("taking up a paused attempt") as connection:
             found = paused.take_up(connection, self._ids, attempt_id, liveness.now_ms())
+            if found is not None:
+                self._mark_ids(connection, [attempt_id])
         self._live.pop(attempt_id, None)  # read again: other answers may have come since
         return found
 
@@ -536,7 +626,10 @@ class ScoreStore:
         """End paused attempt `attempt_id` as abandoned (an exam the learner declined to
         resume); False if it is paused no longer."""
         with self._writing("giving up a paused attempt") as connection:
-            return paused.give_up(connection, self._ids, attempt_id)
+            given_up = paused.give_up(connection, self._ids, attempt_id)
+            if given_up:
+                self._mark_ids(connection, [attempt_id])
+            return given_up
 
     # --- the store's settings (quiz.storage.store_settings) ------------------------------
 
@@ -548,11 +641,117 @@ class ScoreStore:
         with self._writing("changing the store's settings") as connection:
             store_settings.write_settings(connection, settings)
 
+    # --- the outbox: what is still to be sent to the central store (quiz.storage.outbox) --
+
+    def pending_count(self) -> int:
+        with self._reading("counting the attempts not sent yet") as connection:
+            return outbox.pending_count(connection)
+
+    def pending_attempts(self, limit: int | None = None) -> list[outbox.Pending]:
+        """The attempts waiting to be sent, oldest mark first."""
+        with self._reading("listing the attempts not sent yet") as connection:
+            return outbox.pending(connection, limit)
+
+    def outgoing(self, pending: outbox.Pending) -> tuple[dict[str, object], int | None] | None:
+        """What sending `pending` sends: its export dict and the UTC offset (minutes)
+        its terminal had when it started; None if it is gone (forgotten meanwhile)."""
+        with self._reading("reading an attempt to send") as connection:
+            detail = attempt_rows.find_detail(connection, self._ids, pending.attempt_id)
+            row = connection.execute(
+                "SELECT utc_offset FROM attempt WHERE id = ?", (pending.rowid,)
+            ).fetchone()
+        if detail is None or row is None:
+            return None
+        return detail.to_export_dict(), row[0]
+
+    def clear_sent(self, sent: outbox.Pending) -> bool:
+        """Clear the mark of an attempt sent, if nothing changed since it was read."""
+        with self._writing("noting an attempt as sent") as connection:
+            return outbox.clear_sent(connection, sent)
+
+    def tombstones_to_send(self) -> list[tuple[bytes, str]]:
+        with self._reading("reading the forgotten learners") as connection:
+            return outbox.tombstones_to_send(connection)
+
+    def tombstone_sent(self, hash_: bytes) -> None:
+        with self._writing("noting a forgotten learner as sent") as connection:
+            outbox.mark_tombstone_sent(connection, hash_)
+
+    def receive_tombstones(self, clinic: str, received: Sequence[tuple[bytes, str]]) -> int:
+        """Keep tombstones of `clinic` read from the central store, and forget the
+        learners of this store they name; how many were forgotten. One with an attempt
+        running now is left for the next sync."""
+        from quiz.storage import learners
+
+        with self._reading("reading the forgotten learners") as connection:
+            known = {bytes(row[0]) for row in connection.execute("SELECT hash FROM tombstone")}
+        received = [(hash_, day) for hash_, day in received if hash_ not in known]
+        if not received:  # the usual round: nothing new, nothing written or read again
+            return 0
+        with self._writing("keeping the forgotten learners") as connection:
+            for hash_, day in received:
+                outbox.add_tombstone(connection, hash_, day)
+                outbox.mark_tombstone_sent(connection, hash_)
+        wanted = {hash_ for hash_, _ in received}
+        forgotten = 0
+        for learner in self.list_learners():
+            hash_ = outbox.tombstone_hash(clinic, learner.key)
+            if hash_ not in wanted:
+                continue
+            try:
+                self.forget_learner(self.forget_plan(learner.name))
+            except learners.LearnerProblem:  # running now: taken again at the next sync
+                with self._writing("keeping the forgotten learners") as connection:
+                    connection.execute("DELETE FROM tombstone WHERE hash = ?", (hash_,))
+                continue
+            forgotten += 1
+        return forgotten
+
+    def is_forgotten(self, clinic: str, learner: str) -> bool:
+        """Whether `learner` was forgotten at `clinic` (a tombstone here)."""
+        with self._reading("reading the forgotten learners") as connection:
+            return outbox.is_tombstoned(
+                connection, outbox.tombstone_hash(clinic, learner_key(learner))
+            )
+
+    def sync_state(self) -> outbox.SyncState:
+        with self._reading("reading when the store was last sent") as connection:
+            return outbox.sync_state(connection)
+
+    def record_sync(self, failure: str | None = None) -> None:
+        """Note a sync that succeeded (`failure` None) or failed, and why."""
+        with self._writing("noting the sync") as connection:
+            if failure is None:
+                outbox.record_success(connection, liveness.now_ms())
+            else:
+                outbox.record_failure(connection, liveness.now_ms(), failure)
+
+    def courses_used(self) -> list[tuple[str, str, datetime]]:
+        """Per course, the version of this store's latest attempt and when it started:
+        the course versions this terminal uses."""
+        with self._reading("reading the course versions used") as connection:
+            rows = connection.execute(
+                """SELECT c.code, v.hash, max(a.started_at) FROM attempt a
+                   JOIN course_version v ON v.id = a.course_version
+                   JOIN course c ON c.id = v.course
+                   GROUP BY c.code, v.hash"""
+            ).fetchall()
+        latest: dict[str, tuple[str, int]] = {}
+        for code, version, started in rows:
+            if code not in latest or started > latest[code][1]:
+                latest[code] = (str(version), int(started))
+        return [(code, v, from_ms(ms)) for code, (v, ms) in sorted(latest.items())]
+
     # --- moving attempts between stores (quiz.storage.importing) ------------------------
 
-    def import_attempts(self, details: Sequence[AttemptDetail]) -> ImportOutcome:
+    def import_attempts(
+        self, details: Sequence[AttemptDetail], *, clinic: str | None = None
+    ) -> ImportOutcome:
         """Add attempts exported elsewhere, matched by id: an identical one already here
         is left alone, a different one with the same id is reported and kept as it is.
+        `clinic` is recorded on the attempts added (an old export's clinic: `quiz import
+        --clinic`); the attempts of a learner forgotten at that clinic or this
+        terminal's (a tombstone) are refused (the outcome's `forgotten`).
 
         A finished attempt is stored with the verdict its answers give (correct,
         percent, passed: `exchange.recompute`), whatever its file said; those whose file
@@ -560,7 +759,10 @@ class ScoreStore:
         an attempt already here (the file's may be missing or stale, and is not used)."""
         from quiz.storage import importing
 
-        tally = importing.ImportTally()
+        tally = importing.ImportTally(
+            clinic=clinic,
+            tombstone_clinics=tuple(sorted({c for c in (clinic, self.clinic) if c})),
+        )
         for start in range(0, len(details), importing.IMPORT_BATCH):
             batch = details[start : start + importing.IMPORT_BATCH]
             with self._writing("importing attempts") as connection:
@@ -585,3 +787,12 @@ class ScoreStore:
             raise ValueError(f"there is no attempt {attempt_id} in {self.path}")
         self._live[attempt_id] = found
         return found
+
+
+def utc_offset_minutes(moment: datetime) -> int | None:
+    """This computer's offset from UTC at `moment`, in whole minutes (None when the
+    moment has no time zone: then it is not known)."""
+    if moment.tzinfo is None:
+        return None
+    offset = moment.astimezone().utcoffset()
+    return None if offset is None else int(offset.total_seconds() // 60)

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from quiz.domain.clock import Clock
     from quiz.domain.model import Course, CourseLoad, ExamPreset
     from quiz.domain.session import QuizSession
+    from quiz.settings import CentralConfig
+    from quiz.storage.central.sender import Sender, SendState
     from quiz.ui.attempt import AttemptRunner
     from quiz.ui.drilling import DrillFinding
     from quiz.ui.resuming import Offers, Resuming
@@ -67,6 +69,10 @@ class QuizApp(App[None]):
     """The course in use (the home screen watches it)."""
     saving_problem: var[str | None] = var(None)
     """Why answers are not reaching the store, while that lasts (question screens watch it)."""
+    not_sent: var[bool] = var(False)
+    """Attempts are saved here but not sent to the central store yet, because sending
+    failed (the server down, the network gone): a quiet mark where the save state is
+    shown, never an error (question and results screens watch it)."""
 
     def __init__(self, options: AppOptions, services: Services) -> None:
         super().__init__()
@@ -97,6 +103,9 @@ class QuizApp(App[None]):
         """Whether what the command line asked for has been set going (once: it goes
         through the store before an attempt starts)."""
         self._course_shown = False
+        self.sender: Sender | None = None
+        """The background sender to the central store (quiz.storage.central.sender),
+        once started: after the home screen shows, when one is configured."""
 
     @property
     def resuming(self) -> Resuming:
@@ -238,6 +247,46 @@ class QuizApp(App[None]):
     def _store_ready(self) -> None:
         self._start_from_options()
         self._learner_known()
+        self._start_sender()
+
+    # --- sending to the central store ----------------------------------------------------
+
+    class SendStateChanged(Message):
+        """The background sender's state (posted from its thread)."""
+
+        def __init__(self, state: SendState) -> None:
+            super().__init__()
+            self.state = state
+
+    def _start_sender(self) -> None:
+        """Start the background sender (once), when a central store and a clinic are
+        configured and the store is a real one. psycopg is imported in its thread."""
+        central, store = self.services.central, self.store
+        if self.sender is not None or central is None or central.clinic is None:
+            return
+        from quiz.storage.scores import ScoreStore
+
+        if not isinstance(store, ScoreStore):
+            return
+        from quiz.storage.central.sender import Sender
+
+        def report(state: SendState) -> None:  # in the sender's thread
+            self.post_message(self.SendStateChanged(state))  # thread-safe
+
+        self.sender = Sender(store, central.url, central.clinic, report)
+        self.sender.start()
+
+    def on_unmount(self) -> None:
+        if self.sender is not None:
+            self.sender.stop(timeout=0)
+
+    def on_quiz_app_send_state_changed(self, message: SendStateChanged) -> None:
+        self.not_sent = message.state.problem is not None and message.state.unsent > 0
+
+    def wake_sender(self) -> None:
+        """Send what was just saved, soon (in the sender's thread)."""
+        if self.sender is not None:
+            self.sender.wake()
 
     def fail_start(self, code: ExitCode, lines: list[str]) -> None:
         """Close the app; `run_app` prints `lines` and exits with `code`. The app closes
@@ -485,6 +534,7 @@ class QuizApp(App[None]):
             store=store,
             thread=self.store_thread,
             preset_title=preset.title if preset else None,
+            on_saved=self.wake_sender,
         )
         self.saving_problem = None
         runner.begin()
@@ -509,6 +559,7 @@ class QuizApp(App[None]):
         runner = message.runner
         if runner is not self.attempt:
             return
+        self.wake_sender()
         while len(self.screen_stack) > 2:
             self.pop_screen()
         result = runner.session.result
@@ -603,6 +654,7 @@ def make_app(
     settings_path: Path | None = None,
     cache_dir: Path | None = None,
     process: ProcessHooks | None = None,
+    central: CentralConfig | None = None,
 ) -> QuizApp:
     """Build the app's services and the app; `run_app` and the tests both call this.
 
@@ -614,7 +666,7 @@ def make_app(
     if store is not None or open_store is not None:
         gateway = StoreGateway(open_store, set_aside=set_aside, thread=store_thread, store=store)
     else:
-        gateway = StoreGateway.for_file(options.db_path)
+        gateway = StoreGateway.for_file(options.db_path, central)
     if clock is None:
         from quiz.domain.clock import SystemClock
 
@@ -630,5 +682,6 @@ def make_app(
         clock=clock,
         settings_path=settings_path,
         process=process or ProcessHooks(),
+        central=central,
     )
     return QuizApp(options, services)

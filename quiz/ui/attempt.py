@@ -107,6 +107,7 @@ class AttemptRunner:
         thread: StoreThread,
         preset_title: str | None = None,
         heartbeat_seconds: float = 30.0,
+        on_saved: Callable[[], None] | None = None,
     ) -> None:
         self._app = app
         self.session = session
@@ -118,6 +119,7 @@ class AttemptRunner:
             session.attempt_start(learner),
             self._saving,
             attempt_id=session.resumed_from,
+            on_saved=on_saved,
         )
         self.saved: Future[str | None] | None = None
         """The result being written, once the attempt has ended (gives an error or None)."""

@@ -87,8 +87,11 @@ def run_app(options: AppOptions, *, clock: Clock | None = None) -> int:
 
     process = TerminalProcess()
     process.tune_for_start_up()
+    from quiz.settings import central_config
+
     app = make_app(
         options,
+        central=central_config(),
         settings_path=paths.settings_path(),
         cache_dir=paths.cache_dir(),
         process=process,
@@ -121,6 +124,8 @@ def _after(app: QuizApp) -> int:
             error = str(failure)
         if error:
             _error(f"quiz: the last attempt could not be saved: {error}")
+    if app.sender is not None:  # what it has not sent stays pending, for next time
+        app.sender.stop()
     app.services.store.close(timeout=SAVE_WAIT_SECONDS)
 
     if app.internal_error is not None:

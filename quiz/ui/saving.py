@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+NOT_SENT_MARK = "(not sent yet)"
+"""The quiet mark shown where the save state is (the question's status line, the
+results' "saved" line) while attempts are saved here but sending them to the central
+store fails: nothing is lost, and nothing for the learner to do."""
+
 
 @runtime_checkable
 class ScoreStoreLike(Protocol):
@@ -141,8 +146,12 @@ class AttemptSaver:
         on_problem: ProblemCallback,
         *,
         attempt_id: str | None = None,
+        on_saved: Callable[[], None] | None = None,
     ) -> None:
         self.store = store
+        self.on_saved = on_saved
+        """Called (on the store thread) after answers or a result were written: the app
+        wakes its background sender. It must not block."""
         self.thread = thread
         self.start = start
         self.on_problem = on_problem
@@ -197,7 +206,13 @@ class AttemptSaver:
         if self._failing:
             self._failing = False
             self._report(None)
+        self._saved()
         return None
+
+    def _saved(self) -> None:
+        if self.on_saved is not None:
+            with contextlib.suppress(Exception):
+                self.on_saved()
 
     def _report(self, message: str | None) -> None:
         try:
@@ -231,4 +246,5 @@ class AttemptSaver:
         except Exception as error:
             return error_message(error)
         self.finished = True
+        self._saved()
         return None

@@ -21,6 +21,7 @@ from quiz.ui.saving import ScoreStoreLike, StoreThread
 
 if TYPE_CHECKING:
     from quiz.domain.model import CourseLoad
+    from quiz.settings import CentralConfig
 
 T = TypeVar("T")
 
@@ -50,13 +51,19 @@ class StoreGateway:
         """The open store; None until `open` has succeeded."""
 
     @classmethod
-    def for_file(cls, path: Path) -> StoreGateway:
-        """The store at `path` (quiz.storage), opened when the app asks."""
+    def for_file(cls, path: Path, central: CentralConfig | None = None) -> StoreGateway:
+        """The store at `path` (quiz.storage), opened when the app asks; with a
+        `central` store configured, it marks the attempts it changes to be sent there
+        and records the clinic on each."""
 
         def open_store() -> ScoreStoreLike:
             from quiz.storage.scores import ScoreStore
 
-            store: ScoreStoreLike = ScoreStore.open(path)
+            store: ScoreStoreLike = ScoreStore.open(
+                path,
+                outbox=central is not None,
+                clinic=central.clinic if central is not None else None,
+            )
             return store
 
         def set_aside(damaged: Path) -> list[Path]:
@@ -154,3 +161,5 @@ class Services:
     settings_path: Path | None = None
     """Where settings live (None: `paths.settings_path()`)."""
     process: ProcessHooks = field(default_factory=ProcessHooks)
+    central: CentralConfig | None = None
+    """The central store this terminal sends to (None: none; nothing is sent)."""

@@ -119,30 +119,8 @@ class Cluster:
                 "--no-locale",
             )
             cluster._write_hba()
-            options = " ".join(
-                [
-                    "-c listen_addresses=''",
-                    f"-c unix_socket_directories='{cluster.socket_dir}'",
-                    f"-c port={PORT}",
-                    "-c fsync=off",
-                    "-c synchronous_commit=off",
-                    "-c full_page_writes=off",
-                    "-c max_connections=60",
-                ]
-            )
-            cluster._run(
-                "pg_ctl",
-                "-D",
-                str(cluster.data),
-                "-l",
-                str(cluster.folder / "server.log"),
-                "-o",
-                options,
-                "-w",
-                "-t",
-                str(_START_TIMEOUT_SECONDS),
-                "start",
-            )
+            cluster._write_settings()
+            cluster.restart_server()
             cluster._create_password_group()
         except BaseException:
             cluster.stop()
@@ -158,6 +136,21 @@ class Cluster:
             "local all all trust\n",
             encoding="utf-8",
         )
+
+    def _write_settings(self) -> None:
+        """The server's settings, in its configuration file (not pg_ctl -o), so that a
+        server stopped by a test starts again on the same socket."""
+        settings = [
+            "listen_addresses = ''",
+            f"unix_socket_directories = '{self.socket_dir}'",
+            f"port = {PORT}",
+            "fsync = off",
+            "synchronous_commit = off",
+            "full_page_writes = off",
+            "max_connections = 60",
+        ]
+        with open(self.data / "postgresql.conf", "a", encoding="utf-8") as conf:
+            conf.write("\n# quiz tests\n" + "\n".join(settings) + "\n")
 
     def _create_password_group(self) -> None:
         self._run(
@@ -224,6 +217,8 @@ class Cluster:
             "-l",
             str(self.folder / "server.log"),
             "-w",
+            "-t",
+            str(_START_TIMEOUT_SECONDS),
             "start",
         )
 

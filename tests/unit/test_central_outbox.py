@@ -19,11 +19,7 @@ from tests.support.store_records import fill_store
 def store_file(tmp_path: Path) -> Iterator[tuple[Path, sqlite3.Connection, list[int]]]:
     path = tmp_path / "scores.sqlite3"
     fill_store(path)
-    connection = db.connect(path)
-    with db.write_transaction(connection):
-        for statement in outbox.MIGRATION_SQL.split(";"):
-            if statement.strip():
-                connection.execute(statement)
+    connection = db.connect(path)  # schema 7 holds the outbox's tables
     rowids = [int(r[0]) for r in connection.execute("SELECT id FROM attempt ORDER BY id")]
     yield path, connection, rowids
     connection.close()

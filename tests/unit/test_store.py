@@ -424,7 +424,7 @@ def test_a_store_of_the_second_version_is_upgraded(tmp_path: Path) -> None:
 
     with ScoreStore.open(path) as store:
         connection = store._connection
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION == 6
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION == 7
         kept = summary_rows(connection)
         assert_summaries_are_rebuilt_ones(connection)
         report = store.report(ReportFilter())

@@ -111,6 +111,11 @@ def _said(error: Exception, url: str) -> str:
     return text
 
 
+def has_password(url: str) -> bool:
+    """Whether `url` holds a password (quiz refuses to keep one)."""
+    return bool(_password(url))
+
+
 def _password(url: str) -> str:
     from psycopg.conninfo import conninfo_to_dict
 

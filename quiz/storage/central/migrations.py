@@ -60,7 +60,7 @@ def migrations() -> list[Migration]:
     return found
 
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The version of the central schema this quiz speaks (the highest file's number)."""
 
 _PREAMBLE = """\

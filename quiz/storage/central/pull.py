@@ -85,6 +85,11 @@ def mirror_path(server: ServerName) -> Path:
     return paths.cache_dir() / "central" / f"mirror-{digest}.sqlite3"
 
 
+def is_mirror(path: Path) -> bool:
+    """Whether `path` is a mirror (in the folder `mirror_path` puts them)."""
+    return path.parent == paths.cache_dir() / "central" and path.name.startswith("mirror-")
+
+
 def last_pulled(mirror: Path) -> datetime | None:
     """When the mirror was last brought up to date (None: never)."""
     if not mirror.exists():
@@ -120,9 +125,12 @@ def pull(connection: psycopg.Connection[Any], server: ServerName, mirror: Path) 
         "w", encoding="utf-8", dir=mirror.parent, prefix=".pull-", suffix=".json", delete=False
     ) as spill:
         spill_path = Path(spill.name)
+    placed: dict[str, tuple[Any, Any]] = {}
     try:
         try:
-            read, new_watermark, tombstones = _read_server(connection, watermark, spill_path)
+            read, new_watermark, tombstones = _read_server(
+                connection, watermark, spill_path, placed
+            )
         except psycopg.Error as error:
             from quiz.storage.central.push import ingest_error
 
@@ -130,6 +138,7 @@ def pull(connection: psycopg.Connection[Any], server: ServerName, mirror: Path) 
         with ScoreStore.open(mirror) as store:
             outcome = _import(store, spill_path) if read else None
             forgotten = _apply_tombstones(store, tombstones, applied)
+        _place(mirror, placed)
     finally:
         os.unlink(spill_path)
     pulled = now_ms()
@@ -152,6 +161,18 @@ def pull(connection: psycopg.Connection[Any], server: ServerName, mirror: Path) 
     )
 
 
+def _place(mirror: Path, placed: dict[str, tuple[Any, Any]]) -> None:
+    """Record the server's clinic and UTC offset on the mirror's attempts (those that
+    have none yet: an attempt's clinic never changes)."""
+    if not placed:
+        return
+    with closing(db.connect(mirror)) as connection, db.write_transaction(connection):
+        connection.executemany(
+            "UPDATE attempt SET clinic = ?, utc_offset = ? WHERE uuid = ? AND clinic IS NULL",
+            [(code, offset, uuid) for uuid, (code, offset) in placed.items()],
+        )
+
+
 def _state_tables(connection: sqlite3.Connection) -> None:
     with db.write_transaction(connection):
         for statement in MIRROR_STATE_SQL.split(";"):
@@ -160,10 +181,14 @@ def _state_tables(connection: sqlite3.Connection) -> None:
 
 
 def _read_server(
-    connection: psycopg.Connection[Any], watermark: str, spill: Path
+    connection: psycopg.Connection[Any],
+    watermark: str,
+    spill: Path,
+    placed: dict[str, tuple[Any, Any]],
 ) -> tuple[int, str, list[tuple[bytes, str]]]:
     """Write the attempts changed since `watermark` to `spill` as an export file; their
-    number, the new watermark and the readable tombstones (hash, clinic code)."""
+    number, the new watermark and the readable tombstones (hash, clinic code). Each
+    attempt's clinic and UTC offset go into `placed`."""
     import psycopg
 
     connection.rollback()
@@ -186,7 +211,7 @@ def _read_server(
             ]
             out.write("[")
             read = 0
-            for export in _changed_attempts(connection, watermark):
+            for export in _changed_attempts(connection, watermark, placed):
                 out.write(",\n" if read else "\n")
                 out.write(json.dumps(export, ensure_ascii=False))
                 read += 1
@@ -199,7 +224,8 @@ def _read_server(
 _ATTEMPTS = """
 SELECT a.id, a.uuid, a.learner, a.course, a.course_version, a.mode, a.exam, a.status,
        a.started_at, a.finished_at, a.time_limit_seconds, a.correct, a.total, a.percent,
-       a.passed, a.sections, a.seed, a.deadline_at, a.pass_mark
+       a.passed, a.sections, a.seed, a.deadline_at, a.pass_mark,
+       (SELECT c.code FROM quiz.clinic c WHERE c.id = a.clinic), a.utc_offset_minutes
   FROM quiz.attempt a
  WHERE a.changed_xid >= %s::xid8 AND a.status = ANY (%s) AND a.id > %s
  ORDER BY a.id
@@ -217,8 +243,10 @@ SELECT w.attempt, w.item, w.response, w.correct, w.seconds, w.answered_at FROM q
 
 
 def _changed_attempts(
-    connection: psycopg.Connection[Any], watermark: str
+    connection: psycopg.Connection[Any], watermark: str, placed: dict[str, tuple[Any, Any]]
 ) -> Iterator[dict[str, Any]]:
+    """The attempts changed since `watermark`, as exports; each one's clinic code and
+    UTC offset go into `placed` by id (the export has no place for them)."""
     after = 0
     while True:
         rows = connection.execute(_ATTEMPTS, (watermark, list(ENDED), after, PULL_BATCH)).fetchall()
@@ -241,7 +269,8 @@ def _changed_attempts(
                 }
             )
         for row in rows:
-            yield _export(row, items[row[0]], answers)
+            placed[row[1]] = (row[-2], row[-1])
+            yield _export(row[:-2], items[row[0]], answers)
         after = ids[-1]
 
 

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Static
 from quiz.domain.session import shown_choices
 from quiz.ui.attempt import AttemptRunner
 from quiz.ui.literal import literal
+from quiz.ui.saving import NOT_SENT_MARK
 from quiz.ui.screens.base import QuizScreen
 from quiz.ui.textual_seams import FocusScroll, dim_footer_key
 from quiz.ui.widgets.countdown import Countdown
@@ -91,6 +92,7 @@ class AskingScreen(QuizScreen[None]):
         self.query_one("#top-title", Static).update(self.top_title())
         # The status line says so while answers are not reaching the store.
         self.watch(self.quiz_app, "saving_problem", self._saving_changed, init=False)
+        self.watch(self.quiz_app, "not_sent", self._saving_changed, init=False)
 
     def _saving_changed(self) -> None:
         self.refresh_status()
@@ -104,6 +106,8 @@ class AskingScreen(QuizScreen[None]):
         problem = self.quiz_app.saving_problem
         if problem:
             text = f"Not saved yet ({problem}); your answers are kept. {text}"
+        elif self.quiz_app.not_sent:
+            text = f"{text} {NOT_SENT_MARK}"
         update_content(self.query_one("#status", Static), literal(text))
 
     def refresh_status(self) -> None:

@@ -18,6 +18,7 @@ from quiz.domain.session import SectionScore, describe_response
 from quiz.domain.text import counted
 from quiz.ui.attempt import AttemptRunner
 from quiz.ui.literal import literal
+from quiz.ui.saving import NOT_SENT_MARK
 from quiz.ui.screens.base import QuizScreen
 
 TITLE_WIDTH = 40
@@ -185,6 +186,16 @@ class ResultsScreen(QuizScreen[None]):
 
     def on_mount(self) -> None:
         self._wait_for_save()
+        self.watch(self.quiz_app, "not_sent", self._show_saved, init=False)
+
+    def _show_saved(self) -> None:
+        """The "saved" line, once the result is saved: with the quiet mark while it is
+        not sent to the central store yet."""
+        if self.saving or self.save_error is not None:
+            return
+        saved = self.query_one("#results-saved", Static)
+        not_sent = self.quiz_app.not_sent
+        saved.update("Your result is saved." + (f" {NOT_SENT_MARK}" if not_sent else ""))
 
     @work(group="save", exclusive=True)
     async def _wait_for_save(self) -> None:
@@ -195,7 +206,7 @@ class ResultsScreen(QuizScreen[None]):
         self.save_error = error
         saved = self.query_one("#results-saved", Static)
         if error is None:
-            saved.update("Your result is saved.")
+            self._show_saved()
             if self.attempt.is_drill:
                 self._show_when_due()
         else:
