@@ -41,6 +41,13 @@ def test_storage_imports_no_ui(module: str) -> None:
     assert not {"textual", "rich", "quiz.ui"} & loaded
 
 
+@pytest.mark.parametrize("module", _modules("tables"))
+def test_tables_import_no_ui(module: str) -> None:
+    """The report's tables and its HTML page (quiz.tables.html_report) are headless."""
+    loaded = _imported_in_fresh_python(module)
+    assert not {"textual", "rich", "quiz.ui"} & loaded
+
+
 def test_the_cli_does_not_import_textual_until_it_opens_the_app() -> None:
     loaded = _imported_in_fresh_python("quiz.cli")
     assert "textual" not in loaded and "quiz.ui" not in loaded

@@ -1,9 +1,11 @@
-"""All staff: the manager's report in three tabs (staff by section, questions, sections)
-and a fourth, the drill: each learner's questions due now and their leeches.
+"""All staff: the manager's report in tabs: the staff × section heat table, questions,
+sections, the drill (each learner's questions due now and their leeches), and the
+details of each learner's sections.
 
-Each report tab's table is the report's spec (quiz.tables.report), the one `quiz report`
-prints, so the columns and the numbers are the same; only the sections are named by
-their titles here. Both read the report with `ScoreStore.report`. The drill tab is
+The heat table is quiz.tables.heat's grid, as the HTML report shows it (colour, number
+and glyph). Each other report tab's table is the report's spec (quiz.tables.report), the
+one `quiz report` prints, so the columns and the numbers are the same; only the sections
+are named by their titles here. Both read the report with `ScoreStore.report`. The drill tab is
 quiz.tables.due_counts.STAFF_DUE, from `ScoreStore.staff_due` at the app's clock.
 """
 
@@ -26,34 +28,39 @@ from quiz.tables import report as tables
 from quiz.tables.columns import Table
 from quiz.tables.due_counts import STAFF_DUE, StaffDueView, due_when
 from quiz.tables.formats import percent_of, percent_text
+from quiz.tables.heat import LEGEND
 from quiz.ui.literal import literal
 from quiz.ui.saving import ScoreStoreLike
 from quiz.ui.screens.score_screen import LOADING, ScoresScreen
 from quiz.ui.widgets.columns import add_columns, add_rows
+from quiz.ui.widgets.heat import show_heat
 
 NOTICE = (
     "Names are taken on trust. Anyone who can read the scores file can read everyone's "
     "results; separate computer accounts keep them apart."
 )
+HEAT_PANE, HEAT_TABLE = "staff", "heat-table"
+"""The first tab: the staff × section heat table (quiz.ui.widgets.heat)."""
 TABS: tuple[tuple[str, str, Table[tables.ReportView, Any]], ...] = (
-    ("staff", "staff-table", tables.STAFF_SECTIONS),
     ("questions", "question-table", tables.QUESTIONS),
     ("sections", "section-table", tables.SECTIONS),
+    ("details", "staff-table", tables.STAFF_SECTIONS),
 )
-"""(pane id, table id, the table's spec) of each report tab, in order."""
+"""(pane id, table id, the table's spec) of each spec tab: the second, third and fifth."""
 DRILL_PANE, DRILL_TABLE = "drill", "drill-table"
 """The fourth tab: each learner's due count and leeches (quiz.tables.due_counts)."""
 
 
 class AllStaffScreen(ScoresScreen):
-    """The report for a clinic manager, in three tabs, and the drill's due counts and
-    leeches in a fourth."""
+    """The report for a clinic manager: the heat table, questions, sections, the drill's
+    due counts and leeches, and each learner's sections in detail."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "tab('staff')", "Staff"),
         Binding("2", "tab('questions')", "Questions"),
         Binding("3", "tab('sections')", "Sections"),
         Binding("4", "tab('drill')", "Drill"),
+        Binding("5", "tab('details')", "Details"),
         Binding("escape", "back", "Back", key_display="Esc"),
     ]
 
@@ -67,7 +74,10 @@ class AllStaffScreen(ScoresScreen):
         yield Static(NOTICE, id="staff-notice", markup=False)
         yield Static(LOADING, id="scores-status", markup=False)
         with TabbedContent(id="staff-tabs"):
-            for pane, table_id, spec in TABS:
+            with TabPane("Staff", id=HEAT_PANE):
+                yield DataTable(id=HEAT_TABLE, cursor_type="row")
+                yield Static(LEGEND, id="heat-legend", markup=False)
+            for pane, table_id, spec in TABS[:2]:
                 with TabPane(spec.title, id=pane):
                     yield DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
                     if pane == "questions":
@@ -76,6 +86,9 @@ class AllStaffScreen(ScoresScreen):
                 yield Static(LOADING, id="drill-summary", markup=False)
                 yield DataTable(id=DRILL_TABLE, cursor_type="row", zebra_stripes=True)
                 yield Static("", id="drill-detail", markup=False)
+            pane, table_id, spec = TABS[2]
+            with TabPane("Details", id=pane):
+                yield DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -107,12 +120,13 @@ class AllStaffScreen(ScoresScreen):
             table = self.query_one(f"#{table_id}", DataTable)
             table.clear()
             add_rows(table, spec, spec.rows(view))
+        show_heat(self.query_one(f"#{HEAT_TABLE}", DataTable), report, self.section_title)
         flagged = sum(1 for q in report.questions if q.flagged)
         self.query_one("#question-detail", Static).update(
             f"{flagged} of {len(report.questions)} questions flagged (facility below 50% or "
             "negative discrimination). Move to a question to see its wrong choices."
         )
-        self.query_one("#staff-table", DataTable).focus()
+        self.query_one(f"#{HEAT_TABLE}", DataTable).focus()
         self._read_drill()
 
     # --- the drill: due counts and leeches -----------------------------------------------
@@ -197,7 +211,10 @@ class AllStaffScreen(ScoresScreen):
 
     def action_tab(self, pane: str) -> None:
         self.query_one("#staff-tabs", TabbedContent).active = pane
-        tables_of = {p: t for p, t, _spec in TABS} | {DRILL_PANE: DRILL_TABLE}
+        tables_of = {p: t for p, t, _spec in TABS} | {
+            DRILL_PANE: DRILL_TABLE,
+            HEAT_PANE: HEAT_TABLE,
+        }
         table_id = tables_of.get(pane, "section-table")
         self.query_one(f"#{table_id}", DataTable).focus()
 

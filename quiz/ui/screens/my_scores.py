@@ -1,7 +1,8 @@
-"""My scores: the learner's own attempts, newest first (Enter reviews one), a trend per
-section, and per section the questions due for a drill now and within the week (or
-when the next one falls due). The attempt columns are `quiz scores`'s spec
-(quiz.tables.attempts), the due ones quiz.tables.due_counts."""
+"""My scores: the learner's own attempts, newest first (Enter reviews one), their exam
+percentages over time (Textual's `Sparkline`), a trend per section, and per section the
+questions due for a drill now and within the week (or when the next one falls due). The
+attempt columns are `quiz scores`'s spec (quiz.tables.attempts), the due ones
+quiz.tables.due_counts."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from quiz.domain.model import Course
+from quiz.domain.records import Mode
 from quiz.domain.text import plural
 from quiz.storage.attempts import AttemptDetail, AttemptSummary
 from quiz.storage.card_model import SectionDue
@@ -23,12 +25,14 @@ from quiz.storage.reader import ScoreReader
 from quiz.storage.report_model import SectionTrend
 from quiz.tables.attempts import ATTEMPTS
 from quiz.tables.due_counts import SECTION_DUE, SectionDueView, due_when
-from quiz.tables.formats import local_minute, percent_text
+from quiz.tables.formats import local_minute, percent_text, verdict_word
 from quiz.ui.literal import literal
 from quiz.ui.saving import ScoreStoreLike
 from quiz.ui.screens.score_screen import LOADING, ScoresScreen
 from quiz.ui.widgets.columns import add_columns, add_rows
 
+EXAM_POINTS = 24
+"""The exam sparkline shows this many latest exams at most, one column each."""
 BARS = "▁▂▃▄▅▆▇█"
 TREND_POINTS = 12
 """The sparkline shows this many latest attempts at most."""
@@ -59,6 +63,29 @@ def due_summary(counts: list[SectionDue], next_due: datetime | None, now: dateti
     return text + f" ({this_week} within a week)."
 
 
+def counted_exams(attempts: list[AttemptSummary]) -> list[AttemptSummary]:
+    """The learner's counted exams (completed or timed out, as the report counts them),
+    oldest first, the latest EXAM_POINTS at most. `attempts`: newest first."""
+    from quiz.storage.summaries import COUNTED_STATUSES
+
+    exams = [
+        a
+        for a in reversed(attempts)
+        if a.mode is Mode.EXAM and a.status in COUNTED_STATUSES and a.percent is not None
+    ]
+    return exams[-EXAM_POINTS:]
+
+
+def exam_words(exams: list[AttemptSummary]) -> str:
+    """The words beside the exam sparkline: how many, the range, the latest verdict."""
+    percents = [a.percent or 0.0 for a in exams]
+    last = f"{percent_text(percents[-1])}, {verdict_word(exams[-1].passed)}"
+    if len(exams) == 1:
+        return f"1 exam: {last}"
+    low, high = percent_text(min(percents)), percent_text(max(percents))
+    return f"{len(exams)} exams, {low} to {high}; last {last}"
+
+
 class MyScoresScreen(ScoresScreen):
     """The learner's attempts, newest first (Enter reviews one), and a trend per section."""
 
@@ -77,6 +104,10 @@ class MyScoresScreen(ScoresScreen):
         yield Static(LOADING, id="scores-status", markup=False)
         table: DataTable[Text] = DataTable(id="my-attempts", cursor_type="row", zebra_stripes=True)
         yield table
+        with Horizontal(id="exam-trend"):
+            yield Static("Exams, oldest to newest:", id="exam-trend-title", markup=False)
+            yield Sparkline([], id="exam-sparkline")
+            yield Static("", id="exam-trend-words", markup=False)
         yield Static("", id="trend-title", markup=False)
         yield VerticalScroll(id="trends")
         yield Static("", id="due-title", markup=False)
@@ -117,6 +148,7 @@ class MyScoresScreen(ScoresScreen):
                 "highlighted one for review."
             )
             table.focus()
+        self._show_exams(attempts)
         self._show_trends(trends)
         if attempts:
             self._read_due()
@@ -166,6 +198,18 @@ class MyScoresScreen(ScoresScreen):
             if due.section in ids:
                 return (0, "", ids.index(due.section), "")
         return (1, due.course, 0, due.section)
+
+    def _show_exams(self, attempts: list[AttemptSummary]) -> None:
+        """The exam sparkline (hidden without an exam): one column per exam."""
+        exams = counted_exams(attempts)
+        row = self.query_one("#exam-trend", Horizontal)
+        row.display = bool(exams)
+        if not exams:
+            return
+        line = self.query_one("#exam-sparkline", Sparkline)
+        line.styles.width = max(2, len(exams))
+        line.data = [a.percent or 0.0 for a in exams]
+        self.query_one("#exam-trend-words", Static).update(exam_words(exams))
 
     def _show_trends(self, trends: tuple[SectionTrend, ...]) -> None:
         title = self.query_one("#trend-title", Static)
