@@ -112,8 +112,8 @@ class AllStaffScreen(ScoresScreen):
         self.status(
             f"{report.attempts} finished attempts ({report.exams} exams) by {learners} "
             f"learner{'s' if learners != 1 else ''}: completed and timed out, practice and "
-            "exams. Last/Best: percent right in the section; weak: below the pass mark on "
-            "the latest attempt at it."
+            "exams. Staff: each learner's latest attempt at each section, percent right "
+            "(Details: tries, last and best)."
         )
         view = tables.ReportView.of(report, self.section_title)
         for _pane, table_id, spec in TABS:
