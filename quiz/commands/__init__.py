@@ -65,6 +65,24 @@ def central_url(args: argparse.Namespace) -> str | None:
     return given if given.startswith(CENTRAL_SCHEMES) else None
 
 
+def existing_store(args: argparse.Namespace, command: str) -> Path | None:
+    """The local store of `--db` (or QUIZ_DB) for a command that reads or changes its
+    settings; None, with the message printed, when it does not exist yet."""
+    import sys
+
+    from quiz import paths
+
+    path = paths.db_path(args.db)
+    if path.exists():
+        return path
+    print(
+        f"{command}: the store {path} does not exist yet: nothing has been saved "
+        "there. Check the path given with --db or QUIZ_DB.",
+        file=sys.stderr,
+    )
+    return None
+
+
 def store_path(args: argparse.Namespace, command: str) -> Path | None:
     """The store a reading command answers from: `--db PATH` (or QUIZ_DB), or, for
     `--db postgresql://…`, the local mirror of what the connecting role may read on the

@@ -14,8 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from quiz import paths
-from quiz.commands import open_store
+from quiz.commands import existing_store, open_store
 from quiz.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -115,13 +114,8 @@ def run(args: argparse.Namespace) -> int:
     from quiz.storage.scores import StoreError
 
     changes = {name: getattr(args, name) for name in _OPTIONS if getattr(args, name) is not None}
-    path = paths.db_path(args.db)
-    if not path.exists():
-        print(
-            f"quiz scheduler: the store {path} does not exist yet: nothing has been saved "
-            "there. Check the path given with --db or QUIZ_DB.",
-            file=sys.stderr,
-        )
+    path = existing_store(args, "quiz scheduler")
+    if path is None:
         return ExitCode.PROBLEM
     try:
         with open_store(path) as store:

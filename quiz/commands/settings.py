@@ -13,8 +13,7 @@ import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from quiz import paths
-from quiz.commands import open_store
+from quiz.commands import existing_store, open_store
 from quiz.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -50,13 +49,8 @@ def pause_limit(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from quiz.storage.scores import StoreError
 
-    path = paths.db_path(args.db)
-    if not path.exists():
-        print(
-            f"quiz settings: the store {path} does not exist yet: nothing has been saved "
-            "there. Check the path given with --db or QUIZ_DB.",
-            file=sys.stderr,
-        )
+    path = existing_store(args, "quiz settings")
+    if path is None:
         return ExitCode.PROBLEM
     try:
         with open_store(path) as store:
