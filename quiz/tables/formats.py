@@ -28,8 +28,9 @@ def percent_text(value: float | None) -> str:
 
 
 def index_text(value: float | None) -> str:
-    """An index (-100..100) as tables show it: a whole number, NO_VALUE for none."""
-    return NO_VALUE if value is None else f"{value:.0f}"
+    """An index (-100..100) as tables show it: a whole number, NO_VALUE for none. A
+    value that rounds to zero shows "0", never "-0"."""
+    return NO_VALUE if value is None else str(round(value))
 
 
 def rounded(value: float | None) -> float | None:
