@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from quiz.storage.card_model import DueCard
 from quiz.tables.columns import REST, Column, Shown, Table
-from quiz.tables.formats import local_day, utc_text
+from quiz.tables.formats import due_in, utc_text
 
 
 @dataclass(frozen=True)
@@ -31,16 +31,7 @@ class DueRow:
 
     @property
     def due_text(self) -> str:
-        """'now' when due already; 'in 5h' (or 'in 20m') within a day; else the local
-        date it falls due."""
-        wait = self.card.due_at - self.view.now
-        if wait <= timedelta(0):
-            return "now"
-        if wait < timedelta(hours=1):
-            return f"in {max(1, int(wait.total_seconds() // 60))}m"
-        if wait < timedelta(days=1):
-            return f"in {int(wait.total_seconds() // 3600)}h"
-        return local_day(self.card.due_at)
+        return due_in(self.card.due_at, self.view.now)
 
 
 DUE: Table[DueView, DueRow] = Table(

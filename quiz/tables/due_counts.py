@@ -11,27 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from quiz.storage.card_model import LearnerDue, SectionDue
 from quiz.tables.columns import Column, Shown, Table
-from quiz.tables.formats import local_day, utc_text
+from quiz.tables.formats import due_in, utc_text
 
 SectionLabel = Callable[[str, str], str]
 """(course, section) -> how the output names the section (the app: its title)."""
-
-
-def due_when(due_at: datetime, now: datetime) -> str:
-    """When a question falls due, in a few words: "now" when it is due already, "in 20m"
-    or "in 5h" within a day, else the local date ("2026-12-05")."""
-    wait = due_at - now
-    if wait <= timedelta(0):
-        return "now"
-    if wait < timedelta(hours=1):
-        return f"in {max(1, int(wait.total_seconds() // 60))}m"
-    if wait < timedelta(days=1):
-        return f"in {int(wait.total_seconds() // 3600)}h"
-    return local_day(due_at)
 
 
 # --- My scores: one learner, a row per section ------------------------------------------
@@ -95,7 +82,7 @@ class StaffDueRow:
     @property
     def next_due_text(self) -> str:
         at = self.due.next_due_at
-        return "—" if at is None else due_when(at, self.view.now)
+        return "—" if at is None else due_in(at, self.view.now)
 
 
 STAFF_DUE: Table[StaffDueView, StaffDueRow] = Table(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 NO_VALUE = "—"
 """Shown where a number cannot be given (no percent yet, no discrimination index)."""
@@ -64,6 +64,20 @@ def due_when(due_at: datetime, now: datetime) -> str:
     if days == 1:
         return f"tomorrow at {local:%H:%M}"
     return f"on {local:%a} {local.day} {local:%b} at {local:%H:%M}"
+
+
+def due_in(due_at: datetime, now: datetime) -> str:
+    """When a drill question falls due, in a table cell's few words: "now" when it is
+    due already, "in 20m" or "in 5h" within a day, else the local date ("2026-12-05").
+    (`due_when` says the same in a sentence's words.)"""
+    wait = due_at - now
+    if wait <= timedelta(0):
+        return "now"
+    if wait < timedelta(hours=1):
+        return f"in {max(1, int(wait.total_seconds() // 60))}m"
+    if wait < timedelta(days=1):
+        return f"in {int(wait.total_seconds() // 3600)}h"
+    return local_day(due_at)
 
 
 def local_day(moment: datetime) -> str:

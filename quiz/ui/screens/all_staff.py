@@ -26,8 +26,8 @@ from quiz.storage.reader import ScoreReader
 from quiz.storage.report_model import QuestionReport, Report, ReportFilter
 from quiz.tables import report as tables
 from quiz.tables.columns import Table
-from quiz.tables.due_counts import STAFF_DUE, StaffDueView, due_when
-from quiz.tables.formats import percent_of, percent_text
+from quiz.tables.due_counts import STAFF_DUE, StaffDueView
+from quiz.tables.formats import due_in, percent_of, percent_text
 from quiz.tables.heat import LEGEND
 from quiz.ui.literal import literal
 from quiz.ui.saving import ScoreStoreLike
@@ -178,7 +178,7 @@ class AllStaffScreen(ScoresScreen):
         """The line under the drill table for the highlighted learner."""
         parts = [due.learner, f"{due.due_now} due now"]
         if due.next_due_at is not None and not due.due_now:
-            parts.append(f"next due {due_when(due.next_due_at, now)}")
+            parts.append(f"next due {due_in(due.next_due_at, now)}")
         if due.leeches:
             parts.append("leeches: " + ", ".join(self._question_text(q) for q in due.leeches))
         else:

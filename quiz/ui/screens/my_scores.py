@@ -24,8 +24,8 @@ from quiz.storage.card_model import SectionDue
 from quiz.storage.reader import ScoreReader
 from quiz.storage.report_model import SectionTrend
 from quiz.tables.attempts import ATTEMPTS
-from quiz.tables.due_counts import SECTION_DUE, SectionDueView, due_when
-from quiz.tables.formats import local_minute, percent_text, verdict_word
+from quiz.tables.due_counts import SECTION_DUE, SectionDueView
+from quiz.tables.formats import due_in, local_minute, percent_text, verdict_word
 from quiz.ui.literal import literal
 from quiz.ui.saving import ScoreStoreLike
 from quiz.ui.screens.score_screen import LOADING, ScoresScreen
@@ -58,7 +58,7 @@ def due_summary(counts: list[SectionDue], next_due: datetime | None, now: dateti
         return f"Due for a drill: {plural(due_now, 'question')} now, {this_week} within a week."
     text = "Nothing is due for a drill now"
     if next_due is not None:
-        when = due_when(next_due, now)
+        when = due_in(next_due, now)
         text += f"; the next question is due {when if when.startswith('in ') else 'on ' + when}"
     return text + f" ({this_week} within a week)."
 
