@@ -35,6 +35,10 @@ PARTS: dict[str, tuple[str, str]] = {
     "first-screen": ("bench_tui", "first screen in tmux vs a trivial Textual app"),
     "keypress": ("bench_tui", "answer to result through tmux; CPU per answer vs a bare app"),
     "memory": ("bench_tui", "peak RSS on the home screen vs a trivial Textual app"),
+    "central-push": ("bench_central", "a 10k-attempt backlog pushed vs executemany, 1 transaction"),
+    "central-pull": ("bench_central", "first pull of 100k attempts vs one query per table"),
+    "central-report": ("bench_central", "quiz report --db postgresql:// on a current mirror"),
+    "central-first-screen": ("bench_central", "first screen with QUIZ_CENTRAL set vs trivial"),
 }
 
 

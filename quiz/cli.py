@@ -28,7 +28,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "scores": ("scores", "list saved attempts (table, csv or json)"),
     "import": ("import_", "merge attempts exported from other computers"),
     "report": ("report", "staff, question and section reports for a manager"),
-    "learners": ("learners", "list, rename (merge) or forget learners"),
+    "learners": ("learners", "list, rename (merge) or forget learners, or set a learner's PIN"),
+    "managers": ("managers", "add, list or remove the managers who witness exams"),
+    "flags": ("flags", "learners' flags on questions, with their notes, for authors"),
     "due": ("due", "questions due for a drill, and leeches, per learner (table, csv or json)"),
     "scheduler": ("scheduler", "show or change the drill's scheduler settings"),
     "central": ("central", "set up the central PostgreSQL store, or connect this terminal to it"),
@@ -36,6 +38,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "settings": ("settings", "show or change the score store's settings (the pause limit)"),
     "export-questions": ("export_questions", "write a course's questions as GIFT or Aiken"),
     "import-questions": ("import_questions", "read GIFT or Aiken questions into a course"),
+    "verify": ("verify", "check a finished exam's verification code (or --store: every one)"),
+    "certificate": ("certificate", "write a finished exam's certificate as a one-page PDF"),
 }
 
 

@@ -64,6 +64,17 @@ def cache_dir() -> Path:
     return Path(user_cache_dir(APP_NAME, appauthor=False))
 
 
+def certificates_dir() -> Path:
+    """Where the Results screen writes certificates: QUIZ_CERTIFICATES, else a
+    `quiz-certificates` folder in the user's documents folder (platformdirs)."""
+    env = os.environ.get("QUIZ_CERTIFICATES")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_documents_dir
+
+    return Path(user_documents_dir()) / "quiz-certificates"
+
+
 def log_path() -> Path:
     """Where an internal error's details go."""
     env = os.environ.get("QUIZ_LOG")

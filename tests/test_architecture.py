@@ -90,3 +90,45 @@ def test_opening_the_app_configures_no_command() -> None:
     )
     loaded = set(result.stdout.split())
     assert not {m for m in loaded if m.startswith("quiz.commands.")}
+
+
+PDF_LIBRARIES = ("fpdf", "fontTools", "PIL")
+"""fpdf2 and what it loads: only quiz.tables.certificate_pdf imports them, when a
+certificate is written (quiz certificate, the Results screen's key)."""
+
+
+def test_only_the_certificate_writer_imports_fpdf() -> None:
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.relative_to(PACKAGE).as_posix() == "tables/certificate_pdf.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{path}: {n}" for n in names if n.split(".")[0] in PDF_LIBRARIES]
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # the app's first screen: the command line parsed, the app and its screens
+        "import quiz.cli; quiz.cli.build_parser([]); import quiz.ui.app, quiz.ui.screens.results",
+        # every command configured (quiz certificate's module among them)
+        "import quiz.cli; quiz.cli.build_parser()",
+        # the report, as text and as its HTML page
+        "import quiz.commands.report, quiz.tables.html_report, quiz.tables.certified",
+    ],
+    ids=["first-screen", "all-commands", "report"],
+)
+def test_fpdf_is_not_imported_on_the_first_screen_or_report_paths(code: str) -> None:
+    script = f"import sys; {code}; print('\\n'.join(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    loaded = {name.split(".")[0] for name in result.stdout.split()}
+    assert not set(PDF_LIBRARIES) & loaded
+    assert "quiz.tables.certificate_pdf" not in result.stdout.split()

@@ -93,3 +93,19 @@ def test_installed_wheel_runs_quiz_check_from_another_directory(tmp_path: Path) 
     )
     shipped_sql = sorted(p.name for p in (package / "storage" / "central" / "sql").glob("*.sql"))
     assert shipped_sql and sql.stdout.split() == shipped_sql
+    # The certificate's fonts and their licence (package data) are in the wheel.
+    fonts = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "from quiz.tables import certificate_pdf as c; "
+            "files = (c.REGULAR_FONT, c.BOLD_FONT, c.FONT_DIR / 'LICENSE-DejaVu.txt'); "
+            "print(*[p.name for p in files if p.is_file() and 'site-packages' in str(p)])",
+        ],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert fonts.stdout.split() == ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE-DejaVu.txt"]

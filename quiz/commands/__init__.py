@@ -30,7 +30,8 @@ def add_common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> No
         metavar="PATH",
         default=default,
         help="the score store file (default: $QUIZ_DB, else the user data folder); for "
-        "report, scores, learners, due and import also a central store's postgresql:// URL",
+        "report, scores, learners, due, flags, import, verify and certificate also a central "
+        "store's postgresql:// URL",
     )
 
 
@@ -65,14 +66,22 @@ def central_url(args: argparse.Namespace) -> str | None:
     return given if given.startswith(CENTRAL_SCHEMES) else None
 
 
-def existing_store(args: argparse.Namespace, command: str) -> Path | None:
+def existing_store(args: argparse.Namespace, command: str, *, mirror: bool = False) -> Path | None:
     """The local store of `--db` (or QUIZ_DB) for a command that reads or changes its
-    settings; None, with the message printed, when it does not exist yet."""
+    settings (with `mirror`, a command that only reads: `--db postgresql://…` is read
+    through its local mirror, as `store_path` gives it); None, with the message printed,
+    when it does not exist yet."""
     import sys
 
     from quiz import paths
 
-    path = paths.db_path(args.db)
+    if mirror:
+        found = store_path(args, command)
+        if found is None:
+            return None
+        path = found
+    else:
+        path = paths.db_path(args.db)
     if path.exists():
         return path
     print(
@@ -152,10 +161,9 @@ def learner_clinic_problem(
     """Why `--learner` (and `--clinic`) cannot be answered as given, or None. Names are
     taken as typed, so one name at two clinics may be two people: a command taking
     --learner then needs --clinic too (`per_clinic`: it can keep one clinic's attempts;
-    otherwise it cannot tell them apart at all). The rule's one home."""
+    otherwise it cannot tell them apart at all). `--clinic` alone is a filter: that
+    clinic's attempts (or learners). The rule's one home."""
     if learner is None:
-        if clinic is not None:
-            return "--clinic goes with --learner: it keeps that learner's attempts at one clinic"
         return None
     from quiz.tables.text import terminal_text
 

@@ -286,6 +286,10 @@ def _print_course(loaded: CourseLoad, only: Path | None, coverage: bool) -> None
             f"    {preset.questions} questions, {format_duration(preset.time_limit_seconds)}, "
             f"pass mark {preset.pass_mark}%{in_every_exam}\n"
         )
+        if preset.valid_for is not None:
+            out.write(f"    a pass is valid for {preset.valid_for.text()}\n")
+        if preset.witness:
+            out.write("    witnessed: starts only once a manager has typed a name and PIN\n")
         if preset.sections is not None:
             quotas = [f"{s} {n}" for s, n in preset.sections.items()]
             _write_wrapped("    per section: ", quotas, "      ")

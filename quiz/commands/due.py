@@ -1,4 +1,4 @@
-"""`quiz due [--learner NAME] [--within DURATION] [--format table|csv|json]`.
+"""`quiz due [--learner NAME] [--clinic ID] [--within DURATION] [--format table|csv|json]`.
 
 Per learner, the questions due for a drill now (or within the span given), and the
 leeches (questions forgotten again and again), from the drill's cards. When cards are
@@ -45,6 +45,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
     parser.add_argument(
         "--learner", dest="only_learner", metavar="NAME", help="only this learner's questions"
+    )
+    from quiz.commands.central import clinic_id
+
+    parser.add_argument(
+        "--clinic",
+        dest="only_clinic",
+        metavar="ID",
+        type=clinic_id,
+        default=None,
+        help="only the learners with an attempt at this clinic (the drill's schedule is "
+        "kept per name, whatever the clinic)",
     )
     parser.add_argument(
         "--within",
@@ -95,7 +106,9 @@ def run(args: argparse.Namespace) -> int:
                 if problem is not None:
                     print(f"quiz due: {problem}", file=sys.stderr)
                     return ExitCode.PROBLEM
-            cards = store.due_list(now=CLOCK.now(), within=within, learner=args.only_learner)
+            cards = store.due_list(
+                now=CLOCK.now(), within=within, learner=args.only_learner, clinic=args.only_clinic
+            )
     except StoreError as error:
         print(f"quiz due: {error.message}", file=sys.stderr)
         return ExitCode.PROBLEM

@@ -9,9 +9,10 @@ asked (quiz.domain.grading); where the file said otherwise (an older or hand-edi
 file, a `passed` left out) the recomputed one is stored and a line says so, attempt by
 attempt. That is not an error: the command still succeeds.
 
-`--clinic ID` records that clinic on the attempts added (an old export made before
-attempts kept their clinic). The attempts of a learner forgotten here (a tombstone of
-that clinic, or of this terminal's) are refused, and the command exits 1.
+`--clinic ID` records that clinic on the attempts added whose export names none (an
+old export made before attempts kept their clinic). The attempts of a learner
+forgotten here (a tombstone of that clinic, or of this terminal's) are refused, and
+the command exits 1.
 
 `--db postgresql://…` sends the files' ended attempts to the central store instead,
 through the ingest every terminal uses (as a clinic's terminal role: the clinic is the
@@ -48,8 +49,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         type=clinic_id,
         default=None,
-        help="the clinic the file's attempts were taken at (recorded on each; an old "
-        "export's attempts have none)",
+        help="the clinic the file's attempts were taken at (recorded on those whose "
+        "export names none: an old export's)",
     )
 
 
@@ -123,6 +124,8 @@ def _describe(file: Path, outcome: ImportOutcome) -> str:
     ]
     if outcome.forgotten:
         parts.append(f"{len(outcome.forgotten)} refused (learner forgotten)")
+    if outcome.flags:
+        parts.append(f"{outcome.flags} learners' flag{'s' if outcome.flags != 1 else ''} added")
     if outcome.in_progress:
         parts.append(
             f"{len(outcome.in_progress)} skipped (still in progress or paused where they "

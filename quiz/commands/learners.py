@@ -1,4 +1,5 @@
-"""`quiz learners`, `quiz learners rename OLD NEW`, `quiz learners forget NAME [--yes]`.
+"""`quiz learners`, `quiz learners rename OLD NEW`, `quiz learners forget NAME [--yes]`,
+`quiz learners pin NAME [--clear]`.
 
 Names match by learner_key: case, surrounding spaces and Unicode forms do not matter.
 `forget` is the only quiz command that deletes attempts.
@@ -33,6 +34,12 @@ forget NAME: erases a person who has left: every attempt and answer of theirs. I
 shows what will go and asks you to type yes (or pass --yes; without a terminal to
 ask on, --yes is required). It is the only quiz command that deletes attempts; it
 cannot be undone. Backups and exported files keep their copies.
+
+pin NAME: sets NAME's PIN (4 to 12 digits, typed twice, not shown); from then on the
+app asks for it before anything starts under that name, and before her own scores.
+--clear (or --reset) removes it, and its count of wrong tries (a learner who forgot
+hers then sets a new one in the app, or you set it here). A PIN proves knowledge of a
+PIN, not a person.
 """
 
 
@@ -57,6 +64,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_common_options(forget, suppress=True)
     forget.add_argument("name", metavar="NAME", help="the learner to erase")
     forget.add_argument("--yes", action="store_true", help="do not ask before deleting")
+    pin = actions.add_parser(
+        "pin",
+        help="set a learner's PIN (asked twice, not shown), or --clear it",
+        description="Set NAME's PIN, or remove it with --clear (--reset).",
+    )
+    add_common_options(pin, suppress=True)
+    pin.add_argument("name", metavar="NAME", help="the learner")
+    pin.add_argument(
+        "--clear", "--reset", action="store_true", help="remove the PIN (and its wrong tries)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -68,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     path = store_path(args, "quiz learners")
     if path is None:
         return ExitCode.PROBLEM
-    if not path.exists():
+    if not path.exists() and action != "pin":
         if action is None:
             print(f"no learners yet (the store {path} does not exist)")
             return ExitCode.OK
@@ -77,7 +94,9 @@ def run(args: argparse.Namespace) -> int:
         )
         return ExitCode.PROBLEM
     try:
-        with open_store(path) as store:
+        with open_store(path, create=action == "pin") as store:
+            if action == "pin":
+                return _pin(store, args.name, clear=args.clear)
             if action == "rename":
                 return _rename(store, args.old, args.new)
             if action == "forget":
@@ -141,6 +160,31 @@ def _rename(store: ScoreStore, old: str, new: str) -> int:
         )
     else:
         print(f"Renamed {old_name} to {new_name} ({done.attempts} attempt{plural}).")
+    return ExitCode.OK
+
+
+# --- pin --------------------------------------------------------------------------------
+
+
+def _pin(store: ScoreStore, name: str, *, clear: bool) -> int:
+    from quiz.commands.managers import read_new_pin
+    from quiz.domain.clock import SystemClock
+
+    shown = terminal_text(name.strip())
+    if not name.strip():
+        print("quiz learners pin: the name is empty.", file=sys.stderr)
+        return ExitCode.USAGE
+    if clear:
+        if store.clear_learner_pin(name):
+            print(f"Cleared {shown}'s PIN: she can set a new one when she next starts.")
+        else:
+            print(f"{shown} has no PIN: nothing to clear.")
+        return ExitCode.OK
+    pin = read_new_pin("quiz learners pin", shown)
+    if pin is None:
+        return ExitCode.PROBLEM
+    store.set_learner_pin(name, pin, by="manager", now=SystemClock().now())
+    print(f"Set {shown}'s PIN: the app asks for it before anything starts under that name.")
     return ExitCode.OK
 
 
@@ -237,6 +281,13 @@ def _change_central(args: argparse.Namespace, action: str) -> int:
     a rename is refused; a forget runs on the server (quiz.forget_learner, as the
     clinic's manager role), which keeps a tombstone, and the next pull forgets the
     learner in the mirror too."""
+    if action == "pin":
+        print(
+            "quiz learners pin: PINs are kept in each terminal's own store (where the "
+            "learner signs in): run this on that terminal, without --db postgresql://…",
+            file=sys.stderr,
+        )
+        return ExitCode.USAGE
     if action != "forget":
         print(
             "quiz learners: the central store's learners are renamed on the terminals "

@@ -11,20 +11,25 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from quiz.commands import learner_clinic_problem, open_store, store_path
 from quiz.commands.due import finish_card_rebuild
 from quiz.commands.scores import add_filter_options, missing_store_note
+from quiz.domain.clock import Clock, SystemClock
 from quiz.errors import ExitCode
 from quiz.tables.text import TABLE_WIDTH, fit, terminal_text, wrap
 
 if TYPE_CHECKING:  # the store is imported when the command runs, not with quiz.cli
-    from quiz.storage.report_model import Report, ReportFilter
+    from quiz.storage.report_model import Report, ReportFilter, ValidPreset
     from quiz.tables.columns import Table
     from quiz.tables.html_report import MonthExams
     from quiz.tables.report import QuestionRow, ReportView
+
+CLOCK: Clock = SystemClock()
+"""Where "now" comes from for the recertification list (tests put a fixed clock here)."""
 
 COUNTED = (
     "completed and timed-out attempts (not those in progress, paused or abandoned), "
@@ -45,7 +50,16 @@ EPILOG_PARAGRAPHS = (
     "discrimination (Moodle's index, -100..100: the correlation between getting this "
     "question right and the score on the rest of the attempt). Flagged when facility "
     "is below 50% or discrimination is negative. For single and multiple choice "
-    "questions, how often each wrong choice was picked.",
+    "questions, how often each wrong choice was picked. learner_flags (l.flags): the "
+    "flags learners raised on it in the period (`quiz flags` lists them with their "
+    "notes; an exam's flags only once that exam is over).",
+    "Versions: a question's figures are kept per version (its type, right answer and "
+    "choices; not its wording or the order its choices were shown in), so a corrected "
+    "question starts again instead of inheriting its wrong version's. With answers to "
+    "several versions it has a row for each, named by the first digits of the version's "
+    "hash (v3f2a: as course.lock shows it after sha256:), the current one first: the "
+    "version asked in the latest month (of two asked that month, the one that reached "
+    "the store later). json: version and current.",
     "Sections: the share of staff at or above the pass mark on their latest attempt "
     "at the section.",
     "Drill activity: per learner, the drill rounds of the period (a drill asks the "
@@ -55,6 +69,10 @@ EPILOG_PARAGRAPHS = (
     "having been known, at or above the store's leech threshold, 4 by default), as "
     "they are now whatever the period; a question that is a leech for several learners "
     "is probably a problem of the question or the course text.",
+    "Due for recertification (only when an exam preset of a course in --questions sets "
+    "`valid_for`): for each such preset, each learner whose last pass of it (a counted "
+    "exam of that preset, passed, whatever the period) has expired, with the day it "
+    "expired, or who never passed it.",
     "csv: one block per table (each with its header; the first column names the "
     "table), separated by an empty line; safe to open in a spreadsheet. json: the "
     "same numbers. Percentages are rounded to one decimal in csv and json, to whole "
@@ -73,6 +91,11 @@ QUESTIONS_NOTE = (
     "is negative. Below a choice question: each wrong choice, how often it was picked "
     "and the percent of the times the question was asked."
 )
+VERSIONS_NOTE = (
+    "A question whose answer or choices changed has a row per version with answers, "
+    "each with its own figures (the version under the row: the current one first, "
+    "then older ones)."
+)
 SECTIONS_NOTE = (
     "staff: learners with a counted attempt at the section; at or above: of them, those "
     "at or above the pass mark on their latest attempt at it."
@@ -80,6 +103,19 @@ SECTIONS_NOTE = (
 DRILL_NOTE = (
     "Drill rounds (not counted above): questions asked in them, and those right by the "
     "end of the round."
+)
+RECERTIFICATION_NOTE = (
+    "As of {today}, for each exam whose pass stays valid for a time: each learner whose "
+    "last pass of it has expired (due: the day it expired), or who never passed it."
+)
+UNVERIFIED_NOTE = (
+    "Each learner's latest pass of each exam (in the period) whose learner was known by "
+    "a name typed on trust: no PIN, no manager witnessing. A pass made with a PIN or a "
+    "witness later replaces it here."
+)
+UNVERIFIED_LINE = (
+    "{count} learner's exam {passes} on a typed name only (no PIN, no witness): "
+    "`quiz report --unverified` lists them."
 )
 LEECHES_NOTE = (
     "Questions missed {threshold} times or more after having been known (lapses), with "
@@ -106,6 +142,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     # html is this command's alone: added to the choices the shared option offers.
     parser._option_string_actions["--format"].choices = ("table", "csv", "json", "html")
     parser.add_argument(
+        "--unverified",
+        action="store_true",
+        help="only the exam passes whose learner was known by a typed name alone (no PIN, "
+        "no witness): each learner's latest pass of each exam (table, csv or json)",
+    )
+    parser.add_argument(
         "--out",
         metavar="FILE",
         help="with --format html: write the page to this new file (default: standard output)",
@@ -129,6 +171,9 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None and args.format != "html":
         print("quiz report: --out is for --format html", file=sys.stderr)
         return ExitCode.USAGE
+    if args.unverified and args.format == "html":
+        print("quiz report: --unverified is for table, csv or json", file=sys.stderr)
+        return ExitCode.USAGE
     if args.out is not None and Path(args.out).exists():
         return _exists(Path(args.out))
     path = store_path(args, "quiz report")
@@ -149,6 +194,16 @@ def run(args: argparse.Namespace) -> int:
                 return ExitCode.USAGE
             finish_card_rebuild(store, "quiz report")
             report = store.report(report_filter)
+            presets = valid_presets(args.questions)
+            if presets:
+                now = CLOCK.now()
+                due = store.recertification_due(presets, now, args.only_learner)
+                report = replace(
+                    report,
+                    valid_presets=presets,
+                    recertification=due,
+                    recertification_as_of=now,
+                )
             if args.format == "html":
                 from quiz.tables.html_report import exam_months
 
@@ -167,7 +222,11 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as error:
         print(f"quiz report: {error.message}", file=sys.stderr)
         return ExitCode.PROBLEM
-    if not (report.attempts or report.drill or report.leeches) and args.format == "table":
+    if args.unverified:
+        write_unverified(report, args.format, sys.stdout)
+        return ExitCode.OK
+    shown = report.attempts or report.drill or report.leeches or report.recertification
+    if not shown and args.format == "table":
         sys.stdout.write(_nothing(report_filter, close) + "\n")
         return ExitCode.OK
     if args.format == "html":
@@ -179,8 +238,39 @@ def run(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def valid_presets(questions: str | None) -> tuple[ValidPreset, ...]:
+    """The exam presets with a validity (`valid_for`) of the courses in --questions,
+    read from their course.yaml files alone; a file that never says `valid_for` is not
+    even parsed. Problems in a file that does are printed: the list would miss what
+    they hide."""
+    from quiz import paths
+    from quiz.domain.folders import COURSE_FILE, find_course_folders
+
+    found: list[ValidPreset] = []
+    for folder in find_course_folders(paths.questions_dir(questions)):
+        try:
+            if b"valid_for" not in (folder / COURSE_FILE).read_bytes():
+                continue
+        except OSError:
+            continue  # the app and `quiz check` say what is wrong with it
+        from quiz.domain.loader import read_presets
+        from quiz.storage.report_model import ValidPreset
+
+        course, presets, problems = read_presets(folder)
+        for problem in problems:
+            print(f"quiz report: {problem} (run `quiz check`)", file=sys.stderr)
+        if course is None:
+            continue
+        found += (
+            ValidPreset(course, preset.id, preset.title, preset.valid_for)
+            for preset in presets.values()
+            if preset.valid_for is not None
+        )
+    return tuple(found)
+
+
 def _nothing(report_filter: ReportFilter, close: tuple[str, ...]) -> str:
-    if report_filter.learner is None and report_filter.since is None:
+    if report_filter.learner is None and report_filter.since is None and not report_filter.clinic:
         return "no finished attempts yet: nothing to report"
     text = "no finished attempts match"
     if close:
@@ -202,6 +292,7 @@ def _view(report: Report) -> ReportView:
 
 
 def report_json(report: Report) -> dict[str, Any]:
+    from quiz.tables.formats import utc_text
     from quiz.tables.render import json_objects
     from quiz.tables.report import JSON_TABLES
 
@@ -216,6 +307,9 @@ def report_json(report: Report) -> dict[str, Any]:
         "attempts": report.attempts,
         "exams": report.exams,
         "leech_threshold": report.leech_threshold,
+        "recertification_as_of": (
+            None if report.recertification_as_of is None else utc_text(report.recertification_as_of)
+        ),
     }
     for key, table in JSON_TABLES:
         found[key] = json_objects(table, table.rows(view))
@@ -263,6 +357,8 @@ def table_lines(report: Report) -> list[str]:
     view = _view(report)
     flagged = sum(1 for q in report.questions if q.flagged)
     questions_note = QUESTIONS_NOTE.format(flagged=flagged, questions=len(report.questions))
+    if any(q.versions > 1 for q in report.questions):
+        questions_note += " " + VERSIONS_NOTE
     lines = [
         *_heading(report),
         *_block(tables.STAFF_SECTIONS, view, STAFF_NOTE),
@@ -275,7 +371,60 @@ def table_lines(report: Report) -> list[str]:
     if report.leeches:
         note = LEECHES_NOTE.format(threshold=report.leech_threshold)
         lines += _block(tables.LEECHES, view, note)
+    if report.valid_presets:
+        lines += _recertification_block(report, view)
+    if report.unverified_passes:
+        count = len(report.unverified_passes)
+        lines += [
+            *wrap(
+                UNVERIFIED_LINE.format(
+                    count=count, passes="pass rests" if count == 1 else "passes rest"
+                ),
+                TABLE_WIDTH,
+            ),
+            "",
+        ]
     return lines[:-1]
+
+
+def write_unverified(report: Report, form: str, out: TextIO) -> None:
+    """`quiz report --unverified` in `form` (table, csv or json)."""
+    from quiz.tables import report as tables
+    from quiz.tables.render import csv_rows, json_objects, json_text
+
+    table = tables.UNVERIFIED
+    rows = table.rows(_view(report))
+    if form == "json":
+        out.write(json_text({"unverified_passes": json_objects(table, rows)}) + "\n")
+    elif form == "csv":
+        import csv
+
+        csv.writer(out, lineterminator="\r\n").writerows(csv_rows(table, rows))
+    else:
+        for line in unverified_lines(report):
+            out.write(line + "\n")
+
+
+def unverified_lines(report: Report) -> list[str]:
+    """`quiz report --unverified`: only the exam passes on a typed name."""
+    from quiz.tables import report as tables
+
+    if not report.unverified_passes:
+        return ["No exam pass rests on a typed name alone (no PIN, no witness)."]
+    return _block(tables.UNVERIFIED, _view(report), UNVERIFIED_NOTE)[:-1]
+
+
+def _recertification_block(report: Report, view: ReportView) -> list[str]:
+    """The learners due for recertification, or a line saying nobody is."""
+    from quiz.tables import report as tables
+    from quiz.tables.formats import local_day
+
+    as_of = report.recertification_as_of
+    note = RECERTIFICATION_NOTE.format(today=local_day(as_of) if as_of else "now")
+    if report.recertification:
+        return _block(tables.RECERTIFICATION, view, note)
+    title = tables.RECERTIFICATION.title
+    return [title.upper(), "=" * len(title), *wrap(note, TABLE_WIDTH), "nobody is due", ""]
 
 
 def _heading(report: Report) -> list[str]:
@@ -319,6 +468,8 @@ def _question_details(row: QuestionRow) -> list[str]:
 
     question = row.question
     lines = []
+    if question.versions > 1:  # its figures are this version's only
+        lines.append(fit(f"    version {question.version_text}", TABLE_WIDTH))
     if question.flagged:
         lines += wrap("    flagged: " + "; ".join(question.flags), TABLE_WIDTH, " " * 13)
     for choice in question.wrong_choices:

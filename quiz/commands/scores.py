@@ -46,8 +46,9 @@ def add_filter_options(
         metavar="ID",
         type=clinic_id,
         default=None,
-        help="with --learner: only their attempts at this clinic (needed when the name is "
-        "at several clinics)",
+        help="only attempts taken at this clinic (attempts saved before a clinic was set "
+        "have none and are left out); with --learner, needed when the name is at several "
+        "clinics",
     )
 
 
@@ -104,7 +105,9 @@ def run(args: argparse.Namespace) -> int:
                 learner=args.only_learner, since=args.since, clinic=args.only_clinic
             )
             if not attempts and args.format == "table":
-                filtered = args.only_learner is not None or args.since is not None
+                filtered = any(
+                    value is not None for value in (args.only_learner, args.since, args.only_clinic)
+                )
                 out.write("no attempts match\n" if filtered else "no attempts yet\n")
                 return ExitCode.OK
             _write(attempts, args.format, out, store=store)

@@ -25,6 +25,7 @@ from quiz.domain.model import (
     SourceText,
 )
 from quiz.domain.selection import blueprint_issues
+from quiz.domain.validity import ValidityError, parse_validity
 from quiz.domain.yamlsafe import Node
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ EXAM_FIELDS = {
     "critical": False,
     "time_limit": True,
     "pass_mark": False,
+    "valid_for": False,
+    "witness": False,
 }
 FACT_FIELDS = {"id": True, "text": True, "critical": False}
 # The fields that are new in format 2, where they are written
@@ -232,6 +235,16 @@ def _check_exam(check: Checker, exam_id: str, node: Node, draft: CourseDraft) ->
             time_limit = parse_duration(str(limit_node.value))
         except DurationError as error:
             check.add(limit_node, f"'time_limit': {error}")
+    valid_for = None
+    valid_node = found.get("valid_for")
+    if valid_node is not None and valid_node.kind != "scalar":
+        check.add(valid_node, "'valid_for' must be one value, such as `valid_for: 12 months`")
+    elif valid_node is not None and valid_node.value is not None:
+        try:
+            valid_for = parse_validity(valid_node.value)
+        except ValidityError as error:
+            check.add(valid_node, f"'valid_for': {error}")
+    witness = check.boolean(found.get("witness"), "witness")
     if title is None or count is None or time_limit is None:
         return None
     if draft.format < 2 and include_critical:
@@ -245,6 +258,8 @@ def _check_exam(check: Checker, exam_id: str, node: Node, draft: CourseDraft) ->
         critical=critical,
         sections=sections,
         format=draft.format,
+        valid_for=valid_for,
+        witness=bool(witness),
     )
 
 

@@ -20,7 +20,7 @@ from quiz.domain import yamlsafe
 from quiz.domain.course_cache import Inputs, Signature, signature
 from quiz.domain.folders import COURSE_FILE, find_course_folders, is_draft
 from quiz.domain.gc_pause import gc_paused
-from quiz.domain.model import Bank, Course, CourseLoad, Problem, SourceText
+from quiz.domain.model import Bank, Course, CourseLoad, ExamPreset, Problem, SourceText
 from quiz.domain.source import QuoteIndex, parse_source
 from quiz.domain.validate import (
     BankDraft,
@@ -132,6 +132,20 @@ def load_course_and_inputs(folder: Path) -> tuple[CourseLoad, Inputs]:
     with gc_paused():
         load = _load_course(folder, reader)
     return load, tuple(reader.inputs)
+
+
+def read_presets(folder: Path) -> tuple[str | None, dict[str, ExamPreset], tuple[Problem, ...]]:
+    """The course id and exam presets of the course in `folder`, read from its
+    course.yaml alone (not its text or banks: all a report needs of a course), with the
+    problems found in that file. The presets are those that could be read."""
+    reader = _Reader()
+    course_path = folder / COURSE_FILE
+    node = reader.read_yaml(course_path, what=COURSE_FILE)
+    draft = None if node is None else check_course_file(course_path, node, reader.problems)
+    problems = tuple(p for p in reader.problems if not p.is_warning)
+    if draft is None:
+        return None, {}, problems
+    return draft.id, draft.exams, problems
 
 
 def _load_course(folder: Path, reader: _Reader) -> CourseLoad:

@@ -6,6 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from quiz.domain.validity import Validity
 
 
 class QuestionType(StrEnum):
@@ -174,6 +178,8 @@ class ExamPreset:
     sections: Mapping[str, int] | None = None  # questions per section id; None: evenly
     format: int = 1  # the format of the course.yaml it was written in
     include_critical: bool = False  # format 1's field: the same as critical=QUESTIONS
+    valid_for: Validity | None = None  # how long a pass stays valid (quiz.domain.validity)
+    witness: bool = False  # starts only once a manager has typed her PIN (quiz.domain.identity)
 
     def __post_init__(self) -> None:
         # include_critical and critical say one thing two ways: keep them in step.

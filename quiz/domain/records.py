@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from quiz.domain.identity import Identification
+
 # A response as it is exported: the choice text (single), a list of choice texts
 # (multiple), the typed text (short), True/False (true_false); None when unanswered.
 Response = str | list[str] | bool | None
@@ -73,6 +75,7 @@ class AttemptStart:
     deadline_at: datetime | None  # wall-clock deadline, UTC; None without a limit
     pass_mark: int | None  # percent; None for practice
     questions: tuple[AskedQuestion, ...]
+    identified: Identification = Identification.TYPED  # how the learner was known
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,14 @@ from datetime import date
 from typing import Any
 
 from quiz.domain.gc_pause import gc_paused
+from quiz.domain.identity import Identification
 from quiz.domain.kinds import UnknownKind, kind_names, kind_of
 from quiz.domain.records import AskedQuestion, AttemptStatus, Mode
 from quiz.domain.text import learner_key
 from quiz.storage.attempts import (
     AnswerEntry,
     AttemptDetail,
+    AttemptFlag,
     AttemptItem,
     AttemptSummary,
     order_history,
@@ -40,14 +42,37 @@ from quiz.storage.codec import (
     unpack_ints,
 )
 from quiz.storage.errors import StoreError
+from quiz.storage.flags import attempt_flags
 from quiz.storage.interning import Ids
 
 SUMMARY_COLUMNS = """
     a.uuid, n.name, l.key, c.code, v.hash, a.mode, a.exam, a.sections, a.seed,
     a.status, a.started_at, a.finished_at, a.time_limit, a.deadline_at, a.pass_mark,
-    a.correct, a.total, a.percent, a.passed
+    a.correct, a.total, a.percent, a.passed, a.identified, a.verify_code, a.clinic,
+    a.utc_offset
 """
 DETAIL_COLUMNS = f"{SUMMARY_COLUMNS}, a.id, a.items"
+_LATER_COLUMNS = {
+    "clinic": "NULL",
+    "utc_offset": "NULL",
+    "identified": "'typed'",
+    "verify_code": "NULL",
+}
+"""What a store older than versions 7 and 8 (tests make them) gives for the attempt
+columns it lacks: what those versions give every older attempt."""
+
+
+def _columns(connection: sqlite3.Connection, columns: str) -> str:
+    """`columns` (SUMMARY_COLUMNS or DETAIL_COLUMNS) as this store can give them."""
+    present = {
+        row[0] for row in connection.execute("SELECT name FROM pragma_table_info('attempt')")
+    }
+    for column, stand_in in _LATER_COLUMNS.items():
+        if column not in present:
+            columns = columns.replace(f"a.{column}", stand_in)
+    return columns
+
+
 INSERT_ANSWER = (
     "INSERT INTO answer (attempt, item, rev, response, correct, ms, at_ds) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -72,7 +97,9 @@ def list_attempts(
 ) -> list[AttemptSummary]:
     """Attempts, newest first. `learner` matches by learner_key; `since` is a local date;
     `clinic` keeps the attempts taken at that clinic."""
-    sql, parameters = _filtered(SUMMARY_COLUMNS, learner, since, course, clinic)
+    sql, parameters = _filtered(
+        _columns(connection, SUMMARY_COLUMNS), learner, since, course, clinic
+    )
     rows = connection.execute(sql, parameters).fetchall()
     return [summary(connection, ids, row) for row in rows]
 
@@ -108,7 +135,8 @@ def _filtered(
 def find_detail(connection: sqlite3.Connection, ids: Ids, attempt_id: str) -> AttemptDetail | None:
     """The attempt of id (UUID) `attempt_id`, if it is in the store."""
     row = connection.execute(
-        f"SELECT {DETAIL_COLUMNS} {SUMMARY_FROM} WHERE a.uuid = ?", (attempt_id,)
+        f"SELECT {_columns(connection, DETAIL_COLUMNS)} {SUMMARY_FROM} WHERE a.uuid = ?",
+        (attempt_id,),
     ).fetchone()
     return None if row is None else detail(connection, ids, row)
 
@@ -135,7 +163,11 @@ def summary(connection: sqlite3.Connection, ids: Ids, row: Sequence[Any]) -> Att
         total,
         percent,
         passed,
-    ) = row[:19]
+        identified,
+        verify_code,
+        clinic,
+        utc_offset,
+    ) = row[:23]
     return AttemptSummary(
         id=attempt_id,
         learner=learner_name,
@@ -156,13 +188,17 @@ def summary(connection: sqlite3.Connection, ids: Ids, row: Sequence[Any]) -> Att
         total=total,
         percent=float(percent) if percent is not None else None,
         passed=None if passed is None else bool(passed),
+        identified=Identification(identified),
+        verify_code=verify_code,
+        clinic=clinic,
+        utc_offset_minutes=utc_offset,
     )
 
 
 def detail(connection: sqlite3.Connection, ids: Ids, row: Sequence[Any]) -> AttemptDetail:
     """An attempt with its questions and answers, from a row of `DETAIL_COLUMNS`."""
     found = summary(connection, ids, row)
-    rowid, packed = row[19], row[20]
+    rowid, packed = row[23], row[24]
     started = to_ms(found.started_at)
     questions = [
         ids.asked_question(connection, asked_id, position)
@@ -192,7 +228,8 @@ def detail(connection: sqlite3.Connection, ids: Ids, row: Sequence[Any]) -> Atte
     latest = {item: entries[-1] for item, entries in by_item.items()}
     history = order_history(by_item)
     items = tuple(AttemptItem(question=q, answer=latest.get(q.position)) for q in questions)
-    return AttemptDetail(summary=found, items=items, history=history)
+    flags = attempt_flags(connection, [rowid]).get(rowid, ())
+    return AttemptDetail(summary=found, items=items, history=history, flags=tuple(flags))
 
 
 def _check_kind(ids: Ids, attempt_id: str, question: AskedQuestion) -> None:
@@ -364,6 +401,10 @@ class _Exporter:
             total,
             percent,
             passed,
+            identified,
+            verify_code,
+            clinic,
+            utc_offset,
             _rowid,
             packed,
         ) = row
@@ -456,6 +497,10 @@ class _Exporter:
             f',\n  "deadline_at": '
             f"{self.utc(deadline_at) if deadline_at is not None else 'null'}"
             f',\n  "pass_mark": {_scalar(pass_mark)}'
+            f',\n  "identified": {_scalar(str(Identification(identified)))}'
+            f',\n  "verify_code": {_scalar(verify_code)}'
+            f',\n  "clinic": {_scalar(clinic)}'
+            f',\n  "utc_offset_minutes": {_scalar(utc_offset)}'
             "\n}"
         )
         if not answers:
@@ -463,6 +508,13 @@ class _Exporter:
         # One join: the answers are most of the text, copied once. (Every text from
         # the store in it went through _harmless.)
         return "".join((head, "[\n", ",\n".join(answers), "\n  ]", tail))
+
+
+def _with_flags(text: str, flags: Sequence[AttemptFlag]) -> str:
+    """An attempt's JSON text with its learners' flags, as `to_export_dict` puts them
+    (last, and only when it has some)."""
+    listed = _fragment([flag.to_export_dict() for flag in flags], 1)
+    return f'{text[:-2]},\n  "flags": {listed}\n}}'
 
 
 def export_texts(
@@ -476,7 +528,9 @@ def export_texts(
 ) -> Iterator[str]:
     """The JSON text of each attempt `list_attempts` lists, in its order, read and
     encoded one at a time (memory stays flat however big the store)."""
-    sql, parameters = _filtered(DETAIL_COLUMNS, learner, since, course, clinic)
+    sql, parameters = _filtered(
+        _columns(connection, DETAIL_COLUMNS), learner, since, course, clinic
+    )
     exporter = _Exporter(connection, ids)
     attempts = connection.execute(sql, parameters)
     while chunk := attempts.fetchmany(_EXPORT_CHUNK):
@@ -489,4 +543,10 @@ def export_texts(
             for answer in connection.execute(f"{_ANSWERS}({marks}){_ANSWERS_ORDER}", rowids):
                 answers[answer[0]].append(answer)
             texts = [exporter.attempt(row, answers[row[-2]]) for row in chunk]
+            flagged = attempt_flags(connection, rowids)  # few: most attempts have none
+            if flagged:
+                texts = [
+                    _with_flags(text, flagged[row[-2]]) if row[-2] in flagged else text
+                    for row, text in zip(chunk, texts, strict=True)
+                ]
         yield from texts

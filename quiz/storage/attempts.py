@@ -7,10 +7,11 @@ which `quiz import` reads back (quiz.storage.exchange).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from quiz.domain.identity import Identification
 from quiz.domain.records import AskedQuestion, AttemptStatus, Mode, Response
 from quiz.storage.codec import format_utc
 
@@ -38,6 +39,10 @@ class AttemptSummary:
     total: int  # questions asked
     percent: float | None  # 0..100; None while in progress
     passed: bool | None  # None for practice and unfinished attempts
+    identified: Identification = Identification.TYPED  # how the learner was known
+    verify_code: str | None = None  # the verification code, once one is computed
+    clinic: str | None = None  # the clinic of the terminal that ran it (None: none known)
+    utc_offset_minutes: int | None = None  # that terminal's UTC offset at the start
 
     @property
     def finished(self) -> bool:
@@ -85,12 +90,36 @@ class SectionResult:
 
 
 @dataclass(frozen=True)
+class AttemptFlag:
+    """A learner's flag on a question of an attempt, as an export carries it."""
+
+    id: str  # the flag's uuid
+    position: int  # of the question in the attempt
+    question_id: str
+    flagged_at: datetime  # UTC
+    note: str  # one line (quiz.domain.flags.clean_note)
+
+    def to_export_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "position": self.position,
+            "question_id": self.question_id,
+            "flagged_at": format_utc(self.flagged_at),
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
 class AttemptDetail:
     """An attempt with every question as asked, the answers that count, and the history."""
 
     summary: AttemptSummary
     items: tuple[AttemptItem, ...]  # in the order asked
     history: tuple[AnswerEntry, ...]  # every answer given, oldest first
+    flags: tuple[AttemptFlag, ...] = field(default=(), compare=False)
+    """Learners' flags on its questions that may be shown (quiz.storage.flags), in the
+    order raised. Not part of what the attempt is: two copies of one attempt are the
+    same whatever flags each has (an import adds those it lacks)."""
 
     @property
     def id(self) -> str:
@@ -142,7 +171,11 @@ class AttemptDetail:
             "seed": summary.seed,
             "deadline_at": format_utc(summary.deadline_at) if summary.deadline_at else None,
             "pass_mark": summary.pass_mark,
-        }
+            "identified": str(summary.identified),
+            "verify_code": summary.verify_code,
+            "clinic": summary.clinic,
+            "utc_offset_minutes": summary.utc_offset_minutes,
+        } | ({"flags": [flag.to_export_dict() for flag in self.flags]} if self.flags else {})
 
 
 def order_history(by_item: dict[int, list[AnswerEntry]]) -> tuple[AnswerEntry, ...]:

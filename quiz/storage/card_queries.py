@@ -35,6 +35,12 @@ class _Found(NamedTuple):
     card: CardRow
 
 
+LEARNER_AT_CLINIC = "{learner} IN (SELECT learner FROM attempt WHERE clinic = ?)"
+"""An SQL condition: the learner (the column named `learner`) has an attempt at the
+clinic of the parameter. A learner's cards and leeches are kept per name, so `--clinic`
+on `quiz due` and `quiz report` keeps the learners known at that clinic."""
+
+
 def _cards(
     connection: sqlite3.Connection,
     *,
@@ -176,18 +182,20 @@ def due_list(
     within: timedelta = timedelta(0),
     learner: str | None = None,
     course: str | None = None,
+    clinic: str | None = None,
 ) -> list[DueCard]:
     """`quiz due`: per learner (by name), the questions due by `now + within`, and the
-    leeches whenever they are due; each learner's in drill order."""
+    leeches whenever they are due; each learner's in drill order. `clinic`: only the
+    learners with an attempt at that clinic (the cards are kept per name, whatever the
+    clinic: LEARNER_AT_CLINIC)."""
     until_ms = to_ms(now + within)
     threshold = read_settings(connection).leech_threshold
-    found = _cards(
-        connection,
-        learner=learner,
-        course=course,
-        where="(c.due_at <= ? OR c.lapses >= ?)",
-        parameters=(until_ms, threshold),
-    )
+    where = "(c.due_at <= ? OR c.lapses >= ?)"
+    parameters: tuple[object, ...] = (until_ms, threshold)
+    if clinic is not None:
+        where += f" AND {LEARNER_AT_CLINIC.format(learner='c.learner')}"
+        parameters += (clinic,)
+    found = _cards(connection, learner=learner, course=course, where=where, parameters=parameters)
     if not found:
         return []
     schedule = reviewer(connection)

@@ -12,7 +12,7 @@ What counts as a review (the issue's rules, in one place: `_reviews_of`):
   back later in the same round is practice, not a review.
 Reviews are replayed in the order they were given (time, then attempt, then item). A
 review made under another right answer than the card's (another content key: see
-`content_key`) starts the card again; a reworded prompt keeps it.
+`codec.content_key`) starts the card again; a reworded prompt keeps it.
 
 Kept on write: `apply_attempt` runs in the transaction that ends an attempt (finish or
 recovery: quiz.storage.live.end_attempt), after the report summaries. A review older
@@ -32,20 +32,17 @@ schedule. Reading the cards (what is due, leeches) is quiz.storage.card_queries.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from quiz.domain.kinds import UnknownKind
-from quiz.domain.versions import content_version
 from quiz.storage.card_model import (
     DEFAULT_SETTINGS,
     SchedulerSettings,
 )
-from quiz.storage.codec import load_texts, unpack_ints
+from quiz.storage.codec import content_key, unpack_ints
 from quiz.storage.summaries import COUNTED_STATUSES
 
 if TYPE_CHECKING:  # fsrs is loaded only where cards are scheduled
@@ -81,7 +78,7 @@ class Review(NamedTuple):
     question: int  # question row id
     section: int  # section row id of the version asked
     critical: bool  # of the version asked
-    content: int  # content key of the version asked (cards.content_key)
+    content: int  # content key of the version asked (codec.content_key)
 
 
 class CardRow(NamedTuple):
@@ -179,37 +176,6 @@ class Version(NamedTuple):
     section: int
     critical: bool
     content: int
-
-
-_content_keys: dict[tuple[str, str, str], int] = {}
-
-
-def content_key(kind: str, choices: str, answer: str) -> int:
-    """A version's content (quiz.domain.versions.content_version: the right answer and
-    the choices, not the wording) as a 64-bit integer: the first 8 bytes of its hash.
-    `choices` and `answer` are the stored JSON. A kind this program does not know is
-    hashed from its type, sorted choices and answer."""
-    key = (kind, choices, answer)
-    found = _content_keys.get(key)
-    if found is not None:
-        return found
-    texts, answers = load_texts(choices), load_texts(answer)
-    try:
-        digest = content_version(_Content(kind, texts, answers)).removeprefix("sha256:")[:16]
-    except UnknownKind:
-        text = json.dumps([kind, sorted(texts), sorted(answers)], ensure_ascii=False)
-        digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    value = int(digest, 16)
-    if value >= 1 << 63:
-        value -= 1 << 64  # SQLite's integers are signed
-    _content_keys[key] = value
-    return value
-
-
-class _Content(NamedTuple):
-    type: str
-    choices: tuple[str, ...]
-    answer: tuple[str, ...]
 
 
 class Versions:

@@ -10,9 +10,11 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 
-from quiz.domain.kinds import kind_of
+from quiz.domain.kinds import UnknownKind, kind_of
 from quiz.domain.records import AskedQuestion, Response
+from quiz.domain.versions import content_version
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MILLISECOND = timedelta(milliseconds=1)
@@ -145,6 +147,44 @@ def asked_digest(course_id: str, asked: AskedQuestion) -> bytes:
         asked.critical,
     ]
     return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).digest()
+
+
+_content_keys: dict[tuple[str, str, str], int] = {}
+
+
+def content_key(kind: str, choices: str, answer: str) -> int:
+    """A version's content (quiz.domain.versions.content_version: the right answer and
+    the choices, not the wording) as a 64-bit integer: the first 8 bytes of its hash,
+    signed as SQLite's integers are. `choices` and `answer` are the stored JSON. A kind
+    this program does not know is hashed from its type, sorted choices and answer. The
+    drill's cards and the report's question statistics keep versions apart by it."""
+    key = (kind, choices, answer)
+    found = _content_keys.get(key)
+    if found is not None:
+        return found
+    texts, answers = load_texts(choices), load_texts(answer)
+    try:
+        digest = content_version(_Content(kind, texts, answers)).removeprefix("sha256:")[:16]
+    except UnknownKind:
+        text = json.dumps([kind, sorted(texts), sorted(answers)], ensure_ascii=False)
+        digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    value = int(digest, 16)
+    if value >= 1 << 63:
+        value -= 1 << 64  # SQLite's integers are signed
+    _content_keys[key] = value
+    return value
+
+
+def version_label(content: int) -> str:
+    """How a report names a content version: "v" and the first 4 hex digits of its
+    content_version ("v3f2a"), the digits `course.lock` shows after "sha256:"."""
+    return f"v{content % (1 << 64):016x}"[:5]
+
+
+class _Content(NamedTuple):
+    type: str
+    choices: tuple[str, ...]
+    answer: tuple[str, ...]
 
 
 def dump_texts(texts: Sequence[str]) -> str:

@@ -6,7 +6,7 @@ with a busy timeout, so two terminals on one file wait for each other instead of
 with "database is locked". A new file is built under a temporary name and linked into
 place, so a crash never leaves a half-made store behind; it is owner-only (0600).
 
-Schema, version 7. Times are integer milliseconds since the Unix epoch, UTC, unless
+Schema, version 10. Times are integer milliseconds since the Unix epoch, UTC, unless
 said otherwise. Ids are integer rowids, used only inside the file.
 
 learner(id, key UNIQUE, name)
@@ -48,7 +48,11 @@ attempt(id, uuid UNIQUE, learner, learner_name, course_version, mode, exam, sect
     clinic code of the terminal that ran it (`quiz central connect --clinic`, or
     `quiz import --clinic` for an old export), and utc_offset (v7) that terminal's
     offset from UTC in minutes when the attempt started; both NULL for attempts of
-    before version 7 or of a terminal with no clinic (never guessed). Index attempt_live: only
+    before version 7 or of a terminal with no clinic (never guessed). identified (v8) is
+    how the learner was known when the attempt started (quiz.domain.identity: 'typed',
+    'pin', 'witnessed', 'central'; 'typed' for every attempt of before version 8), and
+    verify_code (v8) the attempt's verification code (NULL until one is computed; index
+    attempt_verify_code: unique where set). Index attempt_live: only
     the rows in progress (crash recovery reads them). Index attempt_drill (v5): only the
     drill rounds (the report's drill activity reads them). Index attempt_paused (v6):
     only the paused rows, by learner (each opening ends those past their time; the app
@@ -77,8 +81,13 @@ the one started last (of two started in the same millisecond, the higher id): a
 report's period never ends before now, so the latest in the period is the latest of
 all, and needs no month.
 
-question_stats(question, month, exam, asked, answered, right, ms, r_n, r_x, r_sum, r_sq, r_xr)
-    WITHOUT ROWID, PK (question, month, exam). asked: attempts that asked the question;
+question_stats(question, content, month, exam, asked, answered, right, ms, r_n, r_x, r_sum,
+               r_sq, r_xr)
+    WITHOUT ROWID, PK (question, content, month, exam). content (v10) is the content
+    key of the version asked (codec.content_key: the first 64 bits of
+    quiz.domain.versions.content_version, signed), so each version of a question has
+    its own statistics (shuffles and rewordings are one version; a corrected answer or
+    choice is another). asked: attempts that asked the question;
     answered/right: of those, answered and right (the answer that counts); ms: time on
     those answers. r_*: quiz.domain.stats.ItemSums over the attempts with more than one
     question: n, sum of x (right), of r, of r*r and of x*r, where r is the attempt's
@@ -88,11 +97,11 @@ version_stats(asked_question, month, asked)     (v3)
     report knows the versions (choices, section, type) asked in its period. No exam
     column: nothing asks it by mode, and one row per version and month is half the
     bytes (the biggest of these tables).
-choice_stats(question, month, exam, choice, picks)     (v3)
-    WITHOUT ROWID, PK (question, month, exam, choice): how often a wrong choice (by its
-    text: the versions of a question shuffle the same texts) of a question whose kind
-    stores a pick of the choices shown (codec.is_choice_mask: single, multiple) was
-    picked in an answer that counts and is wrong.
+choice_stats(question, content, month, exam, choice, picks)     (v3; content v10)
+    WITHOUT ROWID, PK (question, content, month, exam, choice): how often a wrong
+    choice (by its text: the shuffles of a content version show the same texts) of a
+    question whose kind stores a pick of the choices shown (codec.is_choice_mask:
+    single, multiple) was picked in an answer that counts and is wrong.
 learner_stats(learner, course, month, exam, attempts)     (v3)
     WITHOUT ROWID, PK (learner, course, month, exam): counted attempts per learner.
 learner_latest(learner, course, exam, started_at, attempt)     (v3)
@@ -140,6 +149,20 @@ outbox(attempt, version, marked_at), tombstone(hash, forgotten_on, sent), sync_s
     The attempts still to be sent to the central store, the learners forgotten here,
     and when a sync last succeeded (quiz.storage.outbox, which describes them). An
     attempt is marked only by a store opened with a central store configured.
+learner_pin(learner PRIMARY KEY, salt, hash, n, r, p, set_at, set_by)     (v8)
+    A learner's PIN as a salted hashlib.scrypt hash (never the PIN), with the scrypt
+    parameters it was made with, so they can change for new PINs; set_by 'learner' or
+    'manager' (quiz.storage.pins).
+manager(id, key UNIQUE, name, salt, hash, n, r, p, added_at)     (v8)
+    The managers (`quiz managers add`): key as learner.key, their PIN hashed as above.
+pin_failure(role, key, failures, last_at, wait_until)     (v8)
+    WITHOUT ROWID, PK (role, key): wrong PINs in a row for a learner or manager key,
+    and until when the next try is refused (quiz.domain.identity); deleted on success.
+flag(id, uuid UNIQUE, attempt, item, asked_question, flagged_at, note)     (v9)
+    A learner's flag on a question of an attempt, with an optional one-line note
+    (quiz.storage.flags): append-only (a trigger refuses UPDATE); deleted only with
+    its attempt (ON DELETE CASCADE: `quiz learners forget`). An exam's flags are shown
+    to nobody until the exam is over (quiz.domain.flags.flag_shown).
 scheduler_settings(id = 1, retention, critical_retention, learning_steps,
                    relearning_steps, maximum_interval, leech_threshold, parameters)
     One row (quiz.storage.card_model.SchedulerSettings): desired retentions, steps (JSON
@@ -157,7 +180,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from quiz.storage import cards, outbox, summaries
+from quiz.storage import cards, flags, outbox, summaries
 from quiz.storage.card_model import DEFAULT_SETTINGS
 from quiz.storage.codec import unpack_ints
 from quiz.storage.errors import (
@@ -548,6 +571,84 @@ ALTER TABLE attempt ADD COLUMN utc_offset INTEGER;
 )
 
 
+# Version 8 (issue 18, who sat it): how each attempt was identified (every attempt
+# before was a name typed on trust: 'typed' is the truth for them), its verification
+# code (computed by quiz.storage.verification; NULL until then, unique when set), the
+# learners' PINs, the managers and the wrong-PIN counters (quiz.storage.pins).
+_V8 = """
+ALTER TABLE attempt ADD COLUMN identified TEXT NOT NULL DEFAULT 'typed'
+    CHECK (identified IN ('typed', 'pin', 'witnessed', 'central'));
+ALTER TABLE attempt ADD COLUMN verify_code TEXT;
+CREATE UNIQUE INDEX attempt_verify_code ON attempt(verify_code)
+    WHERE verify_code IS NOT NULL;
+CREATE TABLE learner_pin (
+    learner INTEGER PRIMARY KEY REFERENCES learner(id),
+    salt BLOB NOT NULL,
+    hash BLOB NOT NULL,
+    n INTEGER NOT NULL,
+    r INTEGER NOT NULL,
+    p INTEGER NOT NULL,
+    set_at INTEGER NOT NULL,
+    set_by TEXT NOT NULL CHECK (set_by IN ('learner', 'manager'))
+);
+CREATE TABLE manager (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    salt BLOB NOT NULL,
+    hash BLOB NOT NULL,
+    n INTEGER NOT NULL,
+    r INTEGER NOT NULL,
+    p INTEGER NOT NULL,
+    added_at INTEGER NOT NULL
+);
+CREATE TABLE pin_failure (
+    role TEXT NOT NULL CHECK (role IN ('learner', 'manager')),
+    key TEXT NOT NULL,
+    failures INTEGER NOT NULL CHECK (failures > 0),
+    last_at INTEGER NOT NULL,
+    wait_until INTEGER,
+    PRIMARY KEY (role, key)
+) WITHOUT ROWID;
+"""
+
+
+# Version 10 (issue 17, reports keep versions apart): question_stats and choice_stats
+# keyed by the content version too (codec.content_key, quiz.domain.versions'
+# content_version), so a corrected question's statistics start again instead of adding
+# to those of its wrong version. Their rows are derived: the tables are made again empty
+# and `_migrate` rebuilds every summary after the last step (SUMMARIES_VERSION).
+_V10 = """
+DROP TABLE question_stats;
+CREATE TABLE question_stats (
+    question INTEGER NOT NULL REFERENCES question(id),
+    content INTEGER NOT NULL,
+    month INTEGER NOT NULL,
+    exam INTEGER NOT NULL CHECK (exam IN (0, 1)),
+    asked INTEGER NOT NULL,
+    answered INTEGER NOT NULL,
+    right INTEGER NOT NULL,
+    ms INTEGER NOT NULL,
+    r_n INTEGER NOT NULL,
+    r_x INTEGER NOT NULL,
+    r_sum REAL NOT NULL,
+    r_sq REAL NOT NULL,
+    r_xr REAL NOT NULL,
+    PRIMARY KEY (question, content, month, exam)
+) WITHOUT ROWID;
+DROP TABLE choice_stats;
+CREATE TABLE choice_stats (
+    question INTEGER NOT NULL REFERENCES question(id),
+    content INTEGER NOT NULL,
+    month INTEGER NOT NULL,
+    exam INTEGER NOT NULL CHECK (exam IN (0, 1)),
+    choice TEXT NOT NULL,
+    picks INTEGER NOT NULL,
+    PRIMARY KEY (question, content, month, exam, choice)
+) WITHOUT ROWID;
+"""
+
+
 def _rebuild_attempt(connection: sqlite3.Connection, create: str, name: str) -> None:
     """Copy attempt into the table `create` makes (named `name`), with its ids, and put
     it in attempt's place (foreign keys off: checked here for attempt's own; answer's
@@ -602,13 +703,23 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _to_v5,
     _to_v6,
     _script(_V7),
+    _script(_V8),
+    flags.migrate,
+    _script(_V10),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 CLINIC_VERSION = 7
 """The version that added the outbox and attempt.clinic and utc_offset."""
-SUMMARIES_VERSION = 3
+IDENTITY_VERSION = 8
+"""The version that added attempt.identified and verify_code, the learners' PINs, the
+managers and the wrong-PIN counters (issue 18)."""
+FLAGS_VERSION = 9
+"""The version that added the learners' flags on questions (quiz.storage.flags)."""
+VERSIONED_STATS_VERSION = summaries.TABLES_VERSION
+"""The version that keyed question_stats and choice_stats by content version too (10)."""
+SUMMARIES_VERSION = VERSIONED_STATS_VERSION
 """The version that made the summary tables as they are now (a later version that
-changes them, or what they hold, raises it)."""
+changes them, or what they hold, raises it; 3 before VERSIONED_STATS_VERSION)."""
 
 
 @contextmanager

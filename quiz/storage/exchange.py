@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple, NoReturn, overload
 
 from quiz.domain.grading import Verdict, verdict
+from quiz.domain.identity import Identification
 from quiz.domain.kinds import UnknownKind, kind_names, kind_of
 from quiz.domain.model import DEFAULT_PASS_MARK
 from quiz.domain.records import OPEN_STATUSES, AskedQuestion, AttemptStatus, Mode, Response
@@ -44,6 +45,7 @@ from quiz.domain.text import learner_key
 from quiz.storage.attempts import (
     AnswerEntry,
     AttemptDetail,
+    AttemptFlag,
     AttemptItem,
     AttemptSummary,
     order_history,
@@ -148,6 +150,10 @@ _MS_LIMIT = 1 << 62
 """Milliseconds taken above this are no time a learner took (and would not fit)."""
 
 
+_FileFlag = tuple[str, int, str, int, str]
+"""A learner's flag as PreparedAttempt keeps it: id, position, question id, when (ms), note."""
+
+
 class PreparedAttempt(NamedTuple):
     """One attempt of an export file, checked: its fields as the file gives them (its
     `correct`, `percent` and `passed` too), times in milliseconds since the epoch, its
@@ -176,10 +182,16 @@ class PreparedAttempt(NamedTuple):
     total: int
     percent: float | None
     passed: bool | None
+    identified: str  # an Identification ('typed' when the file has none)
+    verify_code: str | None  # kept as it is (quiz.storage.verification computes it)
+    clinic: str | None  # the clinic it was taken at (None: the file names none)
+    utc_offset_minutes: int | None  # that terminal's UTC offset (None: not known)
     questions: tuple[int, ...]
     stored: tuple[int | str | None, ...]
     figures: bytes
     verdict: tuple[int, float, bool | None] | None
+    flags: tuple[_FileFlag, ...] = ()
+    """Learners' flags on its questions (quiz.storage.flags), as the file gives them."""
 
     def columns(self) -> tuple[array[int], ...]:
         """The FIGURES columns of its answers: positions, revs, right, ms, when (ds),
@@ -196,6 +208,8 @@ _STATUS = PreparedAttempt._fields.index("status")
 _STARTED = PreparedAttempt._fields.index("started_ms")
 _PASS_MARK = PreparedAttempt._fields.index("pass_mark")
 _PASSED = PreparedAttempt._fields.index("passed")
+_OWN_FIELDS = PreparedAttempt._fields.index("utc_offset_minutes") + 1
+"""How many of PreparedAttempt's fields are the attempt's own (`quick` returns them)."""
 
 
 class _Answers:
@@ -300,10 +314,18 @@ def prepare(detail: AttemptDetail, versions: QuestionVersions) -> PreparedAttemp
         total=summary.total,
         percent=summary.percent,
         passed=summary.passed,
+        identified=str(summary.identified),
+        verify_code=summary.verify_code,
+        clinic=summary.clinic,
+        utc_offset_minutes=summary.utc_offset_minutes,
         questions=tuple(versions.number(item.question) for item in detail.items),
         stored=tuple(answers.stored),
         figures=answers.figures.tobytes(),
         verdict=None if outcome is None else (outcome.correct, outcome.percent, outcome.passed),
+        flags=tuple(
+            (flag.id, flag.position, flag.question_id, to_ms(flag.flagged_at), flag.note)
+            for flag in detail.flags
+        ),
     )
 
 
@@ -380,8 +402,18 @@ class PreparedBatch(Sequence[AttemptDetail]):
             total=attempt.total,
             percent=attempt.percent,
             passed=attempt.passed,
+            identified=Identification(attempt.identified),
+            verify_code=attempt.verify_code,
+            clinic=attempt.clinic,
+            utc_offset_minutes=attempt.utc_offset_minutes,
         )
-        return AttemptDetail(summary=summary, items=items, history=order_history(by_item))
+        flags = tuple(
+            AttemptFlag(flag_id, position, question_id, from_ms(flagged_ms), note)
+            for flag_id, position, question_id, flagged_ms, note in attempt.flags
+        )
+        return AttemptDetail(
+            summary=summary, items=items, history=order_history(by_item), flags=flags
+        )
 
     def verdict(self, attempt: PreparedAttempt) -> Verdict | None:
         """`recompute` of the attempt, whole (`attempt.verdict` holds what is stored)."""
@@ -510,6 +542,13 @@ def read_export_file(path: Path) -> ExportedAttempts:
         except ValueError:
             pass  # not a JSON list: said as the whole-document reading says it
     return _read(path, iter(_whole_document(path)))
+
+
+def read_export_entries(source: Path, entries: Iterable[object]) -> ExportedAttempts:
+    """Every attempt of `entries`, already parsed from JSON (a pull from the central
+    store: quiz.storage.central.pull), checked as a file's are; `source` names them in
+    messages. Saves writing them out as JSON and parsing it again."""
+    return _read(source, entries)
 
 
 def _read(path: Path, entries: Iterable[object]) -> ExportedAttempts:
@@ -695,6 +734,8 @@ _NOT_PLAIN = _NotPlain()
 _NUMBERS = (int, float)
 _MODES = frozenset(Mode)
 _STATUSES = frozenset(AttemptStatus)
+_IDENTIFICATIONS = frozenset(Identification)
+_MOST_OFFSET = 18 * 60  # minutes: no time zone is further from UTC
 _LEARNER_KEYS_KEPT = 100_000
 _MILLISECOND = timedelta(milliseconds=1)
 
@@ -809,7 +850,11 @@ class _Reader:
         return self.checked_attempt(entry)
 
     def finish(
-        self, fields: tuple[Any, ...], numbers: tuple[int, ...], answers: _Answers
+        self,
+        fields: tuple[Any, ...],
+        numbers: tuple[int, ...],
+        answers: _Answers,
+        flags: tuple[_FileFlag, ...] = (),
     ) -> PreparedAttempt:
         """The attempt: its own fields (PreparedAttempt's first ones, in order), its
         answers, and the verdict they give."""
@@ -833,6 +878,7 @@ class _Reader:
                 tuple(answers.stored),
                 answers.figures.tobytes(),
                 None if outcome is None else (outcome.correct, outcome.percent, outcome.passed),
+                flags,
             )
         )
 
@@ -868,6 +914,18 @@ class _Reader:
             percent, sections, exam = get("percent"), get("sections"), get("exam")
             seed, limit, pass_mark = get("seed"), get("time_limit_seconds"), get("pass_mark")
             correct, passed = get("correct"), get("passed")
+            if get("flags"):  # learners' flags: rare, and checked the careful way
+                return None
+            identified, verify_code = get("identified", "typed"), get("verify_code")
+            clinic, utc_offset = get("clinic"), get("utc_offset_minutes")
+            if (
+                identified not in _IDENTIFICATIONS
+                or (verify_code is not None and type(verify_code) is not str)
+                or (clinic is not None and type(clinic) is not str)
+                or (utc_offset is not None and type(utc_offset) is not int)
+                or (utc_offset is not None and abs(utc_offset) > _MOST_OFFSET)
+            ):
+                return None
             if (
                 (percent is not None and type(percent) not in _NUMBERS)
                 or (sections is not None and type(sections) is not list)
@@ -913,6 +971,10 @@ class _Reader:
             total,
             None if percent is None else float(percent),
             passed,
+            str(identified),
+            verify_code,
+            clinic,
+            utc_offset,
         )
 
     def checked_attempt(self, entry: object) -> PreparedAttempt:
@@ -968,12 +1030,61 @@ class _Reader:
             total=total,
             percent=float(percent) if percent is not None else None,
             passed=self.field(entry, "passed", bool, optional=True),
+            identified=self.identified(entry),
+            verify_code=self.field(entry, "verify_code", str, optional=True),
+            clinic=self.field(entry, "clinic", str, optional=True),
+            utc_offset_minutes=self.utc_offset(entry),
             questions=(),
             stored=(),
             figures=b"",
             verdict=None,
         )
-        return self.finish(fields[: _PASSED + 1], numbers, prepared)
+        return self.finish(fields[:_OWN_FIELDS], numbers, prepared, self.flags(entry, total))
+
+    def flags(self, entry: dict[str, Any], total: int) -> tuple[_FileFlag, ...]:
+        """The attempt's learners' flags ('flags', optional: an export of before them,
+        or of an attempt without any), each checked: a note is one clean line."""
+        from quiz.domain.flags import note_problem
+
+        found = []
+        for index, flag in enumerate(self.field(entry, "flags", list, optional=True) or []):
+            if not isinstance(flag, dict):
+                self.fail(f"flag {index} must be an object, not {_kind(flag)}")
+            where = self.where
+            self.where = f"{where}, flag {index}"
+            flag_id = self.field(flag, "id", str)
+            position = self.field(flag, "position", int)
+            if not 0 <= position < total:
+                self.fail(f"'position' is {position}: the attempt has {total} questions")
+            question_id = self.field(flag, "question_id", str)
+            flagged_ms = self.time(flag, "flagged_at")
+            assert flagged_ms is not None
+            note = self.field(flag, "note", str)
+            problem = note_problem(note)
+            if problem is not None:
+                self.fail(f"'note': {problem}")
+            self.where = where
+            found.append((flag_id, position, question_id, flagged_ms, note))
+        return tuple(found)
+
+    def utc_offset(self, entry: dict[str, Any]) -> int | None:
+        """The attempt's 'utc_offset_minutes' (None when missing: an older export)."""
+        minutes: int | None = self.field(entry, "utc_offset_minutes", int, optional=True)
+        if minutes is not None and abs(minutes) > _MOST_OFFSET:
+            self.fail(
+                f"'utc_offset_minutes' is {minutes}: an offset from UTC is at most "
+                f"{_MOST_OFFSET} minutes either way"
+            )
+        return minutes
+
+    def identified(self, entry: dict[str, Any]) -> str:
+        """The attempt's 'identified' ('typed' when missing: an export of before it)."""
+        text = self.field(entry, "identified", str, optional=True)
+        if text is None:
+            return str(Identification.TYPED)
+        if text not in _IDENTIFICATIONS:
+            self.fail(f"'identified' is {text!r}: it must be one of {', '.join(Identification)}")
+        return str(text)
 
     def answers(self, answers: list[Any], started_ms: int) -> tuple[tuple[int, ...], _Answers]:
         """The question numbers of an attempt's answers, and its answers as stored.

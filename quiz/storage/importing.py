@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from itertools import chain, repeat
 from typing import TYPE_CHECKING
 
-from quiz.storage import cards, summaries
+from quiz.storage import cards, flags, summaries
 from quiz.storage.attempt_rows import INSERT_ANSWER, find_detail
-from quiz.storage.attempts import AttemptDetail
-from quiz.storage.codec import pack_ints
+from quiz.storage.attempts import AttemptDetail, AttemptFlag
+from quiz.storage.codec import from_ms, pack_ints
 from quiz.storage.interning import Ids
 
 if TYPE_CHECKING:  # read by the import only: the app never loads it
@@ -39,8 +39,11 @@ _LOOKUP_CHUNK = 500
 
 _INSERT_ATTEMPT = """INSERT INTO attempt (id, uuid, learner, learner_name, course_version,
         mode, exam, sections, seed, started_at, time_limit, deadline_at, pass_mark, items,
-        status, finished_at, correct, total, percent, passed)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+        status, finished_at, correct, total, percent, passed, identified, clinic, utc_offset)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+_SET_CODE = "UPDATE OR IGNORE attempt SET verify_code = ? WHERE id = ?"
+"""An imported verification code is kept as it is, unless another attempt has it
+already (a copy of an attempt under another id): then the newcomer keeps none."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,9 @@ class ImportOutcome:
     recomputed: tuple[exchange.RecomputedVerdict, ...] = ()
     """Imported attempts whose file's verdict disagreed with their answers: the
     recomputed one was stored."""
+    flags: int = 0
+    """Learners' flags on questions added (of the attempts imported or already here;
+    a flag here already is not added again)."""
 
 
 @dataclass
@@ -68,6 +74,7 @@ class ImportTally:
     in_progress: list[str] = field(default_factory=list)
     forgotten: list[str] = field(default_factory=list)
     recomputed: list[exchange.RecomputedVerdict] = field(default_factory=list)
+    flags: int = 0
     clinic: str | None = None
     """The clinic recorded on the attempts imported (`quiz import --clinic`; None: none)."""
     tombstone_clinics: tuple[str, ...] = ()
@@ -95,6 +102,7 @@ class ImportTally:
             in_progress=tuple(self.in_progress),
             forgotten=tuple(self.forgotten),
             recomputed=tuple(self.recomputed),
+            flags=self.flags,
         )
 
 
@@ -118,10 +126,13 @@ def import_batch(
         )
     new: list[exchange.PreparedAttempt] = []
     adding: dict[str, int] = {}  # index in the batch, by id
+    flagged: list[exchange.PreparedAttempt] = []  # with learners' flags to add
     for index, attempt in enumerate(batch.attempts):
         if attempt.id in here:
             stored = find_detail(connection, ids, attempt.id)
             _compare(stored, batch[index], tally)
+            if attempt.flags and tally.present and tally.present[-1] == attempt.id:
+                flagged.append(attempt)  # the same attempt: its flags may be new here
             continue
         if attempt.id in adding:  # twice in one batch (not from a file: it says so)
             _compare(batch[adding[attempt.id]], batch[index], tally)
@@ -134,13 +145,24 @@ def import_batch(
             continue
         adding[attempt.id] = index
         new.append(attempt)
+        if attempt.flags:
+            flagged.append(attempt)
     if new:
         _write(connection, ids, batch, new, tally)
         if tally.clinic is not None:
             connection.executemany(
-                "UPDATE attempt SET clinic = ? WHERE uuid = ?",
+                "UPDATE attempt SET clinic = ? WHERE uuid = ? AND clinic IS NULL",
                 [(tally.clinic, attempt.id) for attempt in new],
             )
+    for attempt in flagged:
+        tally.flags += flags.import_flags(
+            connection,
+            attempt.id,
+            [
+                AttemptFlag(flag_id, position, question_id, from_ms(flagged_ms), note)
+                for flag_id, position, question_id, flagged_ms, note in attempt.flags
+            ],
+        )
 
 
 def _forgotten(key: str, tally: ImportTally) -> bool:
@@ -186,6 +208,7 @@ def _write(
     attempt_rows = []
     answer_rows: list[Iterator[tuple[object, ...]]] = []  # each attempt's, made as inserted
     counted = []
+    codes: list[tuple[str, int]] = []
     for offset, attempt in enumerate(new, start=1):
         rowid = highest + offset
         learner = refs.learner(attempt.learner_key, attempt.learner)
@@ -215,8 +238,13 @@ def _write(
                 attempt.total,
                 percent,
                 None if passed is None else int(passed),
+                attempt.identified,
+                attempt.clinic,
+                attempt.utc_offset_minutes,
             )
         )
+        if attempt.verify_code is not None:
+            codes.append((attempt.verify_code, rowid))
         positions, revs, right, ms, at_ds, _ = attempt.columns()
         stored = attempt.stored
         answer_rows.append(zip(repeat(rowid), positions, revs, stored, right, ms, at_ds))
@@ -249,6 +277,7 @@ def _write(
         if change is not None:
             tally.recomputed.append(change)
     connection.executemany(_INSERT_ATTEMPT, attempt_rows)
+    connection.executemany(_SET_CODE, codes)
     connection.executemany(INSERT_ANSWER, chain.from_iterable(answer_rows))
     wanted = {asked for attempt, _ in counted for asked in attempt.items} - tally.versions.keys()
     tally.versions.update(summaries.read_versions(connection, wanted))
@@ -346,7 +375,13 @@ class _Refs:
 
 def _same_apart_from_passed(stored: AttemptDetail, imported: AttemptDetail) -> bool:
     """The same attempt, leaving `passed` out: the import recomputes it, so a file that
-    leaves it out (or an older store's) is no conflict."""
+    leaves it out (or an older store's) is no conflict. `verify_code` is left out too:
+    it is derived from the rest (quiz.storage.verification), and an older export has
+    none."""
     mine, theirs = stored.to_export_dict(), imported.to_export_dict()
-    del mine["passed"], theirs["passed"]
+    del mine["passed"], theirs["passed"], mine["verify_code"], theirs["verify_code"]
+    # Where it was taken is not what was answered: an older export names no clinic or
+    # offset, and `quiz import --clinic` may have given one here.
+    for where in ("clinic", "utc_offset_minutes"):
+        del mine[where], theirs[where]
     return mine == theirs

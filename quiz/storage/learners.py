@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from quiz.domain.text import learner_key
-from quiz.storage import cards, summaries
+from quiz.storage import cards, pins, summaries
 from quiz.storage.codec import from_ms
 
 _COUNTED = ",".join(f"'{s}'" for s in summaries.COUNTED_STATUSES)
@@ -155,7 +155,7 @@ def rename_learner(connection: sqlite3.Connection, old: str, new: str) -> Rename
     new_key = learner_key(new)
     if not new_key:
         raise LearnerProblem("The new name is empty: give the name to keep.")
-    source, _key, old_name = _find(connection, old)
+    source, old_key, old_name = _find(connection, old)
     attempts = connection.execute(
         "SELECT count(*) FROM attempt WHERE learner = ?", (source,)
     ).fetchone()[0]
@@ -164,9 +164,11 @@ def rename_learner(connection: sqlite3.Connection, old: str, new: str) -> Rename
         connection.execute(
             "UPDATE learner SET key = ?, name = ? WHERE id = ?", (new_key, new, source)
         )
+        pins.learner_renamed(connection, old_key, new_key, source, source)
         return RenameOutcome(old_name, new, merged=False, attempts=attempts)
     target = int(row[0])
     connection.execute("UPDATE attempt SET learner = ? WHERE learner = ?", (target, source))
+    pins.learner_renamed(connection, old_key, new_key, source, target)
     summaries.drop_learner(connection, source)
     summaries.refresh_learner(connection, target)
     cards.drop_learner(connection, source)
@@ -262,12 +264,19 @@ def forget_learner(connection: sqlite3.Connection, plan: ForgetPlan) -> ForgetPl
         )
     summaries.forget_learner(connection, plan.learner_id)
     cards.drop_learner(connection, plan.learner_id)
+    # Their flags on questions (quiz.storage.flags) go with their attempts: said here,
+    # though the attempt's ON DELETE CASCADE would take them too.
+    connection.execute(
+        "DELETE FROM flag WHERE attempt IN (SELECT id FROM attempt WHERE learner = ?)",
+        (plan.learner_id,),
+    )
     connection.execute(
         "DELETE FROM answer WHERE attempt IN (SELECT id FROM attempt WHERE learner = ?)",
         (plan.learner_id,),
     )
     connection.execute("DELETE FROM attempt WHERE learner = ?", (plan.learner_id,))
     connection.execute("DELETE FROM learner_name WHERE learner = ?", (plan.learner_id,))
+    pins.learner_pins_forgotten(connection, plan.learner_id, plan.key)
     connection.execute("DELETE FROM learner WHERE id = ?", (plan.learner_id,))
     return current
 

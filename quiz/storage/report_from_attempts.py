@@ -24,7 +24,10 @@ from quiz.storage.report_reading import (
     ReportAttempt,
     answer_scope,
     counted_attempts,
+    identified_column,
     section_counts,
+    unverified_passes,
+    version_months,
 )
 from quiz.storage.report_rows import QuestionFigures, Staff, Tally, exam_result, report_of
 
@@ -34,10 +37,11 @@ def report_from_attempts(
 ) -> Report:
     """The report straight from the counted attempts and their answers (any filter)."""
     attempts = counted_attempts(connection, report_filter, names)
-    staff = _staff_from_attempts(attempts, names)
+    staff = _staff_from_attempts(connection, attempts, names)
     figures = _question_figures_from_attempts(connection, report_filter, attempts, names)
     exams = sum(1 for a in attempts.values() if a.exam)
-    return report_of(report_filter, len(attempts), exams, staff, figures, names)
+    unverified = unverified_passes(connection, report_filter, names)
+    return report_of(report_filter, len(attempts), exams, staff, figures, names, unverified)
 
 
 def section_trends(
@@ -64,7 +68,9 @@ def section_trends(
     )
 
 
-def _staff_from_attempts(attempts: dict[int, ReportAttempt], names: Names) -> Staff:
+def _staff_from_attempts(
+    connection: sqlite3.Connection, attempts: dict[int, ReportAttempt], names: Names
+) -> Staff:
     staff = Staff()
     latest_exam: dict[int, ReportAttempt] = {}
     for attempt in attempts.values():  # oldest first
@@ -86,11 +92,30 @@ def _staff_from_attempts(attempts: dict[int, ReportAttempt], names: Names) -> St
             tally.last_at = attempt.started_at
             tally.last_pass_mark = mark
             tally.best_percent = max(tally.best_percent, percent)
-    staff.latest_exam = {learner: _exam_result(a, names) for learner, a in latest_exam.items()}
+    identified = _identified(connection, [a.rowid for a in latest_exam.values()])
+    staff.latest_exam = {
+        learner: _exam_result(a, names, identified.get(a.rowid, "typed"))
+        for learner, a in latest_exam.items()
+    }
     return staff
 
 
-def _exam_result(attempt: ReportAttempt, names: Names) -> ExamResult:
+def _identified(connection: sqlite3.Connection, rowids: list[int]) -> dict[int, str]:
+    """How the learners of these attempts were identified (quiz.domain.identity)."""
+    column = identified_column(connection)
+    found: dict[int, str] = {}
+    for start in range(0, len(rowids), 500):
+        chunk = rowids[start : start + 500]
+        found.update(
+            connection.execute(
+                f"SELECT id, {column} FROM attempt WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+        )
+    return found
+
+
+def _exam_result(attempt: ReportAttempt, names: Names, identified: str) -> ExamResult:
     def answers() -> tuple[list[int], list[int]]:
         right = [item for item in range(len(attempt.items)) if attempt.right >> item & 1]
         return attempt.items, right
@@ -103,6 +128,8 @@ def _exam_result(attempt: ReportAttempt, names: Names) -> ExamResult:
         attempt.passed,
         answers,
         names,
+        identified=identified,
+        attempt_id=attempt.uuid,
     )
 
 
@@ -112,8 +139,8 @@ def _question_figures_from_attempts(
     attempts: dict[int, ReportAttempt],
     names: Names,
 ) -> QuestionFigures:
-    """The same sums as the summary tables keep, over these attempts only."""
-    figures = QuestionFigures()
+    """The same sums as the summary tables keep, over these attempts only, by version."""
+    figures = QuestionFigures(months=version_months(connection))
     for attempt in attempts.values():
         total = len(attempt.items)
         right_total = bin(attempt.right).count("1")
@@ -123,7 +150,7 @@ def _question_figures_from_attempts(
             if info is None:
                 continue
             right = attempt.right >> position & 1
-            item = figures.sums[info.question]
+            item = figures.sums[figures.key_of(info)]
             item.asked += 1
             item.answered += attempt.answered >> position & 1
             item.right += right
@@ -134,7 +161,7 @@ def _question_figures_from_attempts(
                 item.r_sum += rest
                 item.r_sq += rest * rest
                 item.r_xr += right * rest
-    figures.picks = _wrong_picks(connection, report_filter, attempts, names)
+    figures.picks = _wrong_picks(connection, report_filter, attempts, names, figures)
     return figures
 
 
@@ -143,10 +170,11 @@ def _wrong_picks(
     report_filter: ReportFilter,
     attempts: dict[int, ReportAttempt],
     names: Names,
-) -> Counter[tuple[int, str]]:
-    """(question id, choice text) -> times that wrong choice was picked, over the answers
-    that count. A version's choices are in the order shown, so the picked positions are
-    read with the version's own choices."""
+    figures: QuestionFigures,
+) -> Counter[tuple[int, int, str]]:
+    """(question id, content key, choice text) -> times that wrong choice was picked,
+    over the answers that count. A version's choices are in the order shown, so the
+    picked positions are read with the version's own choices."""
     scope, parameters = answer_scope(report_filter)
     masks: Counter[tuple[int, int]] = Counter()
     for attempt, item, rev, response in connection.execute(
@@ -158,12 +186,12 @@ def _wrong_picks(
         if found is None or found.latest_rev.get(item, 0) != rev or item >= len(found.items):
             continue
         masks[(found.items[item], response)] += 1
-    picks: Counter[tuple[int, str]] = Counter()
+    picks: Counter[tuple[int, int, str]] = Counter()
     for (version, mask), count in masks.items():
         info = names.versions.get(version)
         if info is None:
             continue
         for position, choice in info.wrong_choices():
             if mask >> position & 1:
-                picks[(info.question, choice)] += count
+                picks[(*figures.key_of(info), choice)] += count
     return picks

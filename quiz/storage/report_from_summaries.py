@@ -17,7 +17,12 @@ from quiz.domain.model import DEFAULT_PASS_MARK
 from quiz.storage import summaries
 from quiz.storage.codec import local_day_start_ms, unpack_ints
 from quiz.storage.report_model import ExamResult, Report, ReportFilter
-from quiz.storage.report_reading import Names
+from quiz.storage.report_reading import (
+    Names,
+    identified_column,
+    unverified_passes,
+    version_months,
+)
 from quiz.storage.report_rows import QuestionFigures, Staff, Tally, exam_result, report_of
 
 
@@ -40,7 +45,8 @@ def report_from_summaries(
         part = summaries.compute(connection, since_ms=part_range[0], until_ms=part_range[1])
     staff, attempts, exams = _staff_from_summaries(connection, first_month, part, scope)
     figures = _question_figures_from_summaries(connection, first_month, part, scope)
-    return report_of(report_filter, attempts, exams, staff, figures, names)
+    unverified = unverified_passes(connection, report_filter, names)
+    return report_of(report_filter, attempts, exams, staff, figures, names, unverified)
 
 
 def _period(since: date | None) -> tuple[int, tuple[int, int] | None]:
@@ -159,8 +165,19 @@ def _exam_results(
     wanted = sorted(set(rowids.values()))
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        for rowid, exam_id, started_at, pass_mark, passed, percent, items in connection.execute(
-            f"""SELECT id, exam, started_at, pass_mark, passed, percent, items
+        for (
+            rowid,
+            exam_id,
+            started_at,
+            pass_mark,
+            passed,
+            percent,
+            items,
+            uuid,
+            identified,
+        ) in connection.execute(
+            f"""SELECT id, exam, started_at, pass_mark, passed, percent, items, uuid,
+                       {identified_column(connection)}
                 FROM attempt WHERE id IN ({",".join("?" * len(chunk))})""",
             chunk,
         ):
@@ -172,6 +189,8 @@ def _exam_results(
                 None if passed is None else bool(passed),
                 partial(_stored_answers, connection, rowid, items),
                 names,
+                identified=identified,
+                attempt_id=uuid,
             )
     return {learner: found[rowid] for learner, rowid in rowids.items() if rowid in found}
 
@@ -192,18 +211,18 @@ def _stored_answers(
 def _question_figures_from_summaries(
     connection: sqlite3.Connection, first_month: int, part: summaries.Totals, scope: _Scope
 ) -> QuestionFigures:
-    figures = QuestionFigures()
-    for question, *values in connection.execute(
-        """SELECT question, sum(asked), sum(answered), sum(right), sum(ms), sum(r_n),
+    figures = QuestionFigures(months=version_months(connection))
+    for question, content, *values in connection.execute(
+        """SELECT question, content, sum(asked), sum(answered), sum(right), sum(ms), sum(r_n),
                   sum(r_x), sum(r_sum), sum(r_sq), sum(r_xr)
-           FROM question_stats WHERE month >= ? GROUP BY question""",
+           FROM question_stats WHERE month >= ? GROUP BY question, content""",
         (first_month,),
     ):
         if scope.has_question(question):
-            figures.sums[question].add(summaries.QuestionSums(*values))
-    for (question, _month, _exam), sums in part.questions.items():
+            figures.sums[(question, content)].add(summaries.QuestionSums(*values))
+    for (question, content, _month, _exam), sums in part.questions.items():
         if scope.has_question(question):
-            figures.sums[question].add(sums)
+            figures.sums[(question, content)].add(sums)
     figures.used = {
         version
         for (version,) in connection.execute(
@@ -216,14 +235,14 @@ def _question_figures_from_summaries(
         for (version, _month), count in part.versions.items()
         if count > 0 and scope.has_version(version)
     )
-    for question, choice, picks in connection.execute(
-        """SELECT question, choice, sum(picks) FROM choice_stats WHERE month >= ?
-           GROUP BY question, choice""",
+    for question, content, choice, picks in connection.execute(
+        """SELECT question, content, choice, sum(picks) FROM choice_stats WHERE month >= ?
+           GROUP BY question, content, choice""",
         (first_month,),
     ):
         if scope.has_question(question):
-            figures.picks[(question, choice)] += picks
-    for (question, _month, _exam, choice), picks in part.choices.items():
+            figures.picks[(question, content, choice)] += picks
+    for (question, content, _month, _exam, choice), picks in part.choices.items():
         if scope.has_question(question):
-            figures.picks[(question, choice)] += picks
+            figures.picks[(question, content, choice)] += picks
     return figures

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from quiz.domain.identity import Identification
+from quiz.domain.validity import Validity
 from quiz.storage.codec import is_choice_mask
 
 
@@ -21,7 +23,7 @@ class ReportFilter:
     learner: str | None = None  # matched by learner_key
     since: date | None = None  # local date: attempts started on or after it
     course: str | None = None  # course id
-    clinic: str | None = None  # with `learner`: their attempts at this clinic only
+    clinic: str | None = None  # attempts taken at this clinic only (leeches: its learners')
 
     @property
     def whole_store(self) -> bool:
@@ -65,6 +67,22 @@ class ExamResult:
     percent: float
     pass_mark: int | None
     passed: bool
+    identified: Identification = Identification.TYPED  # how the learner was known
+    attempt_id: str | None = None  # the attempt's id (None where it was not read)
+
+
+@dataclass(frozen=True)
+class UnverifiedPass:
+    """A learner's latest pass of an exam preset whose learner was known by a typed
+    name only (quiz.domain.identity): proof that rests on trust."""
+
+    learner: str  # name as last typed
+    key: str
+    course: str
+    exam: str | None  # the preset id
+    attempt_id: str
+    started_at: datetime  # UTC
+    percent: float
 
 
 @dataclass(frozen=True)
@@ -102,10 +120,31 @@ class QuestionReport:
     discrimination: float | None  # -100..100
     flags: tuple[str, ...]  # quiz.domain.stats.flag_reasons
     wrong_choices: tuple[ChoicePicks, ...]  # see counts_choices; most picked first
+    learner_flags: int = 0
+    """Learners' flags on it (quiz.storage.flags) that may be shown, raised in the
+    report's period; not a statistic of the answers (the two computations leave it
+    0: `reports.build_report` counts them)."""
+    version: str = ""  # the content version the figures are of ("v3f2a": codec.version_label)
+    current: bool = True  # the question's current version (report_rows.current_versions)
+    versions: int = 1  # the question's versions with counted answers in the store
 
     @property
     def flagged(self) -> bool:
         return bool(self.flags)
+
+    @property
+    def label(self) -> str:
+        """The question as a report names the row: its id, and when the store holds
+        answers to several versions of it, which one ("procedure-04 (v3f2a, current)",
+        "procedure-04 (v1b7c, older version)")."""
+        if self.versions <= 1:
+            return self.question
+        return f"{self.question} ({self.version_text})"
+
+    @property
+    def version_text(self) -> str:
+        """Which version, and whether current: "v3f2a, current", "v1b7c, older version"."""
+        return f"{self.version}, {'current' if self.current else 'older version'}"
 
     @property
     def counts_choices(self) -> bool:
@@ -154,6 +193,43 @@ class LeechReport:
 
 
 @dataclass(frozen=True)
+class ValidPreset:
+    """An exam preset whose pass stays valid for a while (course.yaml `valid_for`)."""
+
+    course: str  # course id
+    exam: str  # preset id
+    title: str
+    validity: Validity
+
+
+@dataclass(frozen=True)
+class PassValidity:
+    """A learner's last pass of a preset with a validity, and until when it holds
+    (quiz.domain.validity: `valid_until` is the first day without it)."""
+
+    preset: ValidPreset
+    learner: str  # name as last typed
+    key: str
+    passed_at: datetime  # when the pass finished (UTC)
+    passed_on: date  # its day, in the attempt's own offset
+    valid_until: date  # in the attempt's own offset
+    expired: bool  # at the time asked
+
+
+@dataclass(frozen=True)
+class RecertificationDue:
+    """A learner due for recertification in a preset: the last pass has expired
+    (`expired_on` is its valid_until date), or there was never one (both None)."""
+
+    preset: ValidPreset
+    learner: str  # name as last typed
+    key: str
+    passed_at: datetime | None  # the last pass finished (UTC); None: never passed
+    passed_on: date | None  # its day, in the attempt's own offset
+    expired_on: date | None
+
+
+@dataclass(frozen=True)
 class Report:
     filter: ReportFilter
     attempts: int  # counted attempts covered (not drill rounds)
@@ -164,6 +240,10 @@ class Report:
     drill: tuple[DrillActivity, ...] = ()
     leeches: tuple[LeechReport, ...] = ()  # as the cards are now, whatever the period
     leech_threshold: int = 4  # the lapses that make a leech (the store's setting)
+    valid_presets: tuple[ValidPreset, ...] = ()  # the presets the recertification list covers
+    recertification: tuple[RecertificationDue, ...] = ()  # at recertification_as_of
+    recertification_as_of: datetime | None = None  # the clock's "now" when it was made
+    unverified_passes: tuple[UnverifiedPass, ...] = ()  # newest first (reports.unverified)
 
     @classmethod
     def empty(cls, report_filter: ReportFilter) -> Report:

@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 
 from quiz.domain.text import learner_key
-from quiz.storage.codec import is_choice_mask, load_texts, local_day_start_ms, unpack_ints
-from quiz.storage.report_model import ReportFilter
-from quiz.storage.summaries import COUNTED_STATUSES
+from quiz.storage.codec import (
+    content_key,
+    from_ms,
+    is_choice_mask,
+    load_texts,
+    local_day_start_ms,
+    unpack_ints,
+)
+from quiz.storage.report_model import ReportFilter, UnverifiedPass
+from quiz.storage.summaries import COUNTED_STATUSES, kept
 
 MASK_ITEMS = 62
 """Items below this position have their answers folded into an integer bitmask in SQL."""
@@ -32,6 +42,11 @@ class Version:
     choices: str  # JSON, parsed only when needed
     answer: str
     critical: bool  # a miss fails an exam (quiz.domain.grading)
+
+    @cached_property
+    def content(self) -> int:
+        """Its content key (codec.content_key): the statistics keep versions apart by it."""
+        return content_key(self.type, self.choices, self.answer)
 
     def wrong_choices(self) -> list[tuple[int, str]]:
         """(position shown, text) of each wrong choice; none unless a response of its
@@ -107,6 +122,31 @@ class Names:
     def question(self, rowid: int) -> tuple[str, str]:
         course, code = self.questions.get(rowid, (0, f"#{rowid}"))
         return self.courses.get(course, "?"), code
+
+
+def version_months(connection: sqlite3.Connection) -> dict[tuple[int, int], int]:
+    """(question id, content key) -> the latest month (YYYYMM) with a counted attempt
+    that asked that version, for every version with counted answers in the store,
+    whatever a report's filter (from question_stats: the summaries hold every month).
+    Which version of a question is current is decided from it
+    (report_rows.current_versions). None known in a store whose summaries are not
+    kept (summaries.kept: an older version, made by tests)."""
+    if not kept(connection):
+        return {}
+    return {
+        (question, content): month
+        for question, content, month in connection.execute(
+            """SELECT question, content, max(month) FROM question_stats
+               WHERE asked > 0 GROUP BY question, content"""
+        )
+    }
+
+
+def identified_column(connection: sqlite3.Connection) -> str:
+    """The SQL of attempt.identified: the column, or 'typed' in a store older than
+    version 8 (tests make them; every attempt then was a typed name)."""
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(attempt)")}
+    return "identified" if "identified" in columns else "'typed'"
 
 
 def conditions(report_filter: ReportFilter, *, drill: bool = False) -> tuple[str, list[object]]:
@@ -215,3 +255,102 @@ def section_counts(attempt: ReportAttempt, names: Names) -> dict[int, list[int]]
         right ^= lowest
     counts.pop(-1, None)
     return counts
+
+
+class LatestPass(NamedTuple):
+    """A learner's latest counted pass of an exam preset (`latest_passes`)."""
+
+    learner: int  # learner row id
+    course: str  # course id
+    exam: str  # preset id
+    attempt_id: str
+    started_at: int  # ms
+    finished_at: int  # ms
+    utc_offset: int | None  # minutes, as the attempt recorded it (None before version 7)
+    percent: float
+    identified: str
+
+
+def latest_passes(
+    connection: sqlite3.Connection,
+    report_filter: ReportFilter,
+    exams: Sequence[str] | None = None,
+) -> list[LatestPass]:
+    """Each learner's latest pass (the last started) of each exam preset, among the
+    counted attempts `report_filter` covers (of `exams` only, when given): the one rule
+    for "a learner's pass" that the unverified passes and the recertification list
+    (quiz.storage.recertification) both read. One scan of attempt, grouped: SQLite
+    takes the other columns from the row of the latest start (its bare-column rule)."""
+    where, parameters = conditions(report_filter)
+    where += " AND t.mode = 'exam' AND t.passed = 1 AND t.exam IS NOT NULL"
+    if exams is not None:
+        where += f" AND t.exam IN ({','.join('?' * len(exams))})"
+        parameters += list(exams)
+    identified = identified_column(connection)
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(attempt)")}
+    offset = "t.utc_offset" if "utc_offset" in columns else "NULL"
+    courses = dict(
+        connection.execute(
+            "SELECT v.id, c.code FROM course_version v JOIN course c ON c.id = v.course"
+        )
+    )
+    latest: dict[tuple[int, str, str], LatestPass] = {}
+    for (
+        learner,
+        version,
+        exam,
+        finished,
+        uuid,
+        started,
+        offset_minutes,
+        percent,
+        how,
+    ) in connection.execute(
+        f"""SELECT t.learner, t.course_version, t.exam, t.finished_at, t.uuid,
+                   max(t.started_at), {offset}, t.percent, {identified}
+            FROM attempt t WHERE {where}
+            GROUP BY t.learner, t.course_version, t.exam""",
+        parameters,
+    ):
+        course = courses[version]
+        found = LatestPass(
+            learner,
+            course,
+            exam,
+            uuid,
+            started,
+            finished,
+            offset_minutes,
+            float(percent or 0),
+            how,
+        )
+        key = (learner, course, exam)
+        if key not in latest or latest[key].started_at < started:
+            latest[key] = found  # the latest over the course's versions
+    return list(latest.values())
+
+
+def unverified_passes(
+    connection: sqlite3.Connection, report_filter: ReportFilter, names: Names
+) -> tuple[UnverifiedPass, ...]:
+    """Each learner's latest counted pass of each exam preset in the filter's period,
+    where that pass's learner was known by a typed name only (no PIN, no witness):
+    newest first. An older typed pass followed by a verified one is not listed."""
+    found = []
+    for latest in latest_passes(connection, report_filter):
+        if latest.identified != "typed":
+            continue
+        key, name = names.learners.get(latest.learner, ("", f"#{latest.learner}"))
+        found.append(
+            UnverifiedPass(
+                name,
+                key,
+                latest.course,
+                latest.exam,
+                latest.attempt_id,
+                from_ms(latest.started_at),
+                latest.percent,
+            )
+        )
+    found.sort(key=lambda p: (-p.started_at.timestamp(), p.attempt_id))
+    return tuple(found)

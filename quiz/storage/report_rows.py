@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from quiz.domain.grading import verdict
+from quiz.domain.identity import Identification
 from quiz.domain.model import DEFAULT_PASS_MARK
 from quiz.domain.stats import ItemSums, discrimination, facility, flag_reasons
 from quiz.storage import summaries
-from quiz.storage.codec import from_ms
+from quiz.storage.codec import from_ms, version_label
 from quiz.storage.report_model import (
     ChoicePicks,
     ExamResult,
@@ -25,8 +26,9 @@ from quiz.storage.report_model import (
     ReportFilter,
     SectionResult,
     SectionShare,
+    UnverifiedPass,
 )
-from quiz.storage.report_reading import Names
+from quiz.storage.report_reading import Names, Version
 
 NOISE = 1e-9
 """A discrimination index this close to 0 is 0 (the running sums round)."""
@@ -39,6 +41,7 @@ def report_of(
     staff: Staff,
     figures: QuestionFigures,
     names: Names,
+    unverified: tuple[UnverifiedPass, ...] = (),
 ) -> Report:
     """The report of the figures either computation gathered."""
     learners, shares = staff_rows(staff, names)
@@ -49,6 +52,7 @@ def report_of(
         learners=tuple(learners),
         questions=tuple(question_rows(figures, names)),
         sections=tuple(shares),
+        unverified_passes=unverified,
     )
 
 
@@ -141,6 +145,9 @@ def exam_result(
     passed: bool | None,
     answers: Answers,
     names: Names,
+    *,
+    identified: str = "typed",
+    attempt_id: str | None = None,
 ) -> ExamResult:
     """The stored result; where an older store left percent or passed empty, the
     verdict from the answers (quiz.domain.grading's one rule)."""
@@ -158,56 +165,113 @@ def exam_result(
         percent=float(percent),
         pass_mark=pass_mark,
         passed=passed,
+        identified=Identification(identified),
+        attempt_id=attempt_id,
     )
 
 
 # --- questions --------------------------------------------------------------------------
 
 
+VersionKey = tuple[int, int]
+"""A version of a question, as the statistics keep them apart: question id, content key
+(codec.content_key)."""
+
+
 @dataclass
 class QuestionFigures:
-    """What the question table needs (from the attempts or the summaries)."""
+    """What the question table needs (from the attempts or the summaries), by version."""
 
-    sums: defaultdict[int, summaries.QuestionSums] = field(
+    sums: defaultdict[VersionKey, summaries.QuestionSums] = field(
         default_factory=lambda: defaultdict(summaries.QuestionSums)
     )
-    used: set[int] = field(default_factory=set)  # the versions asked
-    picks: Counter[tuple[int, str]] = field(default_factory=Counter)  # (question, wrong choice)
+    used: set[int] = field(default_factory=set)  # the asked_question rows asked
+    picks: Counter[tuple[int, int, str]] = field(default_factory=Counter)
+    """(question id, content key, wrong choice) -> picks."""
+    months: dict[VersionKey, int] = field(default_factory=dict)
+    """Every version with counted answers in the store, whatever the filter, and the
+    latest month it was asked (report_reading.version_months): which is current."""
+    _single: dict[int, int] | None = field(default=None, repr=False, compare=False)
+
+    def key_of(self, info: Version) -> VersionKey:
+        """The version an asked_question row is of. Its content key is hashed only for a
+        question with several versions in the store (`months`); a question of one is of
+        that one (hashing each of a big store's shuffles costs a report ~15 ms)."""
+        if self._single is None:
+            seen = Counter(question for question, _content in self.months)
+            self._single = {q: c for q, c in self.months if seen[q] == 1}
+        single = self._single.get(info.question)
+        return (info.question, single if single is not None else info.content)
+
+
+def current_versions(months: dict[VersionKey, int], names: Names) -> dict[int, int]:
+    """Question id -> the content key of its current version: of its versions with
+    counted answers in the store, the one asked in the latest month; of several asked
+    that month (a correction made mid-month), the one that came to the store last (its
+    first asked_question row is the newest). The course itself is not read: this is
+    what the store can tell, whatever the period a report covers."""
+    by_question: defaultdict[int, list[int]] = defaultdict(list)
+    for question, content in months:
+        by_question[question].append(content)
+    current = {question: found[0] for question, found in by_question.items() if len(found) == 1}
+    if len(current) == len(by_question):
+        return current
+    first_seen: dict[VersionKey, int] = {}
+    for rowid, info in names.versions.items():
+        if info.question in current or info.question not in by_question:
+            continue
+        key = (info.question, info.content)
+        first_seen[key] = min(rowid, first_seen.get(key, rowid))
+    for question, found in by_question.items():
+        if question not in current:
+            current[question] = max(
+                found, key=lambda c: (months[(question, c)], first_seen.get((question, c), -1))
+            )
+    return current
 
 
 def question_rows(figures: QuestionFigures, names: Names) -> list[QuestionReport]:
-    """One row per question asked, in the order of its section, with its wrong choices."""
-    # The versions asked in the period: their sections, types and choices.
-    latest_version: dict[int, int] = {}
+    """One row per version of a question asked (each version's figures its own, the
+    current version first), in the order of its section, with its wrong choices."""
+    current = current_versions(figures.months, names)
+    versions = Counter(question for question, _content in figures.months)
+    # The rows asked in the period: each version's section, type and choices.
+    latest_row: dict[VersionKey, int] = {}
+    wrong: defaultdict[VersionKey, Counter[str]] = defaultdict(Counter)
     for version in sorted(figures.used):
-        info = names.versions.get(version)
-        if info is not None:
-            latest_version[info.question] = version
-    wrong: defaultdict[int, Counter[str]] = defaultdict(Counter)
-    for version in figures.used:
         info = names.versions.get(version)
         if info is None:
             continue
+        key = figures.key_of(info)
+        latest_row[key] = version
         for _position, choice in info.wrong_choices():
-            wrong[info.question][choice] += 0  # listed even if nobody picked it
-    for (question, choice), count in figures.picks.items():
-        wrong[question][choice] += count
+            wrong[key][choice] += 0  # listed even if nobody picked it
+    for (question, content, choice), count in figures.picks.items():
+        wrong[(question, content)][choice] += count
     rows = []
-    for question, total in figures.sums.items():
+    for key, total in figures.sums.items():
         if total.asked <= 0:
             continue
+        question, content = key
         course, code = names.question(question)
-        latest = latest_version.get(question)
+        latest = latest_row.get(key)
         info = names.versions.get(latest) if latest is not None else None
         section = names.section(info.section)[1] if info is not None else ""
         facility_percent = facility(total.right, total.asked)
         index = discrimination(ItemSums(total.r_n, total.r_x, total.r_sum, total.r_sq, total.r_xr))
         if index is not None and abs(index) < NOISE:
             index = 0.0  # rounding in the running sums, not a negative index
-        picks = wrong.get(question, Counter())
+        picks = wrong.get(key, Counter())
+        is_current = current.get(question, content) == content
         rows.append(
             (
-                (info.section if info is not None else 1 << 62, question),
+                (
+                    info.section if info is not None else 1 << 62,
+                    question,
+                    not is_current,
+                    -figures.months.get(key, 0),
+                    content,
+                ),
                 QuestionReport(
                     course=course,
                     question=code,
@@ -223,6 +287,9 @@ def question_rows(figures: QuestionFigures, names: Names) -> list[QuestionReport
                         ChoicePicks(choice, count)
                         for choice, count in sorted(picks.items(), key=lambda p: (-p[1], p[0]))
                     ),
+                    version=version_label(content),
+                    current=is_current,
+                    versions=max(versions.get(question, 0), 1),
                 ),
             )
         )

@@ -34,11 +34,12 @@ from itertools import groupby
 from operator import itemgetter
 
 from quiz.domain.text import learner_key
-from quiz.storage import cards, report_from_attempts, report_from_summaries
-from quiz.storage.codec import from_ms
+from quiz.storage import cards, flags, report_from_attempts, report_from_summaries, summaries
+from quiz.storage.codec import from_ms, local_day_start_ms, version_label
 from quiz.storage.report_model import (
     DrillActivity,
     LeechReport,
+    QuestionReport,
     Report,
     ReportFilter,
     SectionTrend,
@@ -74,13 +75,20 @@ def snapshot(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 def build_report(connection: sqlite3.Connection, report_filter: ReportFilter) -> Report:
     """The whole report (call inside `snapshot`, so every query sees the same store).
 
-    From the summaries, except for one learner's report: that is read from their
-    attempts (the summaries do not hold the questions per learner), which are few."""
+    From the summaries, except for one learner's report and one clinic's: those are
+    read from the attempts (the summaries hold neither the questions per learner nor
+    the clinic); and a store of an older version made by tests, whose summaries are not
+    kept (summaries.kept)."""
     names = Names(connection)
-    if report_filter.learner is None:
+    if (
+        report_filter.learner is None
+        and report_filter.clinic is None
+        and summaries.kept(connection)
+    ):
         report = report_from_summaries.report_from_summaries(connection, report_filter, names)
     else:
         report = report_from_attempts.report_from_attempts(connection, report_filter, names)
+    report = with_learner_flags(connection, report, report_filter)
     if not cards.available(connection):
         return report
     return replace(
@@ -89,6 +97,34 @@ def build_report(connection: sqlite3.Connection, report_filter: ReportFilter) ->
         leeches=leech_reports(connection, report_filter, names),
         leech_threshold=cards.read_settings(connection).leech_threshold,
     )
+
+
+def with_learner_flags(
+    connection: sqlite3.Connection, report: Report, report_filter: ReportFilter
+) -> Report:
+    """`report` with each question's count of learners' flags that may be shown
+    (quiz.storage.flags), raised in the filter's period: of its version, when the
+    report keeps a question's versions apart, else of the question."""
+    if not report.questions or not flags.available(connection):
+        return report
+    since_ms = local_day_start_ms(report_filter.since) if report_filter.since else None
+    counts = flags.flag_counts(connection, course=report_filter.course, since_ms=since_ms)
+    if not counts:
+        return report
+    by_question: dict[tuple[str, str], int] = {}
+    by_version: dict[tuple[str, str, str], int] = {}
+    for (course, question, content), count in counts.items():
+        by_question[(course, question)] = by_question.get((course, question), 0) + count
+        key = (course, question, version_label(content))
+        by_version[key] = by_version.get(key, 0) + count
+
+    def count_of(q: QuestionReport) -> int:
+        if q.versions > 1:
+            return by_version.get((q.course, q.question, q.version), 0)
+        return by_question.get((q.course, q.question), 0)
+
+    questions = tuple(replace(q, learner_flags=count_of(q)) for q in report.questions)
+    return replace(report, questions=questions)
 
 
 def drill_activity(
@@ -119,6 +155,11 @@ def leech_reports(
     if report_filter.learner is not None:
         where += " AND l.key = ?"
         parameters.append(learner_key(report_filter.learner))
+    if report_filter.clinic is not None:  # the learners known at the clinic
+        from quiz.storage.card_queries import LEARNER_AT_CLINIC
+
+        where += f" AND {LEARNER_AT_CLINIC.format(learner='l.id')}"
+        parameters.append(report_filter.clinic)
     found = []
     rows = connection.execute(
         f"""SELECT c.question, c.section, l.name, c.lapses FROM card c

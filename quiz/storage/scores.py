@@ -30,20 +30,26 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from quiz.domain.flags import FlagRecord
+from quiz.domain.identity import Identification, PinCheck
 from quiz.domain.pausing import PausedAttempt, expiry
 from quiz.domain.records import AnswerRecord, AttemptResult, AttemptStart, AttemptStatus
 from quiz.domain.text import learner_key
+from quiz.domain.verification import ExamRecord
 from quiz.storage import (
     attempt_rows,
     card_queries,
     cards,
     db,
+    flags,
     liveness,
     outbox,
     paused,
+    pins,
     recovery,
     store_settings,
     summaries,
+    verification,
 )
 from quiz.storage.attempt_rows import INSERT_ANSWER
 from quiz.storage.attempts import AttemptDetail, AttemptSummary
@@ -54,7 +60,14 @@ from quiz.storage.card_model import (
     SchedulerSettings,
     SectionDue,
 )
-from quiz.storage.codec import encode_response, from_ms, offset_ds, seconds_to_ms, to_ms
+from quiz.storage.codec import (
+    encode_response,
+    from_ms,
+    local_day_start_ms,
+    offset_ds,
+    seconds_to_ms,
+    to_ms,
+)
 from quiz.storage.errors import StoreError, translate
 from quiz.storage.files import backup, set_aside
 from quiz.storage.importing import ImportOutcome
@@ -64,6 +77,7 @@ from quiz.storage.store_settings import StoreSettings
 
 if TYPE_CHECKING:  # imported by the methods that use them: the app never needs them
     from quiz.storage import learners, reports
+    from quiz.storage.report_model import PassValidity, RecertificationDue, ValidPreset
 
 __all__ = ["ImportOutcome", "ScoreStore", "StoreError", "backup", "set_aside"]
 
@@ -75,6 +89,14 @@ _INSERT_ATTEMPT = """INSERT INTO attempt (uuid, learner, learner_name, course_ve
     exam, sections, seed, started_at, time_limit, deadline_at, pass_mark, items, status,
     total, pid, host, heartbeat_at, clinic, utc_offset)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?, ?, ?, ?, ?)"""
+
+
+class EnvironmentKey:
+    """The type of FROM_ENVIRONMENT."""
+
+
+FROM_ENVIRONMENT = EnvironmentKey()
+"""ScoreStore.open's default signing key: the file QUIZ_SIGNING_KEY names, if set."""
 
 HEARTBEAT_SECONDS = 30.0
 """An answer also refreshes the attempt's heartbeat when the last one is this old."""
@@ -97,9 +119,13 @@ class ScoreStore:
         *,
         outbox: bool = False,
         clinic: str | None = None,
+        signing_key: bytes | None = None,
     ) -> None:
         self.path = path
         self._connection = connection
+        self.signing_key = signing_key
+        """The manager's signing key: each exam that finishes gets an HMAC code under
+        it (None: a plain hash; quiz.domain.verification)."""
         self.outbox = outbox
         """Whether a central store is configured for this store: then every write that
         changes an attempt marks it pending in the same transaction (quiz.storage.outbox).
@@ -129,16 +155,21 @@ class ScoreStore:
         create: bool = True,
         outbox: bool = False,
         clinic: str | None = None,
+        signing_key: bytes | EnvironmentKey | None = FROM_ENVIRONMENT,
     ) -> ScoreStore:
         """Open (and, with `create`, make) the store at `path`: probe it, upgrade its
         schema, close attempts whose process is gone. Raises StoreError.
 
         With `create` false (the commands) a missing file is an error, and a store that
         can only be read is opened for reading. `outbox`: a central store is configured,
-        so changed attempts are marked to be sent; `clinic`: this terminal's clinic.
+        so changed attempts are marked to be sent; `clinic`: this terminal's clinic;
+        `signing_key`: the key of the verification codes (by default the file
+        QUIZ_SIGNING_KEY names, if set: one that cannot be used is a StoreError).
         """
+        if isinstance(signing_key, EnvironmentKey):
+            signing_key = verification.signing_key_from_environment()
         connection = db.connect(path, create=create)
-        store = cls(path, connection, outbox=outbox, clinic=clinic)
+        store = cls(path, connection, outbox=outbox, clinic=clinic, signing_key=signing_key)
         try:
             if create:
                 store._check_writable()
@@ -255,6 +286,11 @@ class ScoreStore:
             )
             rowid = cursor.lastrowid
             assert rowid is not None
+            if start.identified is not Identification.TYPED:  # the column's default
+                connection.execute(
+                    "UPDATE attempt SET identified = ? WHERE id = ?",
+                    (str(start.identified), rowid),
+                )
             given_up = paused.supersede(connection, self._ids, rowid)
             self._mark(connection, rowid)
             self._mark_ids(connection, given_up)
@@ -347,6 +383,7 @@ class ScoreStore:
                 total=result.total,
                 versions=self._card_versions,
             )
+            verification.assign(connection, self._ids, rowid, self.signing_key)
             self._mark(connection, rowid)
         self._live.pop(attempt_id, None)
 
@@ -402,6 +439,41 @@ class ScoreStore:
                 )
             ]
 
+    # --- learners' flags on questions (quiz.storage.flags) ------------------------------
+
+    def record_flag(self, attempt_id: str, flag: FlagRecord) -> str:
+        """Keep a learner's flag on a question of the attempt; its id. Never changes a
+        score. Raises ValueError if the attempt has no such question, StoreError if it
+        is not saved."""
+        with self._writing("saving a flag") as connection:
+            row = connection.execute(
+                """SELECT a.id, a.items, q.code FROM attempt a
+                   LEFT JOIN asked_question aq ON aq.id = asked_at(a.items, ?)
+                   LEFT JOIN question q ON q.id = aq.question
+                   WHERE a.uuid = ?""",
+                (flag.position, attempt_id),
+            ).fetchone()
+            if row is None:
+                raise ValueError(f"there is no attempt {attempt_id} in {self.path}")
+            rowid, items, question = row
+            if question != flag.question_id:
+                raise ValueError(
+                    f"question {flag.question_id!r} is not at position {flag.position} "
+                    f"of attempt {attempt_id}"
+                )
+            flag_id = flags.add_flag(connection, rowid, items, flag)
+            self._mark(connection, rowid)
+        return flag_id
+
+    def shown_flags(
+        self, *, course: str | None = None, since: date | None = None
+    ) -> list[flags.StoredFlag]:
+        """The flags that may be shown (quiz.domain.flags.flag_shown), by question; of
+        `course` only, raised on or after the local date `since`, if given."""
+        since_ms = local_day_start_ms(since) if since is not None else None
+        with self._reading("reading the flags") as connection:
+            return flags.shown_flags(connection, course=course, since_ms=since_ms)
+
     # --- reports and learners (quiz.storage.reports, quiz.storage.learners) ----------
 
     def report(self, report_filter: reports.ReportFilter | None = None) -> reports.Report:
@@ -410,6 +482,25 @@ class ScoreStore:
 
         with self._reading("making the report") as connection, reports.snapshot(connection):
             return reports.build_report(connection, report_filter or reports.ReportFilter())
+
+    def recertification_due(
+        self, presets: Sequence[ValidPreset], now: datetime, learner: str | None = None
+    ) -> tuple[RecertificationDue, ...]:
+        """Who is due for recertification at `now` in each of `presets` (see
+        quiz.storage.recertification)."""
+        from quiz.storage import recertification, reports
+
+        with self._reading("making the report") as connection, reports.snapshot(connection):
+            return recertification.due_for_recertification(connection, presets, now, learner)
+
+    def learner_passes(
+        self, learner: str, presets: Sequence[ValidPreset], now: datetime
+    ) -> tuple[PassValidity, ...]:
+        """`learner`'s last pass of each of `presets`, and until when it holds."""
+        from quiz.storage import recertification, reports
+
+        with self._reading("reading the scores") as connection, reports.snapshot(connection):
+            return recertification.learner_passes(connection, presets, learner, now)
 
     def section_trends(
         self, learner: str, course: str | None = None
@@ -512,11 +603,13 @@ class ScoreStore:
         within: timedelta = timedelta(0),
         learner: str | None = None,
         course: str | None = None,
+        clinic: str | None = None,
     ) -> list[DueCard]:
-        """`quiz due`: per learner, the questions due by `now + within`, and the leeches."""
+        """`quiz due`: per learner, the questions due by `now + within`, and the leeches
+        (`clinic`: of the learners with an attempt at that clinic)."""
         with self._reading("reading the questions due") as connection:
             return card_queries.due_list(
-                connection, now, within=within, learner=learner, course=course
+                connection, now, within=within, learner=learner, course=course, clinic=clinic
             )
 
     def scheduler_settings(self) -> SchedulerSettings:
@@ -581,6 +674,7 @@ class ScoreStore:
                 continue
             with self._writing("closing an attempt left unfinished") as connection:
                 if recovery.close_gone(connection, self._ids, attempt.rowid, now) is not None:
+                    verification.assign(connection, self._ids, attempt.rowid, self.signing_key)
                     self._mark(connection, attempt.rowid)
                     changed.append(attempt.attempt_id)
         with self._reading("looking for paused attempts") as connection:
@@ -599,6 +693,7 @@ class ScoreStore:
             with self._writing("ending a paused attempt") as connection:
                 ended = recovery.end_expired(connection, self._ids, held.rowid, now, limit)
                 if ended is not None:
+                    verification.assign(connection, self._ids, held.rowid, self.signing_key)
                     self._mark(connection, held.rowid)
                     changed.append(held.attempt_id)
         return changed
@@ -641,6 +736,49 @@ class ScoreStore:
         with self._writing("changing the store's settings") as connection:
             store_settings.write_settings(connection, settings)
 
+    # --- PINs and managers (quiz.storage.pins; the rules: quiz.domain.identity) ---------
+
+    def learner_has_pin(self, name: str) -> bool:
+        with self._reading("reading whether a learner has a PIN") as connection:
+            return pins.learner_has_pin(connection, name)
+
+    def set_learner_pin(self, name: str, pin: str, *, by: pins.Role, now: datetime) -> None:
+        """Give `name` the PIN `pin` (hashed). Raises PinRefused for a PIN that breaks
+        the rules."""
+        with self._writing("setting a PIN") as connection:
+            pins.set_learner_pin(connection, name, pin, by=by, now=now)
+
+    def clear_learner_pin(self, name: str) -> bool:
+        with self._writing("clearing a PIN") as connection:
+            return pins.clear_learner_pin(connection, name)
+
+    def check_learner_pin(self, name: str, pin: str, *, now: datetime) -> PinCheck:
+        """Check `name`'s PIN at `now` (a wrong one is counted; waits: identity)."""
+        with self._writing("checking a PIN") as connection:
+            return pins.check_learner_pin(connection, name, pin, now=now)
+
+    def has_managers(self) -> bool:
+        with self._reading("reading the managers") as connection:
+            return pins.has_managers(connection)
+
+    def list_managers(self) -> list[pins.ManagerInfo]:
+        with self._reading("reading the managers") as connection:
+            return pins.list_managers(connection)
+
+    def add_manager(self, name: str, pin: str, *, now: datetime) -> bool:
+        """Add manager `name` (or give her a new PIN); whether she is new."""
+        with self._writing("adding a manager") as connection:
+            return pins.add_manager(connection, name, pin, now=now)
+
+    def remove_manager(self, name: str) -> str:
+        """Remove manager `name`; raises pins.UnknownManager."""
+        with self._writing("removing a manager") as connection:
+            return pins.remove_manager(connection, name)
+
+    def check_manager_pin(self, name: str, pin: str, *, now: datetime) -> PinCheck:
+        with self._writing("checking a manager's PIN") as connection:
+            return pins.check_manager_pin(connection, name, pin, now=now)
+
     # --- the outbox: what is still to be sent to the central store (quiz.storage.outbox) --
 
     def pending_count(self) -> int:
@@ -668,6 +806,12 @@ class ScoreStore:
         """Clear the mark of an attempt sent, if nothing changed since it was read."""
         with self._writing("noting an attempt as sent") as connection:
             return outbox.clear_sent(connection, sent)
+
+    def clear_sent_all(self, sent: Sequence[outbox.Pending]) -> int:
+        """`clear_sent` for several attempts, in one transaction (one commit, not one
+        per attempt: a backlog's); how many marks were cleared."""
+        with self._writing("noting attempts as sent") as connection:
+            return sum(outbox.clear_sent(connection, pending) for pending in sent)
 
     def tombstones_to_send(self) -> list[tuple[bytes, str]]:
         with self._reading("reading the forgotten learners") as connection:
@@ -741,6 +885,59 @@ class ScoreStore:
             if code not in latest or started > latest[code][1]:
                 latest[code] = (str(version), int(started))
         return [(code, v, from_ms(ms)) for code, (v, ms) in sorted(latest.items())]
+
+    # --- verification codes (quiz.storage.verification) --------------------------------
+
+    def check_code(self, code: str) -> verification.Check | None:
+        """`quiz verify CODE`: the finished exam whose stored code is `code` (in its
+        stored form: quiz.domain.verification.normalise_code), its record recomputed
+        now; None when no attempt has that code."""
+        with self._reading("checking a verification code") as connection:
+            attempt_id = verification.find(connection, code)
+            if attempt_id is None:
+                return None
+            return verification.check(connection, self._ids, attempt_id, self.signing_key)
+
+    def check_codes(self) -> list[verification.Check]:
+        """`quiz verify --store`: every finished exam's code against its record now."""
+        with self._reading("checking the verification codes") as connection:
+            return list(verification.check_all(connection, self._ids, self.signing_key))
+
+    def attempt_ids_starting(self, prefix: str, limit: int = 6) -> list[str]:
+        """The ids (UUIDs) of the attempts whose id starts with `prefix` (lower case),
+        at most `limit` (a person types the first characters of an id)."""
+        with self._reading("finding an attempt") as connection:
+            return [
+                str(row[0])
+                for row in connection.execute(
+                    "SELECT uuid FROM attempt WHERE substr(uuid, 1, ?) = ? ORDER BY uuid LIMIT ?",
+                    (len(prefix), prefix.lower(), limit),
+                )
+            ]
+
+    def certified_record(self, attempt_id: str) -> tuple[ExamRecord, str | None] | None:
+        """A finished exam's record and its stored code, for its certificate; an exam
+        that finished before codes existed gets one now (from its record as it is now).
+        None when `attempt_id` is not a finished exam. The code is None only in a store
+        that cannot be written or has no codes yet (an older version)."""
+        with self._reading("reading an exam's record") as connection:
+            record = verification.read_record(connection, self._ids, attempt_id)
+            if record is None:
+                return None
+            code = verification.stored_code(connection, attempt_id)
+        if code is None and not self._read_only():
+            with self._writing("giving an exam its verification code") as connection:
+                code = verification.stored_code(connection, attempt_id)  # another process?
+                if code is None:
+                    rowid = self._rowid(connection, attempt_id)
+                    code = verification.assign(connection, self._ids, rowid, self.signing_key)
+                    self._mark(connection, rowid)
+        return record, code
+
+    def _read_only(self) -> bool:
+        return bool(self._connection.execute("PRAGMA query_only").fetchone()[0]) or (
+            not os.access(self.path, os.W_OK)
+        )
 
     # --- moving attempts between stores (quiz.storage.importing) ------------------------
 

@@ -6,8 +6,10 @@ tables are described in `quiz.storage.db`. Drill rounds are left out (they pick 
 questions on purpose: they would skew the question statistics and the staff figures;
 the report shows them on their own lines). Two kinds:
 
-- Shared sums, whoever the learner: `question_stats`, `version_stats`, `choice_stats`.
-  Pure sums: adding an attempt adds, taking one away subtracts (`Totals.write_shared`).
+- Shared sums, whoever the learner: `question_stats`, `version_stats`, `choice_stats`
+  (the first and the last by question and content version, codec.content_key, so a
+  corrected question's figures start again). Pure sums: adding an attempt adds, taking
+  one away subtracts (`Totals.write_shared`).
 - Per learner: `learner_stats`, `learner_latest`, `learner_section_stats` (sums, and the
   best result in a section), `learner_section_latest` (the latest result in a section).
   A best or a latest can grow but not shrink by sums, so an attempt is added with
@@ -36,7 +38,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 
-from quiz.storage.codec import unpack_ints
+from quiz.storage.codec import content_key, unpack_ints
 from quiz.storage.summary_totals import (
     AnswerRow,
     CountedAttempt,
@@ -49,6 +51,7 @@ __all__ = [
     "COUNTED_STATUSES",
     "LEARNER_TABLES",
     "SHARED_TABLES",
+    "TABLES_VERSION",
     "AnswerRow",
     "CountedAttempt",
     "QuestionSums",
@@ -60,6 +63,7 @@ __all__ = [
     "counts",
     "drop_learner",
     "forget_learner",
+    "kept",
     "read_versions",
     "rebuild",
     "refresh_learner",
@@ -69,6 +73,18 @@ COUNTED_STATUSES = ("completed", "timed_out")
 """The statuses of the attempts the reports and the drill's cards count: ended ones, not
 in progress, paused (until they end) or abandoned."""
 _STATUSES = ",".join(f"'{s}'" for s in COUNTED_STATUSES)
+
+
+TABLES_VERSION = 10
+"""The schema version that made the summary tables as they are now (10: question_stats
+and choice_stats by content version). A store of an older one is made only by tests
+(`db.connect(upto=...)`): its summaries are not kept (they are rebuilt when it is
+upgraded), as its cards are not (cards.CARDS_VERSION)."""
+
+
+def kept(connection: sqlite3.Connection) -> bool:
+    """Whether the store's summary tables are those of now (see TABLES_VERSION)."""
+    return int(connection.execute("PRAGMA user_version").fetchone()[0]) >= TABLES_VERSION
 
 
 def counts(status: str, mode: str) -> bool:
@@ -111,14 +127,18 @@ def read_versions(
     """asked_question rows by id: all of them, or those of `ids`."""
     sql = "SELECT id, question, section, type, choices, answer FROM asked_question"
     if ids is None:
-        return {row[0]: Version(*row[1:]) for row in connection.execute(sql)}
+        return {row[0]: _version(*row[1:]) for row in connection.execute(sql)}
     wanted = sorted(set(ids))
     found: dict[int, Version] = {}
     for start in range(0, len(wanted), 500):  # well below SQLite's limit on parameters
         chunk = wanted[start : start + 500]
         for row in connection.execute(f"{sql} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
-            found[row[0]] = Version(*row[1:])
+            found[row[0]] = _version(*row[1:])
     return found
+
+
+def _version(question: int, section: int, kind: str, choices: str, answer: str) -> Version:
+    return Version(question, section, kind, choices, answer, content_key(kind, choices, answer))
 
 
 def _answer_rows(
@@ -209,6 +229,8 @@ SHARED_TABLES = ("question_stats", "version_stats", "choice_stats")
 
 def apply_attempt(connection: sqlite3.Connection, attempt_rowid: int, sign: int = 1) -> None:
     """Add one attempt to the summaries (sign -1: take it away), if its status counts."""
+    if not kept(connection):
+        return
     attempts = _attempts(connection, "t.id = ?", (attempt_rowid,))
     attempt = attempts.get(attempt_rowid)
     if attempt is None:
@@ -233,6 +255,8 @@ def add_attempts(
     holding the asked_question rows they ask (`read_versions`). The same as
     `apply_attempt` of each, one after another (sums add up; bests and latests are kept
     if better), without reading them back (quiz.storage.importing)."""
+    if not kept(connection):
+        return
     totals = Totals()
     for attempt, latest in attempts:
         totals.add(attempt, latest, versions)
@@ -249,12 +273,16 @@ def drop_learner(connection: sqlite3.Connection, learner: int) -> None:
 def refresh_learner(connection: sqlite3.Connection, learner: int, skip: int | None = None) -> None:
     """Make a learner's rows of the per-learner tables again from their counted attempts
     (all but `skip`): after one was taken away, or attempts moved to them."""
+    if not kept(connection):
+        return
     drop_learner(connection, learner)
     compute(connection, learner=learner, skip=skip).write_learners(connection)
 
 
 def forget_learner(connection: sqlite3.Connection, learner: int) -> None:
     """Take a learner's counted attempts out of every summary (before deleting them)."""
+    if not kept(connection):
+        return
     compute(connection, learner=learner).write_shared(connection, -1)
     drop_learner(connection, learner)
 

@@ -15,11 +15,11 @@ from typing import NamedTuple
 
 from quiz.storage.codec import is_choice_mask, local_month_number
 
-QuestionKey = tuple[int, int, int]  # question id, month, exam (0/1)
+QuestionKey = tuple[int, int, int, int]  # question id, content key, month, exam (0/1)
 SectionKey = tuple[int, int, int, int]  # learner id, section id, month, exam
 LearnerKey = tuple[int, int, int, int]  # learner id, course id, month, exam
 VersionKey = tuple[int, int]  # asked_question id, month
-ChoiceKey = tuple[int, int, int, str]  # question id, month, exam, choice text
+ChoiceKey = tuple[int, int, int, int, str]  # question id, content key, month, exam, choice
 LatestKey = tuple[int, int, int]  # learner id, course id, exam
 SectionLatestKey = tuple[int, int]  # learner id, section id
 
@@ -95,6 +95,7 @@ class Version(NamedTuple):
     type: str
     choices: str  # JSON, as stored: parsed only when a wrong pick is counted
     answer: str
+    content: int  # its content key (codec.content_key): statistics keep versions apart
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ class Totals:
                 _attempt, _item, answered, right, ms, mask = answer
                 if mask:
                     self._add_picks(asked, version, mask, month, exam)
-            sums = questions[(version.question, month, exam)]
+            sums = questions[(version.question, version.content, month, exam)]
             sums.asked += 1
             sums.answered += answered
             sums.right += right
@@ -208,17 +209,17 @@ class Totals:
             wrong = self._wrong[asked] = tuple(t if t not in right else None for t in texts)
         for position, text in enumerate(wrong):
             if text is not None and mask >> position & 1:
-                self.choices[(version.question, month, exam, text)] += 1
+                self.choices[(version.question, version.content, month, exam, text)] += 1
 
     # --- writing ------------------------------------------------------------------------
 
     def write_shared(self, connection: sqlite3.Connection, sign: int) -> None:
         """Add these figures to the shared tables (sign -1: take them away)."""
         connection.executemany(
-            """INSERT INTO question_stats (question, month, exam, asked, answered, right, ms,
-                   r_n, r_x, r_sum, r_sq, r_xr)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (question, month, exam) DO UPDATE SET
+            """INSERT INTO question_stats (question, content, month, exam, asked, answered,
+                   right, ms, r_n, r_x, r_sum, r_sq, r_xr)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (question, content, month, exam) DO UPDATE SET
                    asked = asked + excluded.asked, answered = answered + excluded.answered,
                    right = right + excluded.right, ms = ms + excluded.ms,
                    r_n = r_n + excluded.r_n, r_x = r_x + excluded.r_x,
@@ -246,16 +247,17 @@ class Totals:
             ((*key, sign * count) for key, count in sorted(self.versions.items())),
         )
         connection.executemany(
-            """INSERT INTO choice_stats (question, month, exam, choice, picks)
-               VALUES (?, ?, ?, ?, ?)
-               ON CONFLICT (question, month, exam, choice) DO UPDATE SET
+            """INSERT INTO choice_stats (question, content, month, exam, choice, picks)
+               VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (question, content, month, exam, choice) DO UPDATE SET
                    picks = picks + excluded.picks""",
             ((*key, sign * count) for key, count in sorted(self.choices.items())),
         )
         if sign < 0:  # rows that fell to nothing go
             connection.executemany(
                 """DELETE FROM question_stats
-                   WHERE question = ? AND month = ? AND exam = ? AND asked <= 0""",
+                   WHERE question = ? AND content = ? AND month = ? AND exam = ?
+                       AND asked <= 0""",
                 sorted(self.questions),
             )
             connection.executemany(
@@ -264,7 +266,8 @@ class Totals:
             )
             connection.executemany(
                 """DELETE FROM choice_stats
-                   WHERE question = ? AND month = ? AND exam = ? AND choice = ? AND picks <= 0""",
+                   WHERE question = ? AND content = ? AND month = ? AND exam = ? AND choice = ?
+                       AND picks <= 0""",
                 sorted(self.choices),
             )
 

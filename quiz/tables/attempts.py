@@ -37,12 +37,26 @@ def _several_courses(attempts: Sequence[AttemptSummary]) -> bool:
     return len({a.course for a in attempts}) > 1
 
 
+IDENTIFIED_SHORT = {"typed": "name", "pin": "PIN", "witnessed": "witness", "central": "central"}
+"""How the table shows an attempt's identification in 7 columns ('name': typed on trust)."""
+
+
+def _someone_identified(attempts: Sequence[AttemptSummary]) -> bool:
+    """Whether any attempt is more than a typed name (else the column tells nothing)."""
+    return any(str(a.identified) != "typed" for a in attempts)
+
+
 ATTEMPTS: Table[Sequence[AttemptSummary], AttemptSummary] = Table(
     name="attempts",
     title="Attempts",
     rows=list,
     columns=(
-        Column("id", value=lambda a: a.id),
+        Column(
+            "id",
+            value=lambda a: a.id,
+            # Its first 8 characters: enough for `quiz certificate ID` (CSV/JSON: whole).
+            table=Shown("id", 8, text=lambda a: a.id[:8]),
+        ),
         Column(
             "started",
             text=lambda a: local_minute(a.started_at),
@@ -96,6 +110,17 @@ ATTEMPTS: Table[Sequence[AttemptSummary], AttemptSummary] = Table(
             text=lambda a: verdict_word(a.passed, none=NO_VALUE),
             table=Shown("result", 6, text=lambda a: verdict_word(a.passed, none="")),
             screen=Shown("Result", 6),
+        ),
+        Column(
+            # How the learner was known (quiz.domain.identity): typed, pin, witnessed.
+            "identified",
+            value=lambda a: str(a.identified),
+            table=Shown(
+                "ident.",
+                7,
+                text=lambda a: IDENTIFIED_SHORT.get(str(a.identified), str(a.identified)),
+                only_if=_someone_identified,
+            ),
         ),
     ),
 )

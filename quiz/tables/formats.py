@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 NO_VALUE = "—"
 """Shown where a number cannot be given (no percent yet, no discrimination index)."""
@@ -83,6 +83,14 @@ def due_in(due_at: datetime, now: datetime) -> str:
 def local_day(moment: datetime) -> str:
     """A date in this computer's timezone: "2026-11-23"."""
     return f"{moment.astimezone():%Y-%m-%d}"
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_text(day: date) -> str:
+    """A date as a person reads it, whatever the locale: "3 Mar 2027"."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def utc_text(moment: datetime) -> str:

@@ -23,7 +23,14 @@ from quiz.domain.text import strip_control
 from quiz.storage.report_model import QuestionReport, Report
 from quiz.tables import report as tables
 from quiz.tables.columns import Table
-from quiz.tables.formats import index_text, percent_of, percent_text
+from quiz.tables.formats import (
+    NO_VALUE,
+    index_text,
+    local_day,
+    percent_of,
+    percent_text,
+    verdict_word,
+)
 from quiz.tables.heat import LEGEND, Heat, cell_text, heat_of, heat_row, heat_sections
 
 if TYPE_CHECKING:
@@ -98,6 +105,7 @@ svg .axis { stroke: #111; stroke-width: 1; }
 svg .grid { stroke: #bbb; stroke-width: 1; stroke-dasharray: 3 3; }
 svg .point { fill: #fff; stroke: #1f5fa8; stroke-width: 1.5; }
 svg .flagged { fill: #b3261e; stroke: #111; stroke-width: 1; }
+svg .learner-flagged { fill: #e8a33d; stroke: #111; stroke-width: 1; }
 svg .leader { stroke: #666; stroke-width: 0.75; }
 svg .leech { fill: none; stroke: #111; stroke-width: 1.5; stroke-dasharray: 2 2; }
 svg .bar { fill: #7aa6d8; stroke: #111; stroke-width: 1; }
@@ -118,6 +126,7 @@ svg .rate-dot { fill: #111; }
   td.strong, .legend .strong { background: #ececec; }
   svg .point { stroke: #111; }
   svg .flagged { fill: #111; }
+  svg .learner-flagged { fill: #888; }
   svg .bar { fill: #d0d0d0; }
 }
 """
@@ -155,6 +164,8 @@ def page(report: Report, months: Sequence[MonthExams] = (), counted: str = "") -
         "<body>",
         *_heading(report, counted),
         *_heat(report),
+        *_latest_exams(report),
+        *_recertification(report, view),
         *_shares(view),
         *_months(months),
         *_questions(report, view),
@@ -233,6 +244,80 @@ def _heat(report: Report) -> list[str]:
         "<tbody>",
         *rows,
         "</tbody></table></div>",
+    ]
+
+
+# --- each learner's latest exam, and how they were identified ----------------------------
+
+
+def _latest_exams(report: Report) -> list[str]:
+    """Each learner's latest counted exam: which, its result and day, and how the learner
+    was known when it started (attempt.identified, in the certificate's words)."""
+    from quiz.tables.certified import identified_words
+
+    rows = []
+    for learner in report.learners:
+        exam = learner.latest_exam
+        if exam is None:
+            continue
+        cells = (
+            exam.exam or NO_VALUE,
+            f"{verdict_word(exam.passed)} {percent_text(exam.percent)}",
+            local_day(exam.started_at),
+            identified_words(str(exam.identified)),
+        )
+        rows.append(
+            f'<tr><th scope="row" class="learner">{text(learner.name)}</th>'
+            + "".join(f"<td>{text(cell)}</td>" for cell in cells)
+            + "</tr>"
+        )
+    head = "".join(
+        f'<th scope="col">{name}</th>'
+        for name in ("Learner", "Exam", "Result", "Started", "Identified by")
+    )
+    note = (
+        "Each learner's latest counted exam, and how the learner was known when it "
+        "started: a name typed is not checked; a PIN proves knowledge of a PIN, not a "
+        "person."
+    )
+    if not rows:
+        return ['<h2 id="latest-exams">Latest exams</h2>', _p(note + " No exam yet.")]
+    return [
+        '<h2 id="latest-exams">Latest exams</h2>',
+        _p(note),
+        '<div class="scroll"><table id="latest-exam-table">',
+        f"<thead><tr>{head}</tr></thead><tbody>",
+        *rows,
+        "</tbody></table></div>",
+    ]
+
+
+# --- due for recertification ----------------------------------------------------------------
+
+
+def _recertification(report: Report, view: tables.ReportView) -> list[str]:
+    """Who is due for recertification (only when a preset sets a validity)."""
+    if not report.valid_presets:
+        return []
+    as_of = report.recertification_as_of
+    today = local_day(as_of) if as_of is not None else "now"
+    periods = "; ".join(f"{p.title}: {p.validity.text()}" for p in report.valid_presets)
+    head = [
+        '<h2 id="recertification">Due for recertification</h2>',
+        _p(
+            f"As of {today}, for each exam whose pass stays valid for a time ({periods}): "
+            "each learner whose last pass of it has expired, with the day it expired, or "
+            "who never passed it."
+        ),
+    ]
+    rows = tables.RECERTIFICATION.rows(view)
+    if not rows:
+        return [*head, '<p class="note" id="recertification-none">Nobody is due.</p>']
+    return [
+        *head,
+        '<div class="scroll">'
+        + _table(tables.RECERTIFICATION, rows, "recertification-table")
+        + "</div>",
     ]
 
 
@@ -336,25 +421,58 @@ def _questions(report: Report, view: tables.ReportView) -> list[str]:
             f"{flagged} of {len(questions)} questions flagged: facility (percent of the "
             "attempts that asked it that got it right) below 50%, or discrimination "
             "(Moodle's index, -100..100) negative."
+            + (_VERSIONS_NOTE if any(q.versions > 1 for q in questions) else "")
         ),
         "<figure>",
         _scatter(questions, leeches),
         "<figcaption>Each question at its facility (across) and discrimination (up). "
         "Hollow circle: a question; filled triangle: flagged, labelled with its id, "
-        "facility and discrimination; dashed ring: a leech for a learner or more. "
+        "facility and discrimination; filled diamond: flagged by learners only; ⚑N in "
+        "a label: N flags learners raised on it (ctrl+f in the app; `quiz flags` lists "
+        "their notes); "
+        "dashed ring: a leech for a learner or more. "
         "Questions without a discrimination index are not drawn (see the table).</figcaption>",
         "</figure>",
         '<div class="scroll">'
-        + _table(tables.QUESTIONS, tables.QUESTIONS.rows(view), "question-table")
+        + _table(tables.QUESTIONS, tables.QUESTIONS.rows(view), "question-table", _version(report))
         + "</div>",
     ]
 
 
+_VERSIONS_NOTE = (
+    " A question whose answer or choices changed has a row and a point per version with "
+    "answers, each with its own figures (version: the first digits of its hash, as "
+    "course.lock shows them; the current one first)."
+)
+
+
+def _version(report: Report) -> tuple[str, Callable[[tables.QuestionRow], str]] | None:
+    """The question table's last column when a question has answers to several versions:
+    which version each row's figures are of ("v3f2a, current")."""
+    if not any(q.versions > 1 for q in report.questions):
+        return None
+    return ("version", lambda row: f'<td class="version">{text(_version_cell(row.question))}</td>')
+
+
+def _version_cell(question: QuestionReport) -> str:
+    return question.version_text if question.versions > 1 else ""
+
+
+def _point_name(question: QuestionReport) -> str:
+    """A point's name in the chart: its id, and when it has several versions which one
+    ("swelling-01 v3f2a", "swelling-01 v1b7c (older)"), short for the label column."""
+    if question.versions <= 1:
+        return question.question
+    return f"{question.question} {question.version}" + ("" if question.current else " (older)")
+
+
 def scatter_label(question: QuestionReport) -> str:
-    """A flagged point's label: "swelling-01 · 38% · -12"."""
+    """A flagged point's label: "swelling-01 · 38% · -12", and "· ⚑2" when learners
+    flagged it twice (quiz flags lists their notes)."""
+    raised = question.learner_flags
     return (
-        f"{question.question} · {percent_text(question.facility)} · "
-        f"{index_text(question.discrimination)}"
+        f"{_point_name(question)} · {percent_text(question.facility)} · "
+        f"{index_text(question.discrimination)}" + (f" · ⚑{raised}" if raised else "")
     )
 
 
@@ -407,13 +525,19 @@ def _scatter(questions: Sequence[QuestionReport], leeches: set[tuple[str, str]])
         leech = (question.course, question.question) in leeches
         if leech:
             out.append(f'<circle class="leech" cx="{x:.1f}" cy="{y:.1f}" r="9"/>')
-        if not question.flagged:
+        if question.flagged:
+            out.append(
+                f'<path class="flagged" d="M{x:.1f},{y - 6:.1f} L{x + 5.5:.1f},{y + 4:.1f} '
+                f'L{x - 5.5:.1f},{y + 4:.1f} Z">{title}</path>'
+            )
+        elif question.learner_flags:  # flagged by learners only: a diamond
+            out.append(
+                f'<path class="learner-flagged" d="M{x:.1f},{y - 6:.1f} L{x + 6:.1f},{y:.1f} '
+                f'L{x:.1f},{y + 6:.1f} L{x - 6:.1f},{y:.1f} Z">{title}</path>'
+            )
+        else:
             out.append(f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="4">{title}</circle>')
             continue
-        out.append(
-            f'<path class="flagged" d="M{x:.1f},{y - 6:.1f} L{x + 5.5:.1f},{y + 4:.1f} '
-            f'L{x - 5.5:.1f},{y + 4:.1f} Z">{title}</path>'
-        )
         label = scatter_label(question) + (" · leech" if leech else "")
         labels.append((y, x, label))
     labels.sort()

@@ -8,7 +8,7 @@ under their keys, with a learner's sections and a question's wrong choices neste
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,14 +19,17 @@ from quiz.storage.report_model import (
     LearnerReport,
     LeechReport,
     QuestionReport,
+    RecertificationDue,
     Report,
     SectionResult,
     SectionShare,
+    UnverifiedPass,
 )
 from quiz.tables.columns import REST, Child, Column, Shown, Table, percent_column
 from quiz.tables.formats import (
     index_text,
     local_day,
+    local_minute,
     percent_of,
     percent_text,
     rounded,
@@ -204,6 +207,17 @@ STAFF: Table[ReportView, StaffRow] = Table(
             "latest_exam_passed", value=_exam(lambda e: e.passed), json=("latest_exam", "passed")
         ),
         Column(
+            # How the learner of that exam was known (quiz.domain.identity).
+            "latest_exam_identified",
+            value=_exam(lambda e: str(e.identified)),
+            json=("latest_exam", "identified"),
+        ),
+        Column(
+            "latest_exam_attempt",
+            value=_exam(lambda e: e.attempt_id),
+            json=("latest_exam", "attempt_id"),
+        ),
+        Column(
             "weak_sections",
             value=lambda r: r.weak_labels,
             text=lambda r: ", ".join(terminal_text(w) for w in r.weak_labels) or "none",
@@ -242,11 +256,33 @@ WRONG_CHOICES: Table[ReportView, WrongChoiceRow] = Table(
     columns=(
         Column("course", value=lambda r: r.question.course, parent_key=True),
         Column("question", value=lambda r: r.question.question, parent_key=True),
+        Column("version", value=lambda r: r.question.version, parent_key=True),
         Column("choice", value=lambda r: r.choice.choice),
         Column("picks", value=lambda r: r.choice.picks),
         Column("percent_of_asked", value=lambda r: rounded(r.percent_of_asked)),
     ),
 )
+
+
+def _versioned(rows: Sequence[QuestionRow]) -> bool:
+    """Whether a question of the rows has answers to several versions in the store (then
+    the screen shows which version each row is of; the printed report says it under
+    the row, quiz.commands.report)."""
+    return any(row.question.versions > 1 for row in rows)
+
+
+def _version_word(row: QuestionRow) -> str:
+    """On screen: "v3f2a current", "v1b7c older" (nothing for a question of one version)."""
+    question = row.question
+    if question.versions <= 1:
+        return ""
+    return f"{question.version} {'current' if question.current else 'older'}"
+
+
+def _learners_flagged(rows: Sequence[QuestionRow]) -> bool:
+    """Whether a question of the rows has learners' flags (then their column shows)."""
+    return any(row.question.learner_flags for row in rows)
+
 
 QUESTIONS: Table[ReportView, QuestionRow] = Table(
     name="questions",
@@ -260,6 +296,13 @@ QUESTIONS: Table[ReportView, QuestionRow] = Table(
             table=Shown("question", 24),
             screen=Shown("Question", 20),
         ),
+        Column(
+            "version",  # the figures of a row are of this version only
+            value=lambda r: r.question.version,
+            text=lambda r: r.question.version_text if r.question.versions > 1 else "",
+            screen=Shown("Version", 13, text=_version_word, only_if=_versioned),
+        ),
+        Column("current", value=lambda r: r.question.current),
         Column(
             "section",
             value=lambda r: r.question.section,
@@ -297,6 +340,12 @@ QUESTIONS: Table[ReportView, QuestionRow] = Table(
             screen=Shown("Flag", 7),
         ),
         Column("flags", value=lambda r: list(r.question.flags)),
+        Column(
+            "learner_flags",
+            value=lambda r: r.question.learner_flags,
+            table=Shown("l.flags", 7, right=True, only_if=_learners_flagged),
+            screen=Shown("L.flags", 7, right=True, only_if=_learners_flagged),
+        ),
     ),
     children=(
         Child(
@@ -428,6 +477,86 @@ LEECHES: Table[ReportView, LeechRow] = Table(
 )
 
 
+# --- due for recertification -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecertificationRow:
+    view: ReportView
+    due: RecertificationDue
+
+    @property
+    def status(self) -> str:
+        """What is due: "expired on 2027-03-03" or "never passed"."""
+        if self.due.expired_on is None:
+            return "never passed"
+        return f"expired on {self.due.expired_on.isoformat()}"
+
+
+RECERTIFICATION: Table[ReportView, RecertificationRow] = Table(
+    name="recertification",
+    title="Due for recertification",
+    rows=lambda view: [RecertificationRow(view, due) for due in view.report.recertification],
+    columns=(
+        Column("course", value=lambda r: r.due.preset.course),
+        Column("exam", value=lambda r: r.due.preset.exam),
+        Column("exam_title", value=lambda r: r.due.preset.title, table=Shown("exam", 22)),
+        Column("valid_for", value=lambda r: r.due.preset.validity.text()),
+        Column("learner", value=lambda r: r.due.learner, table=Shown("learner", 22)),
+        Column(
+            "last_passed_at",
+            value=lambda r: None if r.due.passed_at is None else utc_text(r.due.passed_at),
+            text=lambda r: "" if r.due.passed_on is None else r.due.passed_on.isoformat(),
+            table=Shown("last pass", 10),
+        ),
+        Column(
+            "expired_on",
+            value=lambda r: None if r.due.expired_on is None else r.due.expired_on.isoformat(),
+            text=lambda r: r.status,
+            table=Shown("due", REST),
+        ),
+    ),
+)
+
+
+# --- unverified passes ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnverifiedRow:
+    view: ReportView
+    unverified: UnverifiedPass
+
+
+UNVERIFIED: Table[ReportView, UnverifiedRow] = Table(
+    name="unverified_passes",
+    title="Exam passes on a typed name only",
+    rows=lambda view: [UnverifiedRow(view, u) for u in view.report.unverified_passes],
+    columns=(
+        Column(
+            "attempt_id",
+            value=lambda r: r.unverified.attempt_id,
+            table=Shown("id", 8, text=lambda r: r.unverified.attempt_id[:8]),
+        ),
+        Column("learner", value=lambda r: r.unverified.learner, table=Shown("learner", REST)),
+        Column("course", value=lambda r: r.unverified.course),
+        Column("exam", value=lambda r: r.unverified.exam, table=Shown("exam", 22)),
+        Column(
+            "started_at",
+            value=lambda r: utc_text(r.unverified.started_at),
+            text=lambda r: local_minute(r.unverified.started_at),
+            table=Shown("started", 16),
+        ),
+        Column(
+            "percent",
+            value=lambda r: rounded(r.unverified.percent),
+            text=lambda r: percent_text(r.unverified.percent),
+            table=Shown("score", 5, right=True),
+        ),
+    ),
+)
+
+
 CSV_TABLES: tuple[Table[ReportView, Any], ...] = (
     STAFF_SECTIONS,
     STAFF,
@@ -436,6 +565,8 @@ CSV_TABLES: tuple[Table[ReportView, Any], ...] = (
     SECTIONS,
     DRILL,
     LEECHES,
+    RECERTIFICATION,
+    UNVERIFIED,
 )
 """The tables of `quiz report --format csv`, in the order written."""
 JSON_TABLES: tuple[tuple[str, Table[ReportView, Any]], ...] = (
@@ -444,5 +575,7 @@ JSON_TABLES: tuple[tuple[str, Table[ReportView, Any]], ...] = (
     ("sections", SECTIONS),
     ("drill", DRILL),
     ("leeches", LEECHES),
+    ("recertification", RECERTIFICATION),
+    ("unverified_passes", UNVERIFIED),
 )
 """The tables of `quiz report --format json`, under their keys (the others nested)."""

@@ -36,12 +36,14 @@ if TYPE_CHECKING:
     # Imported where used: the loader (YAML) loads in a thread after the first paint,
     # and the session is needed only once an attempt starts.
     from quiz.domain.clock import Clock
+    from quiz.domain.identity import Identification
     from quiz.domain.model import Course, CourseLoad, ExamPreset
     from quiz.domain.session import QuizSession
     from quiz.settings import CentralConfig
     from quiz.storage.central.sender import Sender, SendState
     from quiz.ui.attempt import AttemptRunner
     from quiz.ui.drilling import DrillFinding
+    from quiz.ui.identifying import Identifying
     from quiz.ui.resuming import Offers, Resuming
     from quiz.ui.saving import ScoreStoreLike, StoreThread
     from quiz.ui.screens.home import HomeScreen
@@ -98,6 +100,7 @@ class QuizApp(App[None]):
         self._internal_error: str | None = None
         self._store_opening = StoreOpening(self, ready=self._store_ready)
         self._resuming: Resuming | None = None
+        self._identifying: Identifying | None = None
         self._named: str | None = None
         self._options_taken = False
         """Whether what the command line asked for has been set going (once: it goes
@@ -116,6 +119,16 @@ class QuizApp(App[None]):
 
             self._resuming = Resuming(self)
         return self._resuming
+
+    @property
+    def identifying(self) -> Identifying:
+        """The PIN dialogs before an attempt and the scores screens (made when first
+        needed)."""
+        if self._identifying is None:
+            from quiz.ui.identifying import Identifying
+
+            self._identifying = Identifying(self)
+        return self._identifying
 
     @property
     def clock(self) -> Clock:
@@ -399,9 +412,22 @@ class QuizApp(App[None]):
         def find() -> DrillFinding:  # on the store thread
             return DrillFinding.ask(store, learner, course, now, sections)
 
+        # Keys that arrive meanwhile wait for what the finding opens (KeyOrder.hold).
+        release = self.key_order.hold()
+
+        def done(finding: DrillFinding) -> None:
+            try:
+                self._drill_found(learner, finding, count, seed)
+            finally:
+                release()
+
         def found() -> None:  # in a worker thread: wait for the store, then come back
-            finding = self.services.store.thread.call(find)
-            self.call_from_thread(self._drill_found, learner, finding, count, seed)
+            try:
+                finding = self.services.store.thread.call(find)
+            except BaseException:
+                self.call_from_thread(release)
+                raise
+            self.call_from_thread(done, finding)
 
         self.run_worker(found, thread=True, group="drill")
 
@@ -455,8 +481,9 @@ class QuizApp(App[None]):
 
     def _learner_known(self) -> None:
         """The home screen's learner is known (or changed): count their questions due,
-        and find their paused attempts (once the store is open)."""
+        and find their paused attempts and passes (once the store is open)."""
         self._ask_due()
+        self._ask_passes()
         learner = self._named
         if learner and self.store is not None and self.course is not None:
 
@@ -487,7 +514,40 @@ class QuizApp(App[None]):
         self.services.store.submit(count)
 
     def on_quiz_app_due_counted(self, message: DueCounted) -> None:
-        self.home.show_due(message.learner, message.due)
+        if self.screen_stack:  # else the app is closing: the count came too late
+            self.home.show_due(message.learner, message.due)
+
+    class PassesFound(Message):
+        """The named learner's passes of the course's presets with a validity, as lines
+        (quiz.ui.passes; posted from the store thread)."""
+
+        def __init__(self, learner: str, lines: list[tuple[str, bool]]) -> None:
+            super().__init__()
+            self.learner = learner
+            self.lines = lines  # each pass's line, and whether it has expired
+
+    def _ask_passes(self) -> None:
+        """Find the named learner's last pass of each preset with a validity."""
+        from quiz.ui.passes import pass_line, valid_presets
+
+        learner, store, course = self._named, self.store, self.course
+        if not learner or store is None or course is None:
+            return
+        presets, now = valid_presets(course), self.clock.now()
+
+        def find() -> None:  # on the store thread
+            try:
+                found = store.learner_passes(learner, presets, now) if presets else ()
+            except Exception:  # a courtesy, as the count of questions due
+                found = ()
+            lines = [(pass_line(p), p.expired) for p in found]
+            self.post_message(self.PassesFound(learner, lines))
+
+        self.services.store.submit(find)
+
+    def on_quiz_app_passes_found(self, message: PassesFound) -> None:
+        if self.screen_stack:  # else the app is closing: the passes came too late
+            self.home.show_passes(message.learner, message.lines)
 
     def on_home_screen_drill_requested(self, message: HomeScreen.DrillRequested) -> None:
         from quiz.domain.records import Mode
@@ -517,11 +577,30 @@ class QuizApp(App[None]):
     # --- attempts ----------------------------------------------------------------------
 
     def begin_attempt(
-        self, session: QuizSession, learner: str, preset: ExamPreset | None = None
+        self,
+        session: QuizSession,
+        learner: str,
+        preset: ExamPreset | None = None,
+        *,
+        identified: Identification | None = None,
     ) -> None:
-        """Start the attempt, saving it as it goes, and show its first question."""
+        """Start the attempt, saving it as it goes, and show its first question: once
+        the learner is identified (quiz.ui.identifying; a paused one taken up again was
+        identified before it was taken up)."""
         from quiz.ui.attempt import AttemptRunner
 
+        if identified is None and session.resumed_from is None:
+            witness = bool(preset is not None and preset.witness and session.mode == "exam")
+
+            def known(identification: Identification, asked: bool) -> None:
+                if self.attempt is not None and self.attempt.active:
+                    return  # something else started meanwhile
+                # The clock starts once she is known, not while a PIN was typed.
+                again = session.begun_now() if asked and session.time_limit_seconds else session
+                self.begin_attempt(again, learner, preset, identified=identification)
+
+            self.identifying.before_attempt(learner, witness=witness, then=known)
+            return
         store = self.store
         assert store is not None
         note = session.selection.note
@@ -535,6 +614,7 @@ class QuizApp(App[None]):
             thread=self.store_thread,
             preset_title=preset.title if preset else None,
             on_saved=self.wake_sender,
+            identified=identified,
         )
         self.saving_problem = None
         runner.begin()
@@ -627,13 +707,19 @@ class QuizApp(App[None]):
         """Show the learner's own scores."""
         from quiz.ui.screens.scores import MyScoresScreen
 
-        self.push_screen(MyScoresScreen(self.store, learner, self.course))
+        def show() -> None:
+            self.push_screen(MyScoresScreen(self.store, learner, self.course))
+
+        self.identifying.before_own_scores(learner, show)  # her PIN, if she has one
 
     def open_all_staff(self) -> None:
         """Show every learner's scores, for a clinic manager."""
         from quiz.ui.screens.scores import AllStaffScreen
 
-        self.push_screen(AllStaffScreen(self.store, self.course))
+        def show() -> None:
+            self.push_screen(AllStaffScreen(self.store, self.course))
+
+        self.identifying.before_all_staff(show)  # a manager's PIN, once there are managers
 
     # --- leaving -------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from quiz.domain.clock import Clock
+    from quiz.domain.flags import FlagRecord
+    from quiz.domain.identity import Identification
     from quiz.domain.model import Course, ExamPreset
     from quiz.domain.pausing import Leaving
     from quiz.domain.records import AnswerRecord, AttemptResult, AttemptStatus, Mode, Response
@@ -108,15 +111,19 @@ class AttemptRunner:
         preset_title: str | None = None,
         heartbeat_seconds: float = 30.0,
         on_saved: Callable[[], None] | None = None,
+        identified: Identification | None = None,
     ) -> None:
         self._app = app
         self.session = session
         self.learner = learner
         self.preset_title = preset_title
+        start = session.attempt_start(learner)
+        if identified is not None:  # how the learner was known (quiz.ui.identifying)
+            start = replace(start, identified=identified)
         self.saver = AttemptSaver(
             store,
             thread,
-            session.attempt_start(learner),
+            start,
             self._saving,
             attempt_id=session.resumed_from,
             on_saved=on_saved,
@@ -181,6 +188,12 @@ class AttemptRunner:
             return None
         self.saver.save_answer(record)
         return record
+
+    def flag(self, flag: FlagRecord) -> Future[str | None]:
+        """Keep the learner's flag on a question (saved after the answers before it).
+        Works after the attempt has ended too (a review from the results); never
+        changes a score."""
+        return self.saver.save_flag(flag)
 
     def clear(self, position: int) -> bool:
         """Take back an exam answer (all choices turned off); False if the attempt is over."""

@@ -11,6 +11,11 @@ marker message follows each key along the same path (the focused widget, then it
 ancestors up to the app); when the marker reaches the app, everything the key did
 has run, and the next key is released after the callbacks the key scheduled (such as
 moving the focus). Keys that arrive one by one are never held, so typing costs nothing.
+
+A key's work may go on after its marker: a lookup on the store thread before a dialog
+opens (is there a paused exam, has this name a PIN?). Such work holds the keys that
+follow (`hold`) until it is done and what it opened is on the screen, so the PIN typed
+after Enter goes into the PIN dialog, not into the screen under it.
 """
 
 from __future__ import annotations
@@ -28,6 +33,12 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
     from textual.timer import Timer
 
+HOLD_LIMIT_SECONDS = 10.0
+"""The longest a `hold` keeps keys back, should its work never say it is done (a store
+that hangs): the keys then go on to whatever is on the screen."""
+RESUME_WAITS = 30
+"""After a `hold`, how many screen refreshes the held keys wait for the screen on top to
+take its focus (a dialog focuses its field as it mounts)."""
 STUCK_CHECK_SECONDS = 0.25
 """While keys are held, how often to check that the travelling key's path still exists:
 a marker is lost when a widget on its way is removed (as when a dialog closes)."""
@@ -52,15 +63,51 @@ class KeyOrder:
         self._serial = 0
         self._path: tuple[DOMNode, ...] = ()  # where the travelling key's marker goes
         self._stuck_timer: Timer | None = None
+        self._holds: set[int] = set()  # the work that holds the keys back (`hold`)
+        self._resume_waits = 0  # refreshes waited for a new screen's focus (`_resume`)
+        self._hold_serial = 0
 
     @property
     def held(self) -> int:
         """How many keys are waiting (for tests)."""
         return len(self._held)
 
+    def hold(self) -> Callable[[], None]:
+        """Hold the keys that arrive from now on until the returned function is called
+        (once the work is done; calling it again does nothing): they are then handed
+        out in order, after the screen has refreshed, so a dialog the work opened has its
+        focus. At most HOLD_LIMIT_SECONDS."""
+        self._hold_serial += 1
+        serial = self._hold_serial
+        self._holds.add(serial)
+
+        def release() -> None:
+            if serial in self._holds:
+                self._holds.discard(serial)
+                limit.stop()
+                self._app.call_after_refresh(self._resume)
+
+        limit = self._app.set_timer(HOLD_LIMIT_SECONDS, release)
+        return release
+
+    async def _resume(self) -> None:
+        if self._travelling is not None or self._holds:
+            return
+        # A screen the work opened takes its focus as it mounts: the held keys go to it
+        # once it has (or once it has nothing to focus).
+        screen = self._app.screen
+        settling = not screen.is_mounted or (screen.focused is None and screen.focus_chain)
+        if settling and self._resume_waits < RESUME_WAITS:
+            self._resume_waits += 1
+            self._app.call_after_refresh(self._resume)
+            return
+        self._resume_waits = 0
+        await self._next()
+
     async def key_arrived(self, event: events.Key) -> None:
-        """A key from the terminal: handle it now, or after the one still travelling."""
-        if self._travelling is not None:
+        """A key from the terminal: handle it now, or after the one still travelling
+        (or the work that holds keys back)."""
+        if self._travelling is not None or self._holds:
             self._held.append(event)
             if self._stuck_timer is None:
                 self._stuck_timer = self._app.set_interval(STUCK_CHECK_SECONDS, self._unstick)
@@ -90,6 +137,8 @@ class KeyOrder:
         await self._next()
 
     async def _next(self) -> None:
+        if self._holds:
+            return  # handed out when the work that holds them is done (`hold`)
         if self._held:
             await self._send(self._held.popleft())
         if not self._held and self._stuck_timer is not None:

@@ -87,13 +87,21 @@ class Resuming:
         go on to `start`, or not now: nothing starts)."""
         from quiz.domain.pausing import blocking_exam
 
+        if self._app.store is None:
+            return  # look_up finds nothing before the store is open
+        # Keys that arrive during the lookup wait for what it opens (keys.KeyOrder.hold).
+        release = self._app.key_order.hold()
+
         def decided(offers: Offers) -> None:
-            exam = blocking_exam(offers)
-            if exam is None:
-                start(offers)
-                return
-            rest = [offer for offer in offers if offer is not exam]
-            self.offer_exam(exam, learner, given_up=lambda: start(rest))
+            try:
+                exam = blocking_exam(offers)
+                if exam is None:
+                    start(offers)
+                    return
+                rest = [offer for offer in offers if offer is not exam]
+                self.offer_exam(exam, learner, given_up=lambda: start(rest))
+            finally:
+                release()
 
         self.look_up(learner, decided)
 
@@ -212,8 +220,10 @@ class Resuming:
         def chosen(choice: ExamChoice | None) -> None:
             if choice == "resume":
                 self.resume(exam, learner)
-            elif choice == "give_up":
-                self._confirm_give_up(exam, given_up)
+            elif choice == "give_up":  # her PIN first: nobody gives up another's exam
+                app.identifying.with_own_pin(
+                    learner, "give up your exam", lambda: self._confirm_give_up(exam, given_up)
+                )
             else:
                 self._not_now.add(exam.attempt_id)
 
@@ -271,6 +281,12 @@ class Resuming:
         left: the same questions, the answers given, the time from its first start."""
         app, store = self._app, self._app.store
         assert store is not None
+        course = self._course_of(paused)
+        preset = course.exams.get(paused.exam) if course and paused.exam else None
+        witness = preset is not None and preset.witness
+
+        def identified(_identification: object, _asked: bool) -> None:
+            app.run_worker(take_up, thread=True, group="paused")
 
         def take_up() -> None:  # in a worker thread
             try:
@@ -280,7 +296,9 @@ class Resuming:
                 return
             app.call_from_thread(self._taken_up, taken, learner)
 
-        app.run_worker(take_up, thread=True, group="paused")
+        # Her PIN (and a witness, for a witnessed exam) before it is taken up; it keeps
+        # the identification it started with.
+        app.identifying.before_attempt(learner, witness=witness, then=identified)
 
     def _taken_up(self, taken: PausedAttempt | None, learner: str) -> None:
         from quiz.domain.session import QuizSession

@@ -22,9 +22,11 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime, timedelta
 
+    from quiz.domain.flags import FlagRecord
     from quiz.domain.pausing import PausedAttempt
     from quiz.domain.records import AnswerRecord, AttemptResult, AttemptStart
     from quiz.storage.card_model import DueCard, LearnerDue, RebuildProgress, SectionDue
+    from quiz.storage.report_model import PassValidity, ValidPreset
 
 T = TypeVar("T")
 
@@ -51,6 +53,8 @@ class ScoreStoreLike(Protocol):
     def finish_attempt(self, attempt_id: str, result: AttemptResult) -> None: ...
 
     def close(self) -> None: ...
+
+    def record_flag(self, attempt_id: str, flag: FlagRecord) -> str: ...
 
     # paused attempts (quiz.domain.pausing says which to offer)
 
@@ -90,6 +94,12 @@ class ScoreStoreLike(Protocol):
     ) -> list[SectionDue]: ...
 
     def next_due(self, learner: str, *, course: str | None = None) -> datetime | None: ...
+
+    # a learner's own passes of the presets with a validity (quiz.ui.passes)
+
+    def learner_passes(
+        self, learner: str, presets: Sequence[ValidPreset], now: datetime
+    ) -> tuple[PassValidity, ...]: ...
 
     def staff_due(self, *, now: datetime, course: str | None = None) -> list[LearnerDue]: ...
 
@@ -177,6 +187,12 @@ class AttemptSaver:
         """Write anything still waiting, and tell the store the attempt is alive."""
         return self.thread.submit(self._heartbeat)
 
+    def save_flag(self, flag: FlagRecord) -> Future[str | None]:
+        """Keep a learner's flag on a question of this attempt, after what was asked
+        before it (the attempt's start, its answers). The future gives an error
+        message or None; a flag that fails is not kept for later (the learner is told)."""
+        return self.thread.submit(self._flag, flag)
+
     def finish(self, result: AttemptResult) -> Future[str | None]:
         """Write what is waiting, then the result. The future gives an error message or None."""
         return self.thread.submit(self._finish, result)
@@ -233,6 +249,18 @@ class AttemptSaver:
             # A missed heartbeat only delays noticing a crashed attempt: not worth a word.
             with contextlib.suppress(Exception):
                 self.store.heartbeat(self.attempt_id)
+
+    def _flag(self, flag: FlagRecord) -> str | None:
+        message = self._try_flush()
+        if message is not None:
+            return message
+        assert self.attempt_id is not None
+        try:
+            self.store.record_flag(self.attempt_id, flag)
+        except Exception as error:
+            return error_message(error)
+        self._saved()
+        return None
 
     def _finish(self, result: AttemptResult) -> str | None:
         if self.finished:

@@ -42,6 +42,9 @@ def test_the_group_mirror_reports_as_both_clinics_exports_imported(
             exported = detail.to_export_dict()
             if clinic == "porto":  # another terminal's attempts: their own ids
                 exported["id"] = f"porto-{exported['id']}"
+            # As the terminal's export of it says: its clinic (the server takes the
+            # role's) and no offset (_push sends none).
+            exported["clinic"], exported["utc_offset_minutes"] = clinic, None
             exports.append(exported)
             assert _push(central, clinic, exported) == "added"
     mirror = tmp_path / "mirror.sqlite3"

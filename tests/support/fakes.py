@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from quiz.domain.flags import FlagRecord
 from quiz.domain.pausing import PausedAttempt
-from quiz.domain.records import AnswerRecord, AttemptResult, AttemptStart
+from quiz.domain.records import AnswerRecord, AttemptResult, AttemptStart, AttemptStatus
 from quiz.domain.text import learner_key
+from quiz.domain.validity import has_expired, valid_until
 from quiz.errors import StoreError, StoreErrorKind
 from quiz.storage.card_model import (
     DEFAULT_SETTINGS,
@@ -19,6 +21,7 @@ from quiz.storage.card_model import (
     RebuildProgress,
     SectionDue,
 )
+from quiz.storage.report_model import PassValidity, ValidPreset
 
 START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -69,6 +72,7 @@ class FakeStore:
         self.cards: list[DueCard] = []
         self.paused: list[PausedAttempt] = []
         self.given_up: list[str] = []
+        self.flags: list[tuple[str, FlagRecord]] = []
         self.stale = 0
         self.fail_answers = 0
         self.fail_finish = 0
@@ -108,6 +112,15 @@ class FakeStore:
 
     def close(self) -> None:
         self.closed = True
+
+    def record_flag(self, attempt_id: str, flag: FlagRecord) -> str:
+        """Keep a learner's flag (in `flags`, with its attempt's id)."""
+        self._note_thread()
+        with self._lock:
+            if attempt_id not in self.attempts:
+                raise ValueError(f"there is no attempt {attempt_id}")
+            self.flags.append((attempt_id, flag))
+            return f"flag-{len(self.flags)}"
 
     # --- paused attempts -----------------------------------------------------------------
 
@@ -230,6 +243,41 @@ class FakeStore:
         self._note_thread()
         times = [c.due_at for c in self._cards_of(learner, course)]
         return min(times) if times else None
+
+    def learner_passes(
+        self, learner: str, presets: Sequence[ValidPreset], now: datetime
+    ) -> tuple[PassValidity, ...]:
+        """The learner's last pass of each preset, as the store finds it (a finished exam
+        of the preset, passed), its day in this computer's zone (no offset kept here)."""
+        self._note_thread()
+        key = learner_key(learner)
+        found = []
+        for preset in presets:
+            passes = [
+                (saved.result.finished_at, saved)
+                for saved in self.attempts.values()
+                if learner_key(saved.start.learner) == key
+                and saved.start.course_id == preset.course
+                and saved.start.exam == preset.exam
+                and saved.result is not None
+                and saved.result.passed
+                and saved.result.status in (AttemptStatus.COMPLETED, AttemptStatus.TIMED_OUT)
+            ]
+            if not passes:
+                continue
+            finished, last = max(passes, key=lambda found: found[0])
+            found.append(
+                PassValidity(
+                    preset,
+                    last.start.learner,
+                    key,
+                    finished,
+                    finished.astimezone().date(),
+                    valid_until(finished, preset.validity),
+                    has_expired(finished, preset.validity, now),
+                )
+            )
+        return tuple(found)
 
     def staff_due(self, *, now: datetime, course: str | None = None) -> list[LearnerDue]:
         self._note_thread()

@@ -7,6 +7,7 @@ tests/unit/test_report_data.py checks the data is what those tests need.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -219,7 +220,13 @@ def save(store: ScoreStore, given: Given) -> str:
     return attempt_id
 
 
-def build_store(path: Path, attempts: tuple[Given, ...] = GIVEN) -> list[str]:
-    """The store of `attempts` at `path`; returns their ids, in the same order."""
-    with ScoreStore.open(path) as store:
+def build_store(
+    path: Path,
+    attempts: tuple[Given, ...] = GIVEN,
+    *,
+    open_store: Callable[[Path], ScoreStore] = ScoreStore.open,
+) -> list[str]:
+    """The store of `attempts` at `path` (opened with `open_store`: a terminal of the
+    central store, tests/support/backends.py); returns their ids, in the same order."""
+    with open_store(path) as store:
         return [save(store, given) for given in attempts]

@@ -4,6 +4,7 @@ two learners' finished attempts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -132,10 +133,10 @@ def completed(correct: int, total: int = 4, *, passed: bool | None = True) -> At
     )
 
 
-def fill_store(path: Path) -> list[str]:
+def fill_store(path: Path, open_store: Callable[[Path], ScoreStore] = ScoreStore.open) -> list[str]:
     """A store with two finished attempts of two learners (an exam, then practice)."""
     ids = []
-    with ScoreStore.open(path) as store:
+    with open_store(path) as store:
         first = store.start_attempt(make_start("Ana Ruiz"))
         for position in range(4):
             store.record_answer(first, answer(position))

@@ -14,6 +14,7 @@ import pytest
 from quiz.domain.records import Mode
 from quiz.storage import db as store_db
 from quiz.storage.scores import ScoreStore
+from tests.support.backends import StoreBackend
 from tests.support.cli import run_cli
 from tests.support.report_store import ALL, CY, GIVEN, Given, build_store, save
 from tests.support.summaries import assert_summaries_are_rebuilt_ones as rebuilt_ones
@@ -24,6 +25,14 @@ def db(tmp_path: Path) -> Path:
     path = tmp_path / "scores.sqlite3"
     build_store(path)
     return path
+
+
+@pytest.fixture
+def shared_db(backend: StoreBackend) -> str:
+    """The report fixture in either store (tests/support/backends.py); what `--db` names
+    to read it."""
+    build_store(backend.path, open_store=backend.open_store)
+    return backend.db()
 
 
 def rows(path: Path, sql: str, *parameters: Any) -> list[tuple[Any, ...]]:
@@ -55,9 +64,9 @@ def attempts_of(path: Path) -> dict[str, int]:
 
 
 def test_the_list_shows_attempts_and_last_activity(
-    db: Path, capsys: pytest.CaptureFixture[str]
+    shared_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run_cli(["learners", "--db", str(db)], capsys)
+    code, out, _ = run_cli(["learners", "--db", shared_db], capsys)
     assert code == 0
     lines = out.splitlines()
     assert lines[0].split()[:3] == ["learner", "attempts", "exams"]
@@ -204,6 +213,23 @@ def test_forget_with_yes_deletes_that_learner_only(
     assert_summaries_are_rebuilt_ones(db)
     with ScoreStore.open(db, create=False) as store:
         report = store.report()
+    assert CY not in {learner.name for learner in report.learners}
+    assert report.attempts == sum(1 for g in GIVEN if g.counted and g.learner != CY)
+
+
+def test_a_forgotten_learner_leaves_what_is_read_and_no_one_else_does(
+    backend: StoreBackend,
+) -> None:
+    """Locally, and on the central store (its manager's forget, then the mirror's pull)."""
+    build_store(backend.path, open_store=backend.open_store)
+    with backend.reading() as store:
+        before = {a.id: a.learner_key for a in store.list_attempts()}
+    assert backend.forget(" [BOLD]cy[/bold] ") == 2
+    with backend.reading() as store:
+        after = {a.id: a.learner_key for a in store.list_attempts()}
+        report = store.report()
+        rebuilt_ones(store._connection)
+    assert after == {k: v for k, v in before.items() if v != "[bold]cy[/bold]"}
     assert CY not in {learner.name for learner in report.learners}
     assert report.attempts == sum(1 for g in GIVEN if g.counted and g.learner != CY)
 

@@ -19,7 +19,7 @@ import pytest
 
 from quiz.domain.records import Mode
 from quiz.storage.reports import ReportFilter
-from quiz.storage.scores import ScoreStore
+from tests.support.backends import StoreBackend
 from tests.support.cli import run_cli
 from tests.support.local_time import local_timezone
 from tests.support.report_store import CY, GIVEN, Given, build_store
@@ -29,19 +29,21 @@ DEFAULT_PASS_MARK = 80
 
 @pytest.fixture(autouse=True)
 def _utc() -> Iterator[None]:
-    """Local time is UTC: month buckets and --since dates do not depend on the machine."""
+    """Local time is UTC: month buckets and --since dates do not depend on the machine.
+    The tests taking `db` run against both stores (tests/support/backends.py)."""
     with local_timezone("UTC"):
         yield
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "scores.sqlite3"
-    build_store(path)
-    return path
+def db(backend: StoreBackend) -> str:
+    """The report fixture's attempts, saved in a SQLite store or sent to the central
+    store; what `--db` names to read them (a path, or the group role's URL)."""
+    build_store(backend.path, open_store=backend.open_store)
+    return backend.db()
 
 
-def report_json(db: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, Any]:
+def report_json(db: str, capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, Any]:
     code, out, err = run_cli(["report", "--db", str(db), "--format", "json", *extra], capsys)
     assert code == 0, err
     result: dict[str, Any] = json.loads(out)
@@ -131,7 +133,7 @@ def close(a: float | None, b: float | None) -> bool:
 
 
 def test_question_numbers_match_an_independent_computation(
-    db: Path, capsys: pytest.CaptureFixture[str]
+    db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     report = report_json(db, capsys)
     expected = expected_questions(counted())
@@ -148,7 +150,7 @@ def test_question_numbers_match_an_independent_computation(
 
 
 def test_the_fixture_has_flagged_and_unflagged_questions(
-    db: Path, capsys: pytest.CaptureFixture[str]
+    db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     questions = {q["question"]: q for q in report_json(db, capsys)["questions"]}
     flagged = {k for k, q in questions.items() if q["flagged"]}
@@ -159,7 +161,7 @@ def test_the_fixture_has_flagged_and_unflagged_questions(
 
 
 def test_wrong_choices_are_counted_across_shuffled_versions(
-    db: Path, capsys: pytest.CaptureFixture[str]
+    db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Choice positions differ between versions; the report counts by the choice text."""
     questions = {q["question"]: q for q in report_json(db, capsys)["questions"]}
@@ -174,7 +176,7 @@ def test_wrong_choices_are_counted_across_shuffled_versions(
 
 
 def test_staff_by_section_matches_an_independent_computation(
-    db: Path, capsys: pytest.CaptureFixture[str]
+    db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     report = report_json(db, capsys)
     expected = expected_staff(counted())
@@ -199,7 +201,7 @@ def test_staff_by_section_matches_an_independent_computation(
 
 
 def test_latest_exam_is_exams_only_and_abandoned_attempts_do_not_count(
-    db: Path, capsys: pytest.CaptureFixture[str]
+    db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     staff = {s["learner"]: s for s in report_json(db, capsys)["staff"]}
     assert set(staff) == {"Ana Ruiz", "Ben Ode", CY}  # Dee abandoned her only attempt
@@ -209,7 +211,7 @@ def test_latest_exam_is_exams_only_and_abandoned_attempts_do_not_count(
     assert staff["Ben Ode"]["attempts"] == 3
 
 
-def test_section_shares(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_section_shares(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     report = report_json(db, capsys)
     staff = expected_staff(counted())
     for share in report["sections"]:
@@ -221,7 +223,7 @@ def test_section_shares(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize("since", ["2026-11-15", "2026-11-01", "2026-12-01"])
 def test_since_counts_only_later_attempts(
-    since: str, db: Path, capsys: pytest.CaptureFixture[str]
+    since: str, db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Mid-month (from the attempts) and from the first of a month (the summaries)."""
     report = report_json(db, capsys, "--since", since)
@@ -240,7 +242,7 @@ def test_since_counts_only_later_attempts(
     }
 
 
-def test_one_learner(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_one_learner(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     report = report_json(db, capsys, "--learner", "  ANA ruiz ")
     theirs = [g for g in counted() if g.learner == "Ana Ruiz"]
     assert [s["learner"] for s in report["staff"]] == ["Ana Ruiz"]
@@ -254,8 +256,8 @@ def test_one_learner(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
         assert picks == want["wrong_choices"]
 
 
-def test_the_store_api_gives_the_same_report(db: Path) -> None:
-    with ScoreStore.open(db, create=False) as store:
+def test_the_store_api_gives_the_same_report(db: str, backend: StoreBackend) -> None:
+    with backend.reading() as store:
         report = store.report(ReportFilter())
         ana = store.report(ReportFilter(learner="ana ruiz"))
     assert report.attempts == len(counted())
@@ -275,12 +277,22 @@ def csv_blocks(text: str) -> dict[str, list[dict[str, str]]]:
     return blocks
 
 
-def test_csv_and_json_carry_the_same_numbers(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_csv_and_json_carry_the_same_numbers(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     report = report_json(db, capsys)
     code, out, _ = run_cli(["report", "--db", str(db), "--format", "csv"], capsys)
     assert code == 0
     blocks = csv_blocks(out)
-    assert set(blocks) == {"staff_sections", "staff", "questions", "wrong_choices", "sections"}
+    assert set(blocks) == {
+        "staff_sections",
+        "staff",
+        "questions",
+        "wrong_choices",
+        "sections",
+        "unverified_passes",  # every exam pass here was a typed name (issue 18)
+    }
+    assert [r["attempt_id"] for r in blocks["unverified_passes"]] == [
+        u["attempt_id"] for u in report["unverified_passes"]
+    ]
 
     def number(cell: str) -> float | None:
         return None if cell == "" else float(cell)
@@ -340,7 +352,7 @@ def display_width(line: str) -> int:
 
 
 def test_the_table_fits_80_columns_and_says_who_is_weak_where(
-    db: Path, capsys: pytest.CaptureFixture[str]
+    db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run_cli(["report", "--db", str(db)], capsys)
     assert code == 0
@@ -374,7 +386,7 @@ def test_long_names_and_choices_are_cut_to_fit(
 
 
 def test_empty_missing_and_unmatched_stores(
-    tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     missing = tmp_path / "nowhere" / "scores.sqlite3"
     code, out, _ = run_cli(["report", "--db", str(missing)], capsys)

@@ -115,7 +115,7 @@ def test_the_table_fits_80_columns_newest_first(
     code, out, _err = run_cli(["scores", "--db", str(db)], capsys)
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["started", "learner", "mode", "status", "score", "result"]
+    assert lines[0].split() == ["id", "started", "learner", "mode", "status", "score", "result"]
     assert "Ben Ode" in lines[1] and "practice" in lines[1] and "1/4 25%" in lines[1]
     assert "Ana Ruiz" in lines[2] and "4/4 100%" in lines[2] and "passed" in lines[2]
     assert max(len(line) for line in lines) <= 80

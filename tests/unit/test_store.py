@@ -1,4 +1,7 @@
-"""The score store: what goes in comes back, answers are appended, recovery, the schema."""
+"""The score store: what goes in comes back, answers are appended, recovery, the schema.
+
+The tests taking `backend` run against the SQLite store and the central store (a
+terminal's attempts sent, then read back from the mirror: tests/support/backends.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from quiz.domain.records import AttemptResult, AttemptStatus, Mode
 from quiz.storage import codec, db, liveness, summaries
 from quiz.storage.reports import ReportFilter
 from quiz.storage.scores import ScoreStore
+from tests.support.backends import StoreBackend
 from tests.support.store_records import (
     QUESTIONS,
     T0,
@@ -36,13 +40,15 @@ def store(tmp_path: Path) -> Iterator[ScoreStore]:
         yield opened
 
 
-def test_an_attempt_comes_back_as_it_was_saved(store: ScoreStore) -> None:
+def test_an_attempt_comes_back_as_it_was_saved(backend: StoreBackend) -> None:
     start = make_start()
-    attempt_id = store.start_attempt(start)
-    for position in (0, 1, 2, 3):
-        store.record_answer(attempt_id, answer(position))
-    store.finish_attempt(attempt_id, completed(4))
-    detail = store.get_attempt(attempt_id)
+    with backend.open() as store:
+        attempt_id = store.start_attempt(start)
+        for position in (0, 1, 2, 3):
+            store.record_answer(attempt_id, answer(position))
+        store.finish_attempt(attempt_id, completed(4))
+    with backend.reading() as read:
+        detail = read.get_attempt(attempt_id)
     assert detail is not None
     summary = detail.summary
     assert (summary.learner, summary.learner_key) == ("Ana Ruiz", "ana ruiz")
@@ -166,10 +172,9 @@ def test_unknown_attempts_and_questions_are_programming_errors(store: ScoreStore
         store.start_attempt(make_start(learner="   "))
 
 
-def test_list_attempts_newest_first_with_filters(tmp_path: Path) -> None:
-    path = tmp_path / "scores.sqlite3"
-    exam_id, practice_id = fill_store(path)
-    with ScoreStore.open(path) as store:
+def test_list_attempts_newest_first_with_filters(backend: StoreBackend) -> None:
+    exam_id, practice_id = fill_store(backend.path, backend.open_store)
+    with backend.reading() as store:
         assert [a.id for a in store.list_attempts()] == [practice_id, exam_id]
         # The learner key: trimmed, NFC, case folded.
         assert [a.id for a in store.list_attempts(learner="  ANA RUIZ ")] == [exam_id]
@@ -189,10 +194,15 @@ def test_since_is_a_local_date(tmp_path: Path) -> None:
         assert store.list_attempts(since=date(2026, 3, 2)) == []
 
 
-def test_the_learner_name_is_kept_as_typed(store: ScoreStore) -> None:
-    first = store.start_attempt(make_start("Zoë Ng"))
-    second = store.start_attempt(make_start("ZOË NG", started_at=T0 + timedelta(hours=1)))
-    names = {a.id: a.learner for a in store.list_attempts(learner="zoë ng")}
+def test_the_learner_name_is_kept_as_typed(backend: StoreBackend) -> None:
+    with backend.open() as store:
+        first = store.start_attempt(make_start("Zoë Ng"))
+        second = store.start_attempt(make_start("ZOË NG", started_at=T0 + timedelta(hours=1)))
+        for attempt_id in (first, second):
+            store.record_answer(attempt_id, answer(0))
+            store.finish_attempt(attempt_id, completed(1))
+    with backend.reading() as read:
+        names = {a.id: a.learner for a in read.list_attempts(learner="zoë ng")}
     assert names == {first: "Zoë Ng", second: "ZOË NG"}
 
 
@@ -298,14 +308,15 @@ def test_summaries_match_a_computation_from_the_answers(tmp_path: Path) -> None:
         # Finishing twice (the app retrying) must not count the attempt twice.
         store.finish_attempt(exam_id, completed(4))
         connection = store._connection
-        kept = connection.execute("SELECT * FROM question_stats ORDER BY 1, 2, 3").fetchall()
+        kept = connection.execute("SELECT * FROM question_stats ORDER BY 1, 2, 3, 4").fetchall()
         sections = connection.execute(
             "SELECT * FROM learner_section_stats ORDER BY 1, 2, 3, 4"
         ).fetchall()
         with db.write_transaction(connection):
             summaries.rebuild(connection)
         assert (
-            connection.execute("SELECT * FROM question_stats ORDER BY 1, 2, 3").fetchall() == kept
+            connection.execute("SELECT * FROM question_stats ORDER BY 1, 2, 3, 4").fetchall()
+            == kept
         )
         assert (
             connection.execute("SELECT * FROM learner_section_stats ORDER BY 1, 2, 3, 4").fetchall()
@@ -318,12 +329,13 @@ def test_summaries_match_a_computation_from_the_answers(tmp_path: Path) -> None:
                JOIN asked_question q ON q.id = asked_at(t.items, a.item)
                GROUP BY 1, 2"""
         ).fetchall()
-    assert sorted(raw) == sorted((r[0], r[2], r[4], r[5]) for r in kept if r[4])
-    by_exam = {row[2]: row for row in kept if row[0] == 1}  # swelling-01, in both attempts
-    assert by_exam[1][3:6] == (1, 1, 1)  # exam: asked, answered, right
-    assert by_exam[0][3:6] == (1, 1, 0)  # practice: answered wrongly
+    # Rows: question, content, month, exam, asked, answered, right, ...
+    assert sorted(raw) == sorted((r[0], r[3], r[5], r[6]) for r in kept if r[5])
+    by_exam = {row[3]: row for row in kept if row[0] == 1}  # swelling-01, in both attempts
+    assert by_exam[1][4:7] == (1, 1, 1)  # exam: asked, answered, right
+    assert by_exam[0][4:7] == (1, 1, 0)  # practice: answered wrongly
     month = codec.local_month_number(codec.to_ms(T0))
-    assert all(row[1] == month for row in kept)
+    assert all(row[2] == month for row in kept)
     assert {(row[1], row[4:8]) for row in sections if row[3] == 1} == {
         (1, (1, 2, 2, 2)),  # Ana, swelling: 1 attempt, 2 asked, 2 answered, 2 right
         (2, (1, 1, 1, 1)),
@@ -424,7 +436,7 @@ def test_a_store_of_the_second_version_is_upgraded(tmp_path: Path) -> None:
 
     with ScoreStore.open(path) as store:
         connection = store._connection
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION == 7
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
         kept = summary_rows(connection)
         assert_summaries_are_rebuilt_ones(connection)
         report = store.report(ReportFilter())
@@ -444,12 +456,17 @@ def test_a_store_of_the_second_version_is_upgraded(tmp_path: Path) -> None:
         (1, 2, nov, 2, 1, 0, 75),
     ]
     assert kept["version_stats"] == [(1, month, 2), (2, month, 2)]
-    assert kept["choice_stats"] == [(1, month, 0, "A few hours", 1)]
-    assert [row[:7] for row in kept["question_stats"]] == [
-        (1, month, 0, 1, 1, 0, 4200),
-        (1, month, 1, 1, 1, 1, 2500),
-        (2, month, 0, 1, 1, 1, 3000),
-        (2, month, 1, 1, 1, 0, 1000),
+    # Keyed by content version too (version 10): each question here has one.
+    swelling_content = codec.content_key(
+        "single", '["About two weeks", "One to three days", "A few hours"]', '["One to three days"]'
+    )
+    bruising_content = codec.content_key("true_false", "[]", '["true"]')
+    assert kept["choice_stats"] == [(1, swelling_content, month, 0, "A few hours", 1)]
+    assert [row[:8] for row in kept["question_stats"]] == [
+        (1, swelling_content, month, 0, 1, 1, 0, 4200),
+        (1, swelling_content, month, 1, 1, 1, 1, 2500),
+        (2, bruising_content, month, 0, 1, 1, 1, 3000),
+        (2, bruising_content, month, 1, 1, 1, 0, 1000),
     ]
     assert (report.attempts, report.exams) == (2, 1)
     (ana,) = report.learners

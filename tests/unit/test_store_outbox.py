@@ -60,6 +60,25 @@ def test_every_write_that_changes_an_attempt_marks_it_in_its_transaction(
     assert versions(central_store) == {}
 
 
+def test_marks_cleared_together_go_in_one_commit_and_only_if_unchanged(
+    central_store: ScoreStore,
+) -> None:
+    """A backlog's marks are cleared a batch at a time (quiz.storage.central.sync); one
+    whose attempt changed after it was read stays, for the next round."""
+    store = central_store
+    store.start_attempt(now_start())
+    second = store.start_attempt(now_start("Ben Ode"))
+    read = store.pending_attempts()
+    assert len(read) == 2
+    store.record_answer(second, replace(answer(0), answered_at=datetime.now(UTC)))
+    statements: list[str] = []
+    store._connection.set_trace_callback(statements.append)
+    assert store.clear_sent_all(read) == 1
+    store._connection.set_trace_callback(None)
+    assert [s.split()[0] for s in statements].count("COMMIT") == 1
+    assert versions(store) == {second: 2}  # started, then answered after it was read
+
+
 def test_pausing_resuming_giving_up_and_a_new_round_mark_the_attempts_they_change(
     central_store: ScoreStore,
 ) -> None:
@@ -182,7 +201,10 @@ def test_import_clinic_is_recorded_and_a_forgotten_learners_old_export_is_refuse
     code, export, _ = run_cli(["scores", "--format", "json", "--db", str(source)], capsys)
     assert code == 0
     exported = tmp_path / "old.json"
-    exported.write_text(export, encoding="utf-8")
+    attempts = json.loads(export)
+    for attempt in attempts:  # an old export names no clinic nor offset
+        del attempt["clinic"], attempt["utc_offset_minutes"]
+    exported.write_text(json.dumps(attempts), encoding="utf-8")
     store_path = tmp_path / "manager.sqlite3"
     code, out, err = run_cli(
         ["import", str(exported), "--clinic", "lisbon", "--db", str(store_path)], capsys
@@ -244,7 +266,46 @@ def test_a_name_at_two_clinics_needs_clinic_and_the_commands_say_so(
     assert code == 0, err
     code, _, err = run_cli(["due", "--learner", "Ana Ruiz", *db], capsys)
     assert code == 1 and "cannot tell them apart" in err
-    code, _, err = run_cli(["scores", "--clinic", "lisbon", *db], capsys)
-    assert code == 2 and "--clinic goes with --learner" in err
+    # --clinic alone: that clinic's attempts (and, for due, its learners).
+    code, out, err = run_cli(["scores", "--clinic", "porto", "--format", "json", *db], capsys)
+    assert code == 0, err
+    assert [(a["learner"], a["correct"]) for a in json.loads(out)] == [("Ana Ruiz", 0)]
+    code, out, err = run_cli(["scores", "--clinic", "faro", *db], capsys)
+    assert (code, out) == (0, "no attempts match\n"), err
+    code, out, err = run_cli(["report", "--clinic", "lisbon", "--format", "json", *db], capsys)
+    assert code == 0, err
+    assert json.loads(out)["attempts"] == 1
+    code, out, err = run_cli(["report", "--clinic", "faro", *db], capsys)
+    assert (code, out) == (0, "no finished attempts match\n"), err
     code, out, _ = run_cli(["scores", *db], capsys)  # without --learner: everyone, as ever
     assert code == 0 and out.count("Ana Ruiz") == 2
+
+
+def test_due_and_report_per_clinic_keep_the_learners_known_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`quiz due --clinic ID`: the learners with an attempt at that clinic (the drill's
+    cards are kept per name); `quiz report --clinic ID`: that clinic's attempts."""
+    from tests.support.cli import run_cli
+
+    path = tmp_path / "group.sqlite3"
+    for clinic, learner in (("lisbon", "Ana Ruiz"), ("porto", "Rui Sá")):
+        with ScoreStore.open(path, clinic=clinic) as store:
+            attempt = store.start_attempt(make_start(learner))
+            store.record_answer(attempt, answer(0, right=False))
+            store.finish_attempt(attempt, completed(0))
+    db = ["--db", str(path)]
+    code, out, err = run_cli(["due", "--format", "json", *db], capsys)
+    assert code == 0, err
+    assert {card["learner"] for card in json.loads(out)} == {"Ana Ruiz", "Rui Sá"}
+    for clinic, learner in (("lisbon", "Ana Ruiz"), ("porto", "Rui Sá")):
+        code, out, err = run_cli(["due", "--clinic", clinic, "--format", "json", *db], capsys)
+        assert code == 0, err
+        assert {card["learner"] for card in json.loads(out)} == {learner}
+        code, out, err = run_cli(["report", "--clinic", clinic, "--format", "json", *db], capsys)
+        assert code == 0, err
+        assert [s["learner"] for s in json.loads(out)["staff"]] == [learner]
+    code, out, err = run_cli(["due", "--clinic", "faro", "--format", "json", *db], capsys)
+    assert (code, json.loads(out)) == (0, []), err
+    code, _, err = run_cli(["due", "--clinic", "Faro", *db], capsys)
+    assert code == 2 and "lower-case letters" in err

@@ -4,7 +4,7 @@ The mirror is an ordinary score store (so `quiz report`, `scores`, `learners` ru
 their tuned SQLite code on it), in the user cache folder, one per server and role
 (`mirror_path`). A pull reads the ended attempts the server's row-level security lets
 the role see, rebuilds each as one attempt of `quiz scores --format json`, and adds
-them with the import's own code (quiz.storage.exchange.read_export_file, then
+them with the import's own code (quiz.storage.exchange.read_export_entries, then
 ScoreStore.import_attempts): checked, verdicts recomputed, summaries and cards kept,
 as for any import. Only ended attempts come: the import leaves running ones out, and
 an ended attempt never changes on the server (its status only moves forward).
@@ -25,10 +25,7 @@ The mirror's own bookkeeping is in tables named central_* of the mirror file.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
@@ -46,6 +43,7 @@ from quiz.storage.outbox import tombstone_hash
 if TYPE_CHECKING:
     import psycopg
 
+    from quiz.storage.exchange import ExportedAttempts
     from quiz.storage.scores import ScoreStore
 
 PULL_BATCH = 2000
@@ -107,6 +105,9 @@ def pull(connection: psycopg.Connection[Any], server: ServerName, mirror: Path) 
 
     from quiz.storage.scores import ScoreStore
 
+    # One connection to the mirror's bookkeeping for the whole pull, and the score store
+    # opened only when there is something to add or forget: a report on a current mirror
+    # pays for one opening of the file here, not three.
     with closing(db.connect(mirror)) as state:
         _state_tables(state)
         row = state.execute("SELECT server, watermark FROM central_pull").fetchone()
@@ -120,38 +121,22 @@ def pull(connection: psycopg.Connection[Any], server: ServerName, mirror: Path) 
         watermark = "0" if row is None else str(row[1])
         applied = {bytes(r[0]) for r in state.execute("SELECT hash FROM central_tombstone")}
 
-    mirror.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=mirror.parent, prefix=".pull-", suffix=".json", delete=False
-    ) as spill:
-        spill_path = Path(spill.name)
-    placed: dict[str, tuple[Any, Any]] = {}
-    try:
+        placed: dict[str, tuple[Any, Any]] = {}
         try:
-            read, new_watermark, tombstones = _read_server(
-                connection, watermark, spill_path, placed
-            )
+            read, new_watermark, tombstones, exported = _read_server(connection, watermark, placed)
         except psycopg.Error as error:
             from quiz.storage.central.push import ingest_error
 
             raise ingest_error(error, server, "(pull)") from None
-        with ScoreStore.open(mirror) as store:
-            outcome = _import(store, spill_path) if read else None
-            forgotten = _apply_tombstones(store, tombstones, applied)
+        outcome, forgotten = None, 0
+        with exported:
+            if read or any(h not in applied for h, _ in tombstones):
+                with ScoreStore.open(mirror) as store:
+                    outcome = store.import_attempts(exported) if read else None
+                    forgotten = _apply_tombstones(store, tombstones, applied)
         _place(mirror, placed)
-    finally:
-        os.unlink(spill_path)
-    pulled = now_ms()
-    with closing(db.connect(mirror)) as state, db.write_transaction(state):
-        state.execute(
-            "INSERT OR REPLACE INTO central_pull (id, server, watermark, pulled_at) "
-            "VALUES (1, ?, ?, ?)",
-            (str(server), "0" if forgotten else new_watermark, pulled),
-        )
-        state.executemany(
-            "INSERT OR IGNORE INTO central_tombstone (hash) VALUES (?)",
-            [(h,) for h, _ in tombstones],
-        )
+        pulled = now_ms()
+        _record_pull(state, str(server), "0" if forgotten else new_watermark, pulled, tombstones)
     return PullOutcome(
         read=read,
         imported=len(outcome.imported) if outcome else 0,
@@ -159,6 +144,26 @@ def pull(connection: psycopg.Connection[Any], server: ServerName, mirror: Path) 
         forgotten=forgotten,
         pulled_at=from_ms(pulled),
     )
+
+
+def _record_pull(
+    state: sqlite3.Connection,
+    server: str,
+    watermark: str,
+    pulled: int,
+    tombstones: list[tuple[bytes, str]],
+) -> None:
+    """Keep where the pull got to, when it ended, and the tombstones it applied."""
+    with db.write_transaction(state):
+        state.execute(
+            "INSERT OR REPLACE INTO central_pull (id, server, watermark, pulled_at) "
+            "VALUES (1, ?, ?, ?)",
+            (server, watermark, pulled),
+        )
+        state.executemany(
+            "INSERT OR IGNORE INTO central_tombstone (hash) VALUES (?)",
+            [(h,) for h, _ in tombstones],
+        )
 
 
 def _place(mirror: Path, placed: dict[str, tuple[Any, Any]]) -> None:
@@ -174,6 +179,12 @@ def _place(mirror: Path, placed: dict[str, tuple[Any, Any]]) -> None:
 
 
 def _state_tables(connection: sqlite3.Connection) -> None:
+    present = connection.execute(
+        "SELECT count(*) FROM sqlite_schema "
+        "WHERE name IN ('central_pull', 'central_tombstone') AND type = 'table'"
+    ).fetchone()[0]
+    if present == 2:
+        return  # made already: no write (and no commit to wait for) on every pull
     with db.write_transaction(connection):
         for statement in MIRROR_STATE_SQL.split(";"):
             if statement.strip():
@@ -183,12 +194,13 @@ def _state_tables(connection: sqlite3.Connection) -> None:
 def _read_server(
     connection: psycopg.Connection[Any],
     watermark: str,
-    spill: Path,
     placed: dict[str, tuple[Any, Any]],
-) -> tuple[int, str, list[tuple[bytes, str]]]:
-    """Write the attempts changed since `watermark` to `spill` as an export file; their
-    number, the new watermark and the readable tombstones (hash, clinic code). Each
-    attempt's clinic and UTC offset go into `placed`."""
+) -> tuple[int, str, list[tuple[bytes, str]], ExportedAttempts]:
+    """The attempts changed since `watermark`, checked as an export file's are (the
+    import's own reading, quiz.storage.exchange, handed the exports as they are built:
+    no JSON text written and parsed again); their number, the new watermark and the
+    readable tombstones (hash, clinic code). Each attempt's clinic and UTC offset go
+    into `placed`."""
     import psycopg
 
     connection.rollback()
@@ -196,7 +208,7 @@ def _read_server(
     connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
     connection.read_only = True
     try:
-        with connection.transaction(), open(spill, "w", encoding="utf-8") as out:
+        with connection.transaction():
             row = connection.execute(
                 "SELECT pg_snapshot_xmin(pg_current_snapshot())::text"
             ).fetchone()
@@ -209,22 +221,28 @@ def _read_server(
                     "JOIN quiz.clinic c ON c.id = t.clinic ORDER BY t.hash"
                 )
             ]
-            out.write("[")
-            read = 0
-            for export in _changed_attempts(connection, watermark, placed):
-                out.write(",\n" if read else "\n")
-                out.write(json.dumps(export, ensure_ascii=False))
-                read += 1
-            out.write("\n]\n")
+            exported = _checked(_changed_attempts(connection, watermark, placed))
     finally:
         connection.isolation_level, connection.read_only = before
-    return read, new_watermark, tombstones
+    return len(exported), new_watermark, tombstones, exported
+
+
+def _checked(exports: Iterator[dict[str, Any]]) -> ExportedAttempts:
+    """The exports read by the import's own code (checked, ready to add)."""
+    from quiz.storage import exchange
+
+    try:
+        return exchange.read_export_entries(Path("the central store"), exports)
+    except exchange.ImportFileError as error:
+        raise CentralError(
+            "other", None, f"an attempt read from the central store is not usable: {error.message}"
+        ) from None
 
 
 _ATTEMPTS = """
 SELECT a.id, a.uuid, a.learner, a.course, a.course_version, a.mode, a.exam, a.status,
        a.started_at, a.finished_at, a.time_limit_seconds, a.correct, a.total, a.percent,
-       a.passed, a.sections, a.seed, a.deadline_at, a.pass_mark,
+       a.passed, a.sections, a.seed, a.deadline_at, a.pass_mark, a.identified, a.verify_code,
        (SELECT c.code FROM quiz.clinic c WHERE c.id = a.clinic), a.utc_offset_minutes
   FROM quiz.attempt a
  WHERE a.changed_xid >= %s::xid8 AND a.status = ANY (%s) AND a.id > %s
@@ -232,13 +250,23 @@ SELECT a.id, a.uuid, a.learner, a.course, a.course_version, a.mode, a.exam, a.st
  LIMIT %s
 """
 _ITEMS = """
-SELECT i.attempt, i.item, q.body FROM quiz.attempt_item i
-  JOIN quiz.asked_question q ON q.id = i.asked
+SELECT i.attempt, i.item, i.asked FROM quiz.attempt_item i
  WHERE i.attempt = ANY (%s) ORDER BY i.attempt, i.item
 """
+_ASKED = "SELECT q.id, q.body FROM quiz.asked_question q WHERE q.id = ANY (%s)"
+"""The questions as asked, each version read once a pull (many attempts share them)."""
 _ANSWERS = """
-SELECT w.attempt, w.item, w.response, w.correct, w.seconds, w.answered_at FROM quiz.answer w
+SELECT w.attempt, w.item, w.response, w.correct, w.seconds,
+       to_char(w.answered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+  FROM quiz.answer w
  WHERE w.attempt = ANY (%s) ORDER BY w.attempt, w.item, w.rev
+"""
+"""Answers, their times written by the server as codec.format_utc writes them (whole
+seconds, UTC): formatting 2M times in Python was a tenth of a first pull."""
+
+_FLAGS = """
+SELECT f.attempt, f.uuid, f.item, f.question_id, f.flagged_at, f.note FROM quiz.flag f
+ WHERE f.attempt = ANY (%s) ORDER BY f.attempt, f.flagged_at, f.uuid
 """
 
 
@@ -248,29 +276,50 @@ def _changed_attempts(
     """The attempts changed since `watermark`, as exports; each one's clinic code and
     UTC offset go into `placed` by id (the export has no place for them)."""
     after = 0
+    bodies: dict[int, dict[str, Any]] = {}  # asked_question id -> body, read once
     while True:
         rows = connection.execute(_ATTEMPTS, (watermark, list(ENDED), after, PULL_BATCH)).fetchall()
         if not rows:
             return
         ids = [r[0] for r in rows]
+        asked = connection.execute(_ITEMS, (ids,)).fetchall()
+        unread = list({r[2] for r in asked if r[2] not in bodies})
+        if unread:
+            bodies.update(connection.execute(_ASKED, (unread,)).fetchall())
         items: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-        for attempt, _item, body in connection.execute(_ITEMS, (ids,)):
-            items[attempt].append(body)
+        for attempt, _item, asked_id in asked:
+            items[attempt].append(bodies[asked_id])
         answers: dict[tuple[int, int], list[dict[str, Any]]] = {}
         for attempt, item, response, correct, seconds, answered_at in connection.execute(
             _ANSWERS, (ids,)
-        ):
+        ).fetchall():
             answers.setdefault((attempt, item), []).append(
                 {
                     "response": response,
                     "correct": correct,
                     "seconds": seconds,
-                    "answered_at": format_utc(answered_at),
+                    "answered_at": answered_at,
+                }
+            )
+        flags: dict[int, list[dict[str, Any]]] = {}
+        for attempt, flag_id, item, question_id, flagged_at, note in connection.execute(
+            _FLAGS, (ids,)
+        ):
+            flags.setdefault(attempt, []).append(
+                {
+                    "id": flag_id,
+                    "position": item,
+                    "question_id": question_id,
+                    "flagged_at": format_utc(flagged_at),
+                    "note": note,
                 }
             )
         for row in rows:
             placed[row[1]] = (row[-2], row[-1])
-            yield _export(row[:-2], items[row[0]], answers)
+            exported = _export(row[:-2], items[row[0]], answers)
+            if row[0] in flags:  # learners' flags, as an export carries them
+                exported["flags"] = flags[row[0]]
+            yield exported
         after = ids[-1]
 
 
@@ -284,7 +333,7 @@ def _export(
     (
         rowid, uuid, learner, course, course_version, mode, exam, status, started_at,
         finished_at, time_limit, correct, total, percent, passed, sections, seed,
-        deadline_at, pass_mark,
+        deadline_at, pass_mark, identified, verify_code,
     ) = row  # fmt: skip
     exported_items = []
     for position, body in enumerate(items):
@@ -326,21 +375,9 @@ def _export(
         "seed": seed,
         "deadline_at": format_utc(deadline_at) if deadline_at else None,
         "pass_mark": pass_mark,
+        "identified": identified,  # the terminal's: a copy keeps its own identification
+        "verify_code": verify_code,
     }
-
-
-def _import(store: ScoreStore, spill: Path) -> Any:
-    """The spilled export added to the mirror by the import's own code."""
-    from quiz.storage import exchange
-
-    try:
-        exported = exchange.read_export_file(spill)
-    except exchange.ImportFileError as error:
-        raise CentralError(
-            "other", None, f"an attempt read from the central store is not usable: {error.message}"
-        ) from None
-    with exported:
-        return store.import_attempts(exported)
 
 
 def _apply_tombstones(

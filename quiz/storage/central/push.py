@@ -7,9 +7,12 @@ server matches learners as the terminal does) and `utc_offset_minutes` (the
 terminal's offset when the attempt started, for month buckets; None when unknown).
 The clinic is never sent: the server takes it from the calling role.
 
-The server's function is idempotent, so sending an attempt again (after a crash, from
-a copied store file) changes nothing. A serialization failure (40001) or a deadlock
-(40P01) is retried here, with a growing wait; anything else is a CentralError.
+Learners' flags on its questions (the export's "flags", when it has any) follow in
+the same transaction (quiz.ingest_flags); an exam's are in the export only once the
+exam is over (quiz.domain.flags). The server's functions are idempotent, so sending an
+attempt again (after a crash, from a copied store file) changes nothing. A serialization
+failure (40001) or a deadlock (40P01) is retried here, with a growing wait; anything else
+is a CentralError.
 """
 
 from __future__ import annotations
@@ -33,10 +36,12 @@ _RETRIED_STATES = frozenset({"40001", "40P01"})
 
 
 def payload(export: Mapping[str, Any], utc_offset_minutes: int | None = None) -> dict[str, Any]:
-    """What ingest_attempt takes: the export dict, learner_key and utc_offset_minutes."""
+    """What ingest_attempt takes: the export dict, learner_key and utc_offset_minutes
+    (the export's own when none is given: an export file's, for `quiz import`)."""
     body = dict(export)
     body["learner_key"] = learner_key(str(export.get("learner", "")))
-    body["utc_offset_minutes"] = utc_offset_minutes
+    if utc_offset_minutes is not None or "utc_offset_minutes" not in body:
+        body["utc_offset_minutes"] = utc_offset_minutes
     return body
 
 
@@ -55,11 +60,16 @@ def push_attempt(
     from psycopg.types.json import Jsonb
 
     body = Jsonb(payload(export, utc_offset_minutes))
+    flags = export.get("flags")
     delay = FIRST_WAIT_SECONDS
     for attempt in range(RETRIES):
         try:
             with connection.transaction():
                 row = connection.execute("SELECT quiz.ingest_attempt(%s)", (body,)).fetchone()
+                if flags:  # learners' flags go with their attempt (sql/0004_flags.sql)
+                    connection.execute(
+                        "SELECT quiz.ingest_flags(%s, %s)", (str(export["id"]), Jsonb(flags))
+                    )
         except psycopg.Error as error:
             state = getattr(error, "sqlstate", None)
             if state in _RETRIED_STATES and attempt + 1 < RETRIES:

@@ -220,8 +220,9 @@ class AllStaffScreen(ScoresScreen):
 
 
 def question_detail(question: QuestionReport) -> str:
-    """The line under the questions table: why it is flagged, and its wrong choices."""
-    parts = [question.question]
+    """The line under the questions table: the question (and its version, when it has
+    several), why it is flagged, and its wrong choices."""
+    parts = [question.label]
     if question.flags:
         parts.append("flagged: " + ", ".join(question.flags))
     if question.wrong_choices:

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 
 from quiz.domain.session import shown_choices
 from quiz.ui.attempt import AttemptRunner
+from quiz.ui.flagging import FLAG_BINDING, ask_and_flag
 from quiz.ui.literal import literal
 from quiz.ui.saving import NOT_SENT_MARK
 from quiz.ui.screens.base import QuizScreen
@@ -43,6 +44,7 @@ class AskingScreen(QuizScreen[None]):
         Binding("pageup", "scroll_body(-1)", "Scroll", show=False),
         Binding("pagedown", "scroll_body(1)", "Scroll", show=False),
         *PICK_BINDINGS,
+        FLAG_BINDING,
     ]
 
     def __init__(self, attempt: AttemptRunner) -> None:
@@ -130,6 +132,19 @@ class AskingScreen(QuizScreen[None]):
 
     def after_pick(self) -> None:
         """A choice was picked or toggled (each screen knows what that means)."""
+
+    @property
+    def shown_number(self) -> int:
+        """The number the question in front of the learner is shown with."""
+        return self.position + 1
+
+    def action_flag(self) -> None:
+        """Flag the question in front of the learner, with an optional note (kept
+        during an exam, shown to nobody until it is over: quiz.domain.flags)."""
+        if self.attempt.over():
+            return
+        asked = self.session.asked[self.position]
+        ask_and_flag(self, asked, self.shown_number, self.attempt.flag, self.quiz_app.clock.now)
 
     def action_scroll_body(self, direction: int) -> None:
         if direction < 0:

@@ -161,6 +161,15 @@ class HomeScreen(QuizScreen[None]):
         self.query_one("#learner", Input).focus()
         self._loading_timer = self.set_interval(0.5, self._show_loading)
         self.watch(self.quiz_app, "course", self.show_course)
+        self.watch(self.quiz_app, "not_sent", self._show_hint, init=False)
+
+    def _show_hint(self, not_sent: bool) -> None:
+        """The hint, with the quiet mark while attempts saved here are not sent to the
+        central store yet (sending fails; nothing is lost, nothing to do)."""
+        from quiz.ui.saving import NOT_SENT_MARK
+
+        hint = f"{HINT} {NOT_SENT_MARK}" if not_sent else HINT
+        self.query_one("#home-hint", Static).update(hint)
 
     def on_screen_resume(self) -> None:
         # Back from an attempt whose learner was named elsewhere (--learner, the name
@@ -261,6 +270,26 @@ class HomeScreen(QuizScreen[None]):
         if buttons and clean_name(field.value) == learner:
             buttons.first(RadioButton).label = drill_label(due)
 
+    def show_passes(self, learner: str, lines: list[tuple[str, bool]]) -> None:
+        """Show under the name `learner`'s last pass of each preset with a validity and
+        until when it holds (quiz.ui.passes: each line, and whether that pass has
+        expired); none: nothing. Mounted the first time there is something to show,
+        never on the first frame."""
+        if not self._is_named(learner):
+            return  # a name typed since: the lines are someone else's
+        text = literal("\n".join(line for line, _expired in lines))
+        found = self.query("#home-passes")
+        if found:
+            shown = found.first(Static)
+            shown.update(text)
+        elif lines:
+            shown = Static(text, id="home-passes", markup=False)
+            self.query_one("#home-form").mount(shown, after="#name-row")
+        else:
+            return
+        shown.display = bool(lines)
+        shown.set_class(any(expired for _line, expired in lines), "expired")
+
     class LearnerNamed(Message):
         """The learner's name is known (or changed): what is due, what is paused?"""
 
@@ -357,6 +386,8 @@ class HomeScreen(QuizScreen[None]):
         # Another name: the paused rounds shown are someone else's.
         if event.input.id == "learner":
             self._clear_paused()
+            for passes in self.query("#home-passes"):
+                passes.display = False  # shown again for the name, once known
 
     def say(self, text: str) -> None:
         """Tell the learner something about the form (where problems are told)."""
@@ -443,6 +474,13 @@ class HomeScreen(QuizScreen[None]):
         if action is not None:
             action()
 
+    def _request(self, message: Message) -> None:
+        """Ask the app for something that starts with a lookup on the store thread (a
+        paused exam, a PIN): posted straight to the app, so it is handled before the
+        key that asked has finished its way, and the keys after it wait for the lookup
+        (quiz.ui.keys.KeyOrder.hold) instead of landing on this screen."""
+        self.app.post_message(message)
+
     def action_start(self) -> None:
         course = self.course
         if course is None or self.quiz_app.store is None or not self.query("#home-columns"):
@@ -455,7 +493,7 @@ class HomeScreen(QuizScreen[None]):
         paused = self._chosen_paused()
         if paused is not None:
             self._problem("")
-            self.post_message(self.ResumeRequested(learner, paused.attempt_id))
+            self._request(self.ResumeRequested(learner, paused.attempt_id))
             return
         seen = frozenset(offer.attempt_id for offer in self._paused.values())
         from textual.widgets import SelectionList
@@ -487,7 +525,7 @@ class HomeScreen(QuizScreen[None]):
                 return
             self._problem("")
             drilled = None if sections == all_sections else tuple(sections)
-            self.post_message(self.DrillRequested(learner, drilled, count, seen))
+            self._request(self.DrillRequested(learner, drilled, count, seen))
             return
         chosen = None if preset is not None and sections == all_sections else sections
         try:
@@ -504,7 +542,7 @@ class HomeScreen(QuizScreen[None]):
             self._problem(error.message[0].upper() + error.message[1:] + ".")
             return
         self._problem("")
-        self.post_message(self.StartRequested(session, learner, preset, seen))
+        self._request(self.StartRequested(session, learner, preset, seen))
 
     # --- other screens -----------------------------------------------------------------
 
@@ -526,8 +564,8 @@ class HomeScreen(QuizScreen[None]):
             self._problem("Type your name first to see your scores.", "#learner")
             return
         if self._loaded_course() is not None:
-            self.post_message(self.MyScoresRequested(learner))
+            self._request(self.MyScoresRequested(learner))
 
     def action_all_staff(self) -> None:
         if self._loaded_course() is not None:
-            self.post_message(self.AllStaffRequested())
+            self._request(self.AllStaffRequested())

@@ -38,6 +38,7 @@ def preset_label(preset: ExamPreset) -> str:
     return (
         f"{preset.title}: {preset.questions} questions, "
         f"{format_duration(preset.time_limit_seconds)}, pass {preset.pass_mark}%"
+        + (", witnessed" if preset.witness else "")
     )
 
 

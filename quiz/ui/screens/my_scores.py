@@ -7,7 +7,7 @@ quiz.tables.due_counts."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -30,6 +30,9 @@ from quiz.ui.literal import literal
 from quiz.ui.saving import ScoreStoreLike
 from quiz.ui.screens.score_screen import LOADING, ScoresScreen
 from quiz.ui.widgets.columns import add_columns, add_rows
+
+if TYPE_CHECKING:
+    from quiz.ui.flagging import FlagSaver
 
 EXAM_POINTS = 24
 """The exam sparkline shows this many latest exams at most, one column each."""
@@ -108,6 +111,7 @@ class MyScoresScreen(ScoresScreen):
             yield Static("Exams, oldest to newest:", id="exam-trend-title", markup=False)
             yield Sparkline([], id="exam-sparkline")
             yield Static("", id="exam-trend-words", markup=False)
+        yield Static("", id="recertification", markup=False)
         yield Static("", id="trend-title", markup=False)
         yield VerticalScroll(id="trends")
         yield Static("", id="due-title", markup=False)
@@ -129,6 +133,29 @@ class MyScoresScreen(ScoresScreen):
             )
 
         self.read(job, self.show)
+        self._read_passes()
+
+    def _read_passes(self) -> None:
+        """The date of the learner's next recertification of each preset of the course
+        whose pass runs out (quiz.ui.passes); nothing asked when none does."""
+        from quiz.ui.passes import recertification_line, valid_presets
+
+        presets = valid_presets(self.course) if self.course is not None else ()
+        self.query_one("#recertification").display = False
+        if not presets or not isinstance(self.store, ScoreStoreLike):
+            return
+        learner, now = self.learner, self.now()
+
+        def job(store: object) -> list[str]:
+            assert isinstance(store, ScoreStoreLike)
+            return [recertification_line(p) for p in store.learner_passes(learner, presets, now)]
+
+        def shown(lines: list[str]) -> None:
+            line = self.query_one("#recertification", Static)
+            line.update(literal("\n".join(lines)))
+            line.display = bool(lines)
+
+        self.read(job, shown, lambda _message: None)  # a courtesy: the attempts say more
 
     def show(self, found: tuple[list[AttemptSummary], tuple[SectionTrend, ...]]) -> None:
         attempts, trends = found
@@ -274,4 +301,17 @@ class MyScoresScreen(ScoresScreen):
         summary = detail.summary
         title = f"{local_minute(summary.started_at)} · {summary.mode} · "
         title += percent_text(summary.percent)
-        self.app.push_screen(ReviewScreen(course, items, title, subtitle=summary.learner))
+        self.app.push_screen(
+            ReviewScreen(
+                course, items, title, subtitle=summary.learner, flagger=self._flagger(summary.id)
+            )
+        )
+
+    def _flagger(self, attempt_id: str) -> FlagSaver | None:
+        """Saves flags on the attempt reviewed, through the app's store (if open)."""
+        from quiz.ui.flagging import saved_attempt_flagger
+
+        store = self.quiz_app.store
+        if store is None:
+            return None
+        return saved_attempt_flagger(self.quiz_app.store_thread, store, attempt_id)

@@ -89,6 +89,10 @@ class PracticeScreen(AskingScreen):
         self.focus_answer()
         self.refresh_status()
 
+    @property
+    def shown_number(self) -> int:
+        return self.step + 1
+
     def refresh_status(self) -> None:
         if self.feedback is None:
             self.set_status("Answer, then press Enter to submit. Esc pauses: resume it from home.")

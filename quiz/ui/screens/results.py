@@ -47,6 +47,7 @@ class ResultsScreen(QuizScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "review", "Review answers"),
         Binding("t", "save_again", "Try saving again"),
+        Binding("c", "certificate", "Certificate"),
         Binding("escape", "home", "Back to start", key_display="Esc"),
         Binding("enter", "home", "Back to start", show=False),
     ]
@@ -213,6 +214,10 @@ class ResultsScreen(QuizScreen[None]):
             saved.update(literal(f"Your result could not be saved: {error}. Press t to try again."))
         saved.set_class(error is not None, "problem")
         self.refresh_bindings()
+        if self._certifiable():
+            self.query_one("#status", Static).update(
+                "Press r to review every answer, c for a certificate, Esc for the start."
+            )
 
     @work(group="due", exclusive=True, thread=True)
     def _show_when_due(self) -> None:
@@ -260,7 +265,53 @@ class ResultsScreen(QuizScreen[None]):
     def allows(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save_again":
             return self.save_error is not None and not self.saving
+        if action == "certificate":
+            return self._certifiable()
         return True
+
+    def _certifiable(self) -> bool:
+        """A finished exam, saved, in a store that keeps verification codes (the app's
+        own: quiz.storage.scores.ScoreStore)."""
+        result = self.session.result
+        return (
+            self.attempt.is_exam
+            and result is not None
+            and result.status in (AttemptStatus.COMPLETED, AttemptStatus.TIMED_OUT)
+            and not self.saving
+            and self.save_error is None
+            and self.attempt.saver.attempt_id is not None
+            and hasattr(self.quiz_app.store, "certified_record")
+        )
+
+    def action_certificate(self) -> None:
+        if self._certifiable():
+            self._show_certificate("Writing the certificate…")
+            self._write_certificate()
+
+    @work(group="certificate", thread=True)
+    def _write_certificate(self) -> None:
+        """Make the PDF (fpdf2 is imported here, on first use) and write it into the
+        certificates folder under a new name; say where, or why not."""
+        from quiz.ui.certificates import write_certificate
+
+        message = write_certificate(
+            self.quiz_app.store,
+            self.quiz_app.store_thread,
+            self.attempt.saver.attempt_id,
+            self.session.course,
+        )
+        self.app.call_from_thread(self._show_certificate, message)
+
+    def _show_certificate(self, message: str) -> None:
+        if not self.is_attached:  # left meanwhile: say it where the learner is now
+            self.app.notify(message, markup=False)
+            return
+        found = self.query("#results-certificate")
+        if found:
+            found.first(Static).update(literal(message))
+        else:
+            line = Static(literal(message), id="results-certificate")
+            self.mount(line, after=self.query_one("#results-saved"))
 
     def action_save_again(self) -> None:
         self.attempt.save_again()
@@ -271,7 +322,12 @@ class ResultsScreen(QuizScreen[None]):
         from quiz.ui.screens.review import ReviewScreen
 
         self.app.push_screen(
-            ReviewScreen(self.session.course, self.session.review(), self.attempt.title)
+            ReviewScreen(
+                self.session.course,
+                self.session.review(),
+                self.attempt.title,
+                flagger=self.attempt.flag,
+            )
         )
 
     def action_home(self) -> None:

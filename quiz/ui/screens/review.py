@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 
 from quiz.domain.model import Course
 from quiz.domain.session import ReviewItem, right_indexes, shown_choices
+from quiz.ui.flagging import FLAG_ACTION, FLAG_BINDING, FlagSaver, ask_and_flag
 from quiz.ui.literal import literal
 from quiz.ui.screens.base import QuizScreen
 from quiz.ui.widgets.feedback import FeedbackPanel, verdict_text
@@ -37,6 +38,7 @@ class ReviewScreen(QuizScreen[None]):
         Binding("right", "move(1)", "Next", key_display="→", priority=True, group=_MOVE),
         Binding("s", "source", "Passage"),
         Binding("escape", "back", "Back", key_display="Esc"),
+        FLAG_BINDING,
     ]
 
     def __init__(
@@ -46,8 +48,11 @@ class ReviewScreen(QuizScreen[None]):
         title: str = "Review",
         *,
         subtitle: str = "",
+        flagger: FlagSaver | None = None,
     ) -> None:
         super().__init__()
+        self.flagger = flagger
+        """Saves a flag on the attempt reviewed (None: it cannot be flagged here)."""
         self.course = course
         self.items = tuple(items)
         self.review_title = title
@@ -116,6 +121,8 @@ class ReviewScreen(QuizScreen[None]):
     def allows(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "source":
             return bool(self.items) and self.items[self.position].question is not None
+        if action == FLAG_ACTION:
+            return bool(self.items) and self.flagger is not None
         return True
 
     def action_goto_question(self, position: int) -> None:
@@ -131,6 +138,13 @@ class ReviewScreen(QuizScreen[None]):
             from quiz.ui.screens.source import SourceReaderScreen
 
             self.app.push_screen(SourceReaderScreen(self.course, ref=question.source_ref))
+
+    def action_flag(self) -> None:
+        """Flag the question shown, with an optional note."""
+        if self.flagger is None or not self.items:
+            return
+        asked = self.items[self.position].asked
+        ask_and_flag(self, asked, self.position + 1, self.flagger, self.quiz_app.clock.now)
 
     def action_back(self) -> None:
         self.app.pop_screen()

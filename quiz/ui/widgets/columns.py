@@ -26,8 +26,13 @@ def cell(text: str, width: int, *, right: bool = False) -> Text:
 
 
 def add_columns(table: DataTable[Text], spec: Table[Any, Any]) -> None:
-    """The columns `spec` shows on screen, with their headers and widths."""
-    for _column, shown in spec.shown("screen", ()):
+    """The columns `spec` shows on screen, with their headers and widths (those shown
+    only for some rows, `Shown.only_if`, are added by `add_rows` when its rows need them)."""
+    _add_shown(table, spec.shown("screen", ()))
+
+
+def _add_shown(table: DataTable[Text], columns: Sequence[tuple[Any, Any]]) -> None:
+    for _column, shown in columns:
         table.add_column(
             Text(shown.header, justify="right" if shown.right else "left"), width=shown.width
         )
@@ -38,6 +43,9 @@ def add_rows(
 ) -> None:
     """A row of cells per row (keyed by `keys`, if given), as `spec` shows them on screen."""
     shown = spec.shown("screen", rows)
+    if len(shown) != len(table.columns):  # a column shown only for some rows: these
+        table.clear(columns=True)
+        _add_shown(table, shown)
     for index, row in enumerate(rows):
         cells = [cell(c.cell_text(row, s), s.width, right=s.right) for c, s in shown]
         table.add_row(*cells, key=keys[index] if keys else None)
