@@ -202,15 +202,21 @@ def test_an_unusable_key_file_says_why(tmp_path: Path, make: object, says: str) 
     assert str(path) in raised.value.message and "QUIZ_SIGNING_KEY" in raised.value.message
 
 
-def test_an_unreadable_key_file_says_so(tmp_path: Path) -> None:
+def test_an_unreadable_key_file_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    if os.geteuid() == 0:
-        pytest.skip("root reads any file")
+    import quiz.domain.verification as verification
+
     path = tmp_path / "key"
     path.write_bytes(KEY)
     path.chmod(0)
-    with pytest.raises(SigningKeyError, match="permission denied"):
+    if os.geteuid() == 0:  # root reads any file: the system's refusal, as others get it
+
+        def refused(*_args: object, **_kwargs: object) -> object:
+            raise PermissionError(13, "Permission denied", str(path))
+
+        monkeypatch.setattr(verification, "open", refused, raising=False)
+    with pytest.raises(SigningKeyError, match="cannot be read: permission denied"):
         read_signing_key(path)
 
 
