@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, TextIO
 
 from quiz.commands import learner_clinic_problem, open_store, store_path
+from quiz.commands.scores import add_format_option
 from quiz.domain.clock import Clock, SystemClock
 from quiz.errors import ExitCode
 from quiz.tables.text import TABLE_WIDTH, terminal_text, wrap
@@ -63,12 +64,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=within_span,
         help="the questions due within this time from now (7d, 12h, 2w; default: now)",
     )
-    parser.add_argument(
-        "--format",
-        choices=("table", "csv", "json"),
-        default="table",
-        help="table (default; 80 columns), csv (safe to open in a spreadsheet) or json",
-    )
+    add_format_option(parser)
 
 
 def within_span(text: str) -> timedelta:

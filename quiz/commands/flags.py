@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from quiz.commands import open_store, store_path
-from quiz.commands.scores import local_date
+from quiz.commands.scores import add_format_option, local_date
 from quiz.errors import ExitCode
 from quiz.tables.text import TABLE_WIDTH, terminal_text, wrap
 
@@ -50,12 +50,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=local_date,
         help="only flags raised on or after this (local) date",
     )
-    parser.add_argument(
-        "--format",
-        choices=("table", "csv", "json"),
-        default="table",
-        help="table (default; 80 columns), csv (safe to open in a spreadsheet) or json",
-    )
+    add_format_option(parser)
 
 
 def course_id(given: str) -> tuple[str | None, str | None]:

@@ -23,6 +23,14 @@ if TYPE_CHECKING:  # the store is imported when the command runs, not with quiz.
     from quiz.storage.scores import ScoreStore
 
 
+FORMAT_HELP = "table (default; 80 columns), csv (safe to open in a spreadsheet) or json"
+
+
+def add_format_option(parser: argparse.ArgumentParser, help: str = FORMAT_HELP) -> None:
+    """--format table|csv|json, as every command that prints rows takes it."""
+    parser.add_argument("--format", choices=("table", "csv", "json"), default="table", help=help)
+
+
 def add_filter_options(
     parser: argparse.ArgumentParser, *, learner_help: str, format_help: str
 ) -> None:
@@ -35,9 +43,7 @@ def add_filter_options(
         type=local_date,
         help="only attempts started on or after this (local) date",
     )
-    parser.add_argument(
-        "--format", choices=("table", "csv", "json"), default="table", help=format_help
-    )
+    add_format_option(parser, format_help)
     from quiz.commands.central import clinic_id
 
     parser.add_argument(
