@@ -13,7 +13,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from quiz import __version__
 from quiz.commands import add_common_options
@@ -47,12 +47,19 @@ def _command_module(name: str) -> ModuleType:
     return importlib.import_module(f"quiz.commands.{COMMANDS[name][0]}")
 
 
-def build_parser(configure: Sequence[str] | None = None) -> argparse.ArgumentParser:
+def build_parser(
+    configure: Sequence[str] | None = None,
+    *,
+    commands: bool = True,
+    parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser,
+) -> argparse.ArgumentParser:
     """The parser; only the commands in `configure` get their own options (None: all).
 
     Configuring a command imports its module, so opening the app configures none.
+    Without `commands`, the commands' parsers are left out (the usage line is the same):
+    for opening the app, when no command is named.
     """
-    parser = argparse.ArgumentParser(
+    parser = parser_class(
         prog="quiz",
         description="A terminal training quiz for aesthetic clinics. With no command, "
         "opens the app on its home screen.",
@@ -84,7 +91,7 @@ def build_parser(configure: Sequence[str] | None = None) -> argparse.ArgumentPar
         "exit 1 if there is none",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (_module, help_text) in COMMANDS.items():
+    for name, (_module, help_text) in COMMANDS.items() if commands else ():
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
         add_common_options(sub, suppress=True)
         if configure is None or name in configure:
@@ -119,10 +126,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     """Run the command line (`argv`: the arguments after `quiz`). `clock`: where the app
     reads the time (the system's unless given: tests give their own)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    named = [word for word in arguments if word in COMMANDS]
-    wants_help = any(word in ("-h", "--help") for word in arguments)
-    parser = build_parser(named if named or not wants_help else None)
-    args = parser.parse_args(arguments)
+    parser, args = _parse(arguments)
     if args.command is not None:
         given = [f"--{f.replace('_', '-')}" for f in _APP_FLAGS if getattr(args, f) is not None]
         if given:
@@ -139,6 +143,43 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         except Exception as error:  # a bug of ours: a short message, the details in the log
             return report_internal_error(error)
     return _open_app(parser, args, clock)
+
+
+class _ParseFailed(Exception):
+    """The quick parser met something it leaves to the full one."""
+
+
+class _QuickParser(argparse.ArgumentParser):
+    reading = True
+    """While it reads the arguments: what it cannot read is left to the full parser.
+    After, its errors (the app's option checks) are reported as the full parser's are."""
+
+    def error(self, message: str) -> NoReturn:
+        if self.reading:
+            raise _ParseFailed(message)
+        super().error(message)
+
+
+def _parse(arguments: list[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+    """The parser for `arguments`, and what it read from them (exits on a usage error)."""
+    named = [word for word in arguments if word in COMMANDS]
+    wants_help = any(word in ("-h", "--help") for word in arguments)
+    if not named and not wants_help:
+        # Opening the app, as nearly always: its parser without the commands' sixteen
+        # (building them was ~7 ms of the first screen). Anything it cannot read (a
+        # mistyped command, a bad value) is read again by the full parser, whose
+        # message names the commands.
+        quick = build_parser((), commands=False, parser_class=_QuickParser)
+        assert isinstance(quick, _QuickParser)
+        try:
+            args = quick.parse_args(arguments)
+        except _ParseFailed:
+            pass
+        else:
+            quick.reading = False
+            return quick, args
+    parser = build_parser(named if named or not wants_help else None)
+    return parser, parser.parse_args(arguments)
 
 
 def report_internal_error(error: BaseException) -> int:

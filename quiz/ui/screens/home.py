@@ -48,6 +48,9 @@ class HomeScreen(QuizScreen[None]):
 
     # Its stylesheet, home.tcss, is read with the app's (QuizApp.CSS_PATH): the first
     # screen's CSS_PATH is not read by Textual.
+    AUTO_FOCUS = "#learner"
+    """The name field, straight away: by default the form's scrolling container took the
+    focus first and gave it up to the field, styling both twice before the first frame."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", "Start", key_display="^s", priority=True),
         # Enter in a text field (its own Enter steps aside: see TextField).
