@@ -46,7 +46,7 @@ from quiz.storage.codec import content_key, unpack_ints
 from quiz.storage.summaries import COUNTED_STATUSES
 
 if TYPE_CHECKING:  # fsrs is loaded only where cards are scheduled
-    from quiz.storage.scheduling import Kept, Reviewer
+    from quiz.storage.scheduling import Reviewer
 
 _COUNTED = ",".join(f"'{s}'" for s in COUNTED_STATUSES)
 _CHUNK = 500  # ids per IN (...): well below SQLite's limit on parameters
@@ -61,10 +61,14 @@ CARD_COLUMNS = (
     "question, section, critical, content, state, step, stability, difficulty, due_at, "
     "last_review_at, reviews, lapses"
 )
-_INSERT = (
-    f"INSERT OR REPLACE INTO card (learner, {CARD_COLUMNS}) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
+_INSERT = f"INSERT OR REPLACE INTO card (learner, {CARD_COLUMNS}) VALUES "
+_MANY = 64
+"""Rows a statement writes at most (64 x 13 values: under the 999 parameters of older
+SQLite builds). See `_insert`."""
+_INSERTS = {
+    size: _INSERT + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * size)
+    for size in (_MANY >> shift for shift in range(_MANY.bit_length()))
+}
 
 
 class Review(NamedTuple):
@@ -180,14 +184,10 @@ class Version(NamedTuple):
 
 class Versions:
     """What a store remembers between the attempts it ends: asked_question rows as the
-    cards need them, read once (the rows never change and are never deleted); and the
-    card rows it wrote, with their fsrs Cards, used again only while the stored row is
-    still the one written (another terminal may have written since, or the transaction
-    rolled back)."""
+    cards need them, read once (the rows never change and are never deleted)."""
 
     def __init__(self) -> None:
         self._known: dict[int, Version] = {}
-        self.kept: dict[tuple[int, int], Kept] = {}
         self.available = False  # the store has the card tables (known once seen)
 
     def load(self, connection: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Version]:
@@ -322,7 +322,25 @@ def _read_cards(
 
 
 def _write(connection: sqlite3.Connection, learner: int, cards: Iterable[CardRow]) -> None:
-    connection.executemany(_INSERT, ((learner, *card) for card in cards))
+    _insert(connection, [(learner, *card) for card in cards])
+
+
+def _insert(connection: sqlite3.Connection, rows: Sequence[tuple[object, ...]]) -> None:
+    """INSERT OR REPLACE card `rows` (learner and CARD_COLUMNS), several to a statement:
+    each execution of such a statement costs SQLite a statement journal (a replace may
+    delete a row, and a constraint may still abort it), so executemany, an execution a
+    row, cost twice the instructions of statements of many rows (55 rows: 2.7 M against
+    1.4 M). The rows go in chunks of _MANY and the rest in powers of two (55: 32, 16, 4,
+    2 and 1), so a connection caches at most seven statement texts; in the order given
+    (a later row of a card replaces an earlier one, as with executemany)."""
+    done, size = 0, _MANY
+    while done < len(rows):
+        while size > len(rows) - done:
+            size //= 2
+        connection.execute(
+            _INSERTS[size], [value for row in rows[done : done + size] for value in row]
+        )
+        done += size
 
 
 def apply_attempt(
@@ -363,9 +381,8 @@ def apply_attempt(
     if not reviews:
         return
     stored = _read_cards(connection, learner, (r.question for r in reviews))
-    kept = versions.kept if versions is not None else {}
     reviews.sort()  # in the order given: time, then attempt, then item
-    changed, late = reviewer(connection).review_attempt(learner, reviews, stored, kept)
+    changed, late = reviewer(connection).review_attempt(learner, reviews, stored)
     _write(connection, learner, changed)
     if late:
         replay(connection, [learner], late)
@@ -407,7 +424,7 @@ def replay(
                     f"DELETE FROM card WHERE question = ? AND learner IN ({marks})",
                     (question, *chunk),
                 )
-    connection.executemany(_INSERT, ((learner, *card) for (learner, _q), card in cards.items()))
+    _insert(connection, [(learner, *card) for (learner, _q), card in cards.items()])
     return len(reviews)
 
 

@@ -340,6 +340,25 @@ def test_replays_are_reproducible(store: ScoreStore, clock: FixedClock) -> None:
     assert all(replayed_rows(store._connection) == card_rows(store._connection) for _ in range(5))
 
 
+@pytest.mark.parametrize("count", [1, 55, 64, 150])
+def test_card_rows_written_several_to_a_statement_are_each_written_once(
+    store: ScoreStore, count: int
+) -> None:
+    """cards._insert writes rows in statements of 64, then powers of two: every row,
+    in order (a later row of the same card replaces an earlier one), none twice."""
+    rows = [
+        (9, q, 3, q % 2, -(q << 40), 1 + q % 3, None if q % 3 == 1 else 0, q / 7, 5.5, q, q, q, 0)
+        for q in range(count)
+    ]
+    with store._writing("test") as connection:
+        cards._insert(connection, rows)
+        assert card_rows(connection) == rows
+        changed = [(*row[:-2], row[-2] + 1, 1) for row in rows[: count // 2 + 1]]
+        again = (*changed[0][:-1], 2)  # the first card once more, later: it wins
+        cards._insert(connection, [*changed, again])
+        assert card_rows(connection) == sorted([again, *changed[1:], *rows[len(changed) :]])
+
+
 # --- the upgrade ------------------------------------------------------------------------
 
 
