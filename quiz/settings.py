@@ -14,9 +14,9 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from quiz import paths
 from quiz.domain.text import learner_key, strip_control
@@ -29,10 +29,12 @@ CENTRAL_ENV = "QUIZ_CENTRAL"
 CLINIC_ENV = "QUIZ_CLINIC"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
+    """What is remembered on this computer account (a NamedTuple: read before the first
+    frame, see quiz.launch.AppOptions)."""
+
     last_learner: str | None = None
-    courses: Mapping[str, str] = field(default_factory=dict)
+    courses: Mapping[str, str] = MappingProxyType({})
     """The course id each learner last chose, by the `learner_key` of their name (the
     score store matches names the same way)."""
     central: str | None = None
@@ -50,7 +52,7 @@ class Settings:
         courses = dict(self.courses)
         if name and course_id:
             courses[learner_key(name)] = course_id
-        return replace(self, last_learner=name or None, courses=courses)
+        return self._replace(last_learner=name or None, courses=courses)
 
 
 def clean_name(name: str) -> str:
@@ -126,8 +128,7 @@ def remember_learner(name: str, path: Path | None = None, course_id: str | None 
         save_settings(load_settings(path).remembering(name, course_id), path)
 
 
-@dataclass(frozen=True)
-class CentralConfig:
+class CentralConfig(NamedTuple):
     """The central store this terminal sends to, and its clinic (None: none set)."""
 
     url: str

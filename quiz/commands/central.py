@@ -160,11 +160,9 @@ def run_connect(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return ExitCode.USAGE
-    from dataclasses import replace
-
     path = paths.settings_path()
     try:
-        save_settings(replace(load_settings(path), central=url, clinic=args.clinic), path)
+        save_settings(load_settings(path)._replace(central=url, clinic=args.clinic), path)
     except OSError as error:
         print(
             f"quiz central connect: could not write {terminal_text(str(path))} "

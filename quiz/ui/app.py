@@ -26,7 +26,6 @@ from quiz.launch import AppOptions
 from quiz.settings import clean_name, load_settings, remember_learner
 from quiz.ui.ending import Shutdown
 from quiz.ui.keys import KeyDone, KeyOrder
-from quiz.ui.launching import chosen_course, requested_quiz
 from quiz.ui.services import CourseSource, ProcessHooks, Services, StoreGateway
 from quiz.ui.store_setup import StoreOpening
 from quiz.ui.textual_seams import ErrorOutput
@@ -228,6 +227,8 @@ class QuizApp(App[None]):
             )
             return
         self.courses = usable
+        from quiz.ui.launching import chosen_course  # not before the first frame
+
         try:
             course = chosen_course(
                 self.options, usable, self.settings.course_for(self.remembered_learner)
@@ -319,6 +320,8 @@ class QuizApp(App[None]):
             self._options_taken = True
             self.resuming.resume_from_options()
             return
+        from quiz.ui.launching import requested_quiz
+
         try:
             request = requested_quiz(self.options, course)
             # Checked before anyone is asked for a name (SelectionError is a QuizError).
