@@ -11,9 +11,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from quiz.domain.clock import Clock
 from quiz.ui.peek import peek_title
@@ -151,15 +150,15 @@ class ProcessHooks:
         """The first course is on screen: start-up is over."""
 
 
-@dataclass(frozen=True)
-class Services:
-    """Everything the app works with that is not Textual's (see `make_app`)."""
+class Services(NamedTuple):
+    """Everything the app works with that is not Textual's (see `make_app`). A
+    NamedTuple, as the other records made before the first frame are (quiz.settings)."""
 
     store: StoreGateway
     courses: CourseSource
     clock: Clock
     settings_path: Path | None = None
     """Where settings live (None: `paths.settings_path()`)."""
-    process: ProcessHooks = field(default_factory=ProcessHooks)
+    process: ProcessHooks = ProcessHooks()  # it keeps nothing: one serves every app
     central: CentralConfig | None = None
     """The central store this terminal sends to (None: none; nothing is sent)."""
