@@ -60,7 +60,7 @@ def migrations() -> list[Migration]:
     return found
 
 
-SCHEMA_VERSION = 4  # 0004: the learners' flags (issue 17)
+SCHEMA_VERSION = 5  # 0005: a faster ingest_attempt (issue 16, the push budget)
 """The version of the central schema this quiz speaks (the highest file's number)."""
 
 _PREAMBLE = """\

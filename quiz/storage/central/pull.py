@@ -3,11 +3,14 @@
 The mirror is an ordinary score store (so `quiz report`, `scores`, `learners` run
 their tuned SQLite code on it), in the user cache folder, one per server and role
 (`mirror_path`). A pull reads the ended attempts the server's row-level security lets
-the role see, rebuilds each as one attempt of `quiz scores --format json`, and adds
-them with the import's own code (quiz.storage.exchange.read_export_entries, then
-ScoreStore.import_attempts): checked, verdicts recomputed, summaries and cards kept,
-as for any import. Only ended attempts come: the import leaves running ones out, and
-an ended attempt never changes on the server (its status only moves forward).
+the role see and adds them with the import's own code (ScoreStore.import_attempts):
+checked, verdicts recomputed, summaries and cards kept, as for any import. They are
+put in the form the import takes (exchange.PreparedAttempt) straight from their rows
+(quiz.storage.central.fill), the import's reader checking each question as asked once,
+and reading the export (`quiz scores --format json`) rebuilt from an attempt's rows
+where anything is out of the ordinary. Only ended attempts come: the import leaves
+running ones out, and an ended attempt never changes on the server (its status only
+moves forward).
 
 Pulls are incremental. Attempt ids alone cannot say what is new: an attempt is first
 sent in progress and ends later, and transactions commit out of id order. So each
@@ -43,6 +46,7 @@ from quiz.storage.outbox import tombstone_hash
 if TYPE_CHECKING:
     import psycopg
 
+    from quiz.storage.central.fill import Pulled
     from quiz.storage.exchange import ExportedAttempts
     from quiz.storage.scores import ScoreStore
 
@@ -221,18 +225,23 @@ def _read_server(
                     "JOIN quiz.clinic c ON c.id = t.clinic ORDER BY t.hash"
                 )
             ]
-            exported = _checked(_changed_attempts(connection, watermark, placed))
+            bodies: dict[int, dict[str, Any]] = {}  # asked_question id -> body, read once
+            exported = _checked(_changed_attempts(connection, watermark, placed, bodies), bodies)
     finally:
         connection.isolation_level, connection.read_only = before
     return len(exported), new_watermark, tombstones, exported
 
 
-def _checked(exports: Iterator[dict[str, Any]]) -> ExportedAttempts:
-    """The exports read by the import's own code (checked, ready to add)."""
+def _checked(pulled: Iterator[Pulled], bodies: dict[int, dict[str, Any]]) -> ExportedAttempts:
+    """The attempts checked and ready to add: made from their rows, the import's
+    reader checking each question as asked once (quiz.storage.central.fill)."""
     from quiz.storage import exchange
+    from quiz.storage.central import fill
 
+    responses = _Responses()
+    filler = fill.Filler(lambda one: _export(one, bodies, responses))
     try:
-        return exchange.read_export_entries(Path("the central store"), exports)
+        return fill.read(filler, pulled)
     except exchange.ImportFileError as error:
         raise CentralError(
             "other", None, f"an attempt read from the central store is not usable: {error.message}"
@@ -256,13 +265,33 @@ SELECT i.attempt, i.item, i.asked FROM quiz.attempt_item i
 _ASKED = "SELECT q.id, q.body FROM quiz.asked_question q WHERE q.id = ANY (%s)"
 """The questions as asked, each version read once a pull (many attempts share them)."""
 _ANSWERS = """
-SELECT w.attempt, w.item, w.response, w.correct, w.seconds,
-       to_char(w.answered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+SELECT w.attempt, w.item, w.response::text, w.correct, w.seconds,
+       to_char(w.answered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+       floor(extract(epoch FROM w.answered_at))::bigint
   FROM quiz.answer w
  WHERE w.attempt = ANY (%s) ORDER BY w.attempt, w.item, w.rev
 """
 """Answers, their times written by the server as codec.format_utc writes them (whole
-seconds, UTC): formatting 2M times in Python was a tenth of a first pull."""
+seconds, UTC): formatting 2M times in Python was a tenth of a first pull; and as whole
+seconds since the epoch (fill.Given). Responses come as JSON text, parsed only where an
+export is made (`_Responses`: each text once; most are alike)."""
+_RESPONSES_KEPT = 100_000
+"""Parsed responses kept per pull, at most."""
+
+
+class _Responses(dict[str, Any]):
+    """Responses parsed from their JSON text, each text once (a first pull has 2M
+    answers and few distinct responses). The values are only read (the import
+    encodes them), so one parsed value may be shared by several exports."""
+
+    def __missing__(self, text: str) -> Any:
+        import json
+
+        value = json.loads(text)
+        if len(self) < _RESPONSES_KEPT:
+            self[text] = value
+        return value
+
 
 _FLAGS = """
 SELECT f.attempt, f.uuid, f.item, f.question_id, f.flagged_at, f.note FROM quiz.flag f
@@ -271,73 +300,95 @@ SELECT f.attempt, f.uuid, f.item, f.question_id, f.flagged_at, f.note FROM quiz.
 
 
 def _changed_attempts(
-    connection: psycopg.Connection[Any], watermark: str, placed: dict[str, tuple[Any, Any]]
-) -> Iterator[dict[str, Any]]:
-    """The attempts changed since `watermark`, as exports; each one's clinic code and
-    UTC offset go into `placed` by id (the export has no place for them)."""
-    after = 0
-    bodies: dict[int, dict[str, Any]] = {}  # asked_question id -> body, read once
-    while True:
-        rows = connection.execute(_ATTEMPTS, (watermark, list(ENDED), after, PULL_BATCH)).fetchall()
-        if not rows:
-            return
-        ids = [r[0] for r in rows]
-        asked = connection.execute(_ITEMS, (ids,)).fetchall()
-        unread = list({r[2] for r in asked if r[2] not in bodies})
-        if unread:
-            bodies.update(connection.execute(_ASKED, (unread,)).fetchall())
-        items: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-        for attempt, _item, asked_id in asked:
-            items[attempt].append(bodies[asked_id])
-        answers: dict[tuple[int, int], list[dict[str, Any]]] = {}
-        for attempt, item, response, correct, seconds, answered_at in connection.execute(
-            _ANSWERS, (ids,)
-        ).fetchall():
-            answers.setdefault((attempt, item), []).append(
-                {
-                    "response": response,
-                    "correct": correct,
-                    "seconds": seconds,
-                    "answered_at": answered_at,
-                }
-            )
-        flags: dict[int, list[dict[str, Any]]] = {}
-        for attempt, flag_id, item, question_id, flagged_at, note in connection.execute(
-            _FLAGS, (ids,)
-        ):
-            flags.setdefault(attempt, []).append(
-                {
-                    "id": flag_id,
-                    "position": item,
-                    "question_id": question_id,
-                    "flagged_at": format_utc(flagged_at),
-                    "note": note,
-                }
-            )
-        for row in rows:
-            placed[row[1]] = (row[-2], row[-1])
-            exported = _export(row[:-2], items[row[0]], answers)
-            if row[0] in flags:  # learners' flags, as an export carries them
-                exported["flags"] = flags[row[0]]
-            yield exported
-        after = ids[-1]
+    connection: psycopg.Connection[Any],
+    watermark: str,
+    placed: dict[str, tuple[Any, Any]],
+    bodies: dict[int, dict[str, Any]],
+) -> Iterator[Pulled]:
+    """The rows of the attempts changed since `watermark`, attempt by attempt (the
+    questions as asked go into `bodies`, each read once a pull); each one's clinic code
+    and UTC offset go into `placed` by id (the export has no place for them). The next
+    batch is read from the server (in a thread) while this one is checked: the server's
+    work overlaps the import's."""
+    from concurrent.futures import ThreadPoolExecutor
+    from itertools import groupby
+    from operator import itemgetter
+
+    from quiz.storage.central.fill import Given, Pulled
+
+    with ThreadPoolExecutor(1, thread_name_prefix="quiz-pull-read") as reader:
+        ahead = reader.submit(_read_batch, connection, watermark, 0, bodies)
+        while True:
+            batch = ahead.result()
+            if batch is None:
+                return
+            rows, asked, answer_rows, flag_rows = batch
+            ahead = reader.submit(_read_batch, connection, watermark, rows[-1][0], bodies)
+            items: dict[int, list[int]] = {r[0]: [] for r in rows}
+            for attempt, _item, asked_id in asked:
+                items[attempt].append(asked_id)
+            answers: dict[int, list[Given]] = {
+                attempt: list(given) for attempt, given in groupby(answer_rows, itemgetter(0))
+            }
+            flags: dict[int, list[dict[str, Any]]] = {}
+            for attempt, flag_id, item, question_id, flagged_at, note in flag_rows:
+                flags.setdefault(attempt, []).append(
+                    {
+                        "id": flag_id,
+                        "position": item,
+                        "question_id": question_id,
+                        "flagged_at": format_utc(flagged_at),
+                        "note": note,
+                    }
+                )
+            for row in rows:
+                placed[row[1]] = (row[-2], row[-1])
+                yield Pulled(row[:-2], items[row[0]], answers.get(row[0], []), flags.get(row[0]))
+
+
+def _read_batch(
+    connection: psycopg.Connection[Any], watermark: str, after: int, bodies: dict[int, Any]
+) -> tuple[list[Any], list[Any], list[Any], list[Any]] | None:
+    """The rows of the next PULL_BATCH attempts after id `after` (None: no more): the
+    attempts', their items', answers' and flags'; the questions as asked not read yet
+    go into `bodies`."""
+    rows = connection.execute(_ATTEMPTS, (watermark, list(ENDED), after, PULL_BATCH)).fetchall()
+    if not rows:
+        return None
+    ids = [r[0] for r in rows]
+    asked = connection.execute(_ITEMS, (ids,)).fetchall()
+    unread = list({r[2] for r in asked if r[2] not in bodies})
+    if unread:
+        bodies.update(connection.execute(_ASKED, (unread,)).fetchall())
+    answers = connection.execute(_ANSWERS, (ids,)).fetchall()
+    flags = connection.execute(_FLAGS, (ids,)).fetchall()
+    return rows, asked, answers, flags
 
 
 def _export(
-    row: tuple[Any, ...],
-    items: list[dict[str, Any]],
-    answers: dict[tuple[int, int], list[dict[str, Any]]],
+    pulled: Pulled, bodies: dict[int, dict[str, Any]], responses: _Responses
 ) -> dict[str, Any]:
     """One attempt in the shape of `quiz scores --format json` (AttemptDetail.
     to_export_dict), from its rows."""
     (
-        rowid, uuid, learner, course, course_version, mode, exam, status, started_at,
+        _rowid, uuid, learner, course, course_version, mode, exam, status, started_at,
         finished_at, time_limit, correct, total, percent, passed, sections, seed,
         deadline_at, pass_mark, identified, verify_code,
-    ) = row  # fmt: skip
+    ) = pulled.row  # fmt: skip
+    by_item: dict[int, list[dict[str, Any]]] = {}
+    for _attempt, item, response, right, seconds, answered_at, _epoch in pulled.answers:
+        by_item.setdefault(item, []).append(
+            {
+                "response": None if response is None else responses[response],
+                "correct": right,
+                "seconds": seconds,
+                "answered_at": answered_at,
+            }
+        )
     exported_items = []
-    for position, body in enumerate(items):
-        given = answers.get((rowid, position), [])
+    for position, asked_id in enumerate(pulled.asked):
+        body = bodies[asked_id]
+        given = by_item.get(position, [])
         latest = given[-1] if given else None
         entry: dict[str, Any] = {
             "question_id": body["question_id"],
@@ -355,7 +406,7 @@ def _export(
         if len(given) > 1:
             entry["history"] = given[:-1]
         exported_items.append(entry)
-    return {
+    exported = {
         "id": uuid,
         "learner": learner,
         "course": course,
@@ -378,6 +429,9 @@ def _export(
         "identified": identified,  # the terminal's: a copy keeps its own identification
         "verify_code": verify_code,
     }
+    if pulled.flags:  # learners' flags, as an export carries them
+        exported["flags"] = pulled.flags
+    return exported
 
 
 def _apply_tombstones(

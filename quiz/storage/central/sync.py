@@ -7,8 +7,9 @@ then this terminal's own tombstones are sent, then the attempts. An attempt's ma
 cleared only if nothing changed while it was on its way (quiz.storage.outbox), so an
 answer saved meanwhile leaves it pending for the next round; sending it twice changes
 nothing on the server (ingest is idempotent). For a backlog, the next attempt is read
-from SQLite while one is on its way (`read_ahead`), and the marks are cleared a batch at
-a time (CLEAR_BATCH).
+from SQLite while one is on its way (`read_ahead`), several attempts are on their way
+at once, each in its own transaction (push.push_attempts: libpq's pipeline mode), and
+the marks are cleared a batch at a time (CLEAR_BATCH).
 
 An attempt the server refuses for good (its learner forgotten there, an id that is
 another attempt's, content it will not take) is not sent again: its mark is cleared and
@@ -21,12 +22,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from quiz.storage.central.errors import CentralError, ServerName
-from quiz.storage.central.push import push_attempt
+from quiz.storage.central.push import push_attempts
 
 if TYPE_CHECKING:
     import psycopg
@@ -94,31 +96,34 @@ def sync_round(
 
         raise ingest_error(error, server, "(tombstones)") from None
     done_with: list[Pending] = []  # sent (or refused for good): marks to clear
-    try:
-        for pending, outgoing in read_ahead(store, store.pending_attempts()):
+
+    def outgoing() -> Iterator[tuple[Pending, dict[str, object], int | None]]:
+        for pending, attempt in read_ahead(store, store.pending_attempts()):
             if stop is not None and stop.is_set():
-                break
-            if outgoing is None:
-                continue
-            export, offset = outgoing
-            try:
-                done = push_attempt(connection, export, server=server, utc_offset_minutes=offset)
-            except CentralError as error:
-                if error.kind not in REFUSED_FOR_GOOD:
-                    raise
-                outcome.refused.append(error.message)
+                return
+            if attempt is not None:
+                yield pending, attempt[0], attempt[1]
+
+    try:
+        sending = push_attempts(connection, outgoing(), server=server)
+        with closing(sending):  # the pipeline left at once, whatever stops the round
+            for pending, done in sending:
+                if isinstance(done, CentralError):
+                    if done.kind not in REFUSED_FOR_GOOD:
+                        raise done
+                    outcome.refused.append(done.message)
+                    done_with.append(pending)
+                    continue
+                if done == "unchanged":
+                    outcome.unchanged += 1
+                else:
+                    outcome.sent += 1
                 done_with.append(pending)
-                continue
-            if done == "unchanged":
-                outcome.unchanged += 1
-            else:
-                outcome.sent += 1
-            done_with.append(pending)
-            if len(done_with) >= CLEAR_BATCH:
-                store.clear_sent_all(done_with)
-                done_with.clear()
-            if sent_one is not None:
-                sent_one()
+                if len(done_with) >= CLEAR_BATCH:
+                    store.clear_sent_all(done_with)
+                    done_with.clear()
+                if sent_one is not None:
+                    sent_one()
     finally:  # what was sent stays sent, whatever stopped the round
         if done_with:
             store.clear_sent_all(done_with)
