@@ -154,14 +154,28 @@ def _stream_json(store: ScoreStore, args: argparse.Namespace, out: TextIO) -> No
     (a big store need not fit in memory)."""
     write = _fast_writer(out)
     opened = False
-    for text in store.export_texts(
-        learner=args.only_learner, since=args.since, clinic=args.only_clinic
-    ):
-        write(",\n" if opened else "[\n")
-        opened = True
-        write(text)
-    write("\n]\n" if opened else "[]\n")
+    pending: list[str] = []  # written _WRITE_CHARS or so at a time: fewer, larger writes
+    size = 0
+    try:
+        for text in store.export_texts(
+            learner=args.only_learner, since=args.since, clinic=args.only_clinic
+        ):
+            pending.append(",\n" if opened else "[\n")
+            pending.append(text)
+            opened = True
+            size += len(text)
+            if size >= _WRITE_CHARS:
+                write("".join(pending))
+                pending.clear()
+                size = 0
+        pending.append("\n]\n" if opened else "[]\n")
+    finally:  # what was read is written, as it was before a problem
+        write("".join(pending))
     out.flush()
+
+
+_WRITE_CHARS = 1 << 20
+"""Characters of the export written at a time (about a hundred attempts)."""
 
 
 def _fast_writer(out: TextIO) -> Callable[[str], object]:

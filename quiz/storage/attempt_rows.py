@@ -17,6 +17,8 @@ import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from quiz.domain.gc_pause import gc_paused
@@ -263,6 +265,11 @@ _EXACT_MS = 10**12
 than to any shorter decimal (checked for every ms below 3 million and at random up to
 here). Formatting the integers skips the float's shortest-repr search."""
 _UNANSWERED = 'null,\n      "correct": false,\n      "seconds": null,\n      "answered_at": null'
+_ANSWERED_AT = ',\n      "answered_at": '
+_ATTEMPT = itemgetter(0)  # of an answer row of _ANSWERS
+_ITEM = itemgetter(1)
+_OPENINGS_KEPT = 50_000
+"""Openings of answers kept, at most (a few MB: typed answers may all differ)."""
 
 
 def _seconds(ms: int) -> str:
@@ -317,6 +324,12 @@ class _Exporter:
         self.responses: dict[tuple[int, int, Any], str] = {}
         self.days: dict[int, str] = {}
         self.sections: dict[bytes, str] = {}
+        # By asked_question id, then by stored response and right: an answer object's
+        # text up to its seconds (`opening`), up to _OPENINGS_KEPT of them.
+        self.openings: dict[int, dict[Any, str]] = {}
+        self.openings_kept = 0
+        self.closings: dict[int, str] = {}  # by asked_question id: its tail, closed
+        self.in_order: list[list[int]] = []  # by count: [0, 1, ..., count - 1]
         # The time-of-day part of `utc`, closing quote included, by second of the day
         # (86,400 short strings, made for each export: never on the app's path).
         two = [f"{n:02d}" for n in range(60)]
@@ -378,6 +391,83 @@ class _Exporter:
             text = self.responses[key] = _fragment(decode_response(question, stored), level)
         return text
 
+    def items_in_order(self, count: int) -> list[int]:
+        """[0, 1, ..., count - 1] (kept)."""
+        in_order = self.in_order
+        while len(in_order) <= count:
+            in_order.append(list(range(len(in_order))))
+        return in_order[count]
+
+    def plain_answers(
+        self,
+        attempt_id: str,
+        started_at: int,
+        asked_ids: list[int],
+        rows: Sequence[tuple[Any, ...]],
+        answers: list[str],
+    ) -> int:
+        """The texts of an attempt's answers where each item has one row (`rows`, in
+        item order) added to `answers`, as `attempt`'s loop writes them; how many are
+        right. Written out in one loop: it runs for most answers of an export."""
+        right_count = 0
+        openings, closings = self.openings, self.closings
+        days, seconds_of_day = self.days, self.seconds_of_day
+        append = answers.append
+        for asked_id, (_attempt, _item, response, right, ms, at_ds) in zip(
+            asked_ids, rows, strict=True
+        ):
+            opened = openings.get(asked_id)
+            if opened is None:
+                opened = self.openings_of(attempt_id, asked_id)
+            if type(response) is int:
+                opening = opened.get(response * 2 + right)  # right: 0 or 1 (the schema)
+            else:
+                opening = opened.get((response, right))
+            if opening is None:
+                opening = self.opening(attempt_id, asked_id, response, right)
+            if right:
+                right_count += 1
+            day, rest = divmod(started_at + at_ds * 100, _DAY_MS)
+            if 0 <= ms < _EXACT_MS:
+                append(
+                    f"{opening}{ms // 1000}{_FRACTIONS[ms % 1000]}{_ANSWERED_AT}"
+                    f"{days.get(day) or self.day(day)}{seconds_of_day[rest // 1000]}"
+                    f"{closings[asked_id]}"
+                )
+            else:
+                append(
+                    f"{opening}{float.__repr__(ms / 1000)}{_ANSWERED_AT}"
+                    f"{days.get(day) or self.day(day)}{seconds_of_day[rest // 1000]}"
+                    f"{closings[asked_id]}"
+                )
+        return right_count
+
+    def openings_of(self, attempt_id: str, asked_id: int) -> dict[Any, str]:
+        """The kept openings (`opening`) of a question's answers, made ready."""
+        _question, _head, tail, _given = self.questions.get(asked_id) or self.question(
+            attempt_id, asked_id
+        )
+        self.closings[asked_id] = tail + "\n    }"
+        opened: dict[Any, str] = {}
+        self.openings[asked_id] = opened
+        return opened
+
+    def opening(self, attempt_id: str, asked_id: int, response: Any, right: int) -> str:
+        """An answer object's text up to its seconds (kept: `openings`)."""
+        question, head, _tail, _given = self.questions.get(asked_id) or self.question(
+            attempt_id, asked_id
+        )
+        text = (
+            f"{head}{self.response(asked_id, question, response, 3)}"
+            f',\n      "correct": {"true" if right else "false"}'
+            ',\n      "seconds": '
+        )
+        if self.openings_kept < _OPENINGS_KEPT:
+            self.openings_kept += 1
+            key = response * 2 + right if type(response) is int else (response, right)
+            self.openings[asked_id][key] = text
+        return text
+
     def attempt(self, row: Sequence[Any], rows: Sequence[tuple[Any, ...]]) -> str:
         """The JSON text of the attempt of `row` (DETAIL_COLUMNS) with its answer `rows`
         (attempt, item, response, correct, ms, at_ds) in (item, rev) order."""
@@ -413,11 +503,16 @@ class _Exporter:
         # are left out.
         count = len(rows)
         at = 0
-        answers = []
+        answers: list[str] = []
         right_count = 0
         cached = self.questions
         days, seconds_of_day = self.days, self.seconds_of_day
-        for item, asked_id in enumerate(unpack_ints(packed)):
+        asked_ids = unpack_ints(packed)
+        if count == len(asked_ids) and list(map(_ITEM, rows)) == self.items_in_order(count):
+            # Every item answered once (most attempts): its rows are its items.
+            right_count = self.plain_answers(attempt_id, started_at, asked_ids, rows, answers)
+            asked_ids = []  # nothing left for the loop below
+        for item, asked_id in enumerate(asked_ids):
             found = cached.get(asked_id) or self.question(attempt_id, asked_id)
             question, head, tail, given = found
             while at < count and rows[at][1] < item:
@@ -538,11 +633,11 @@ def export_texts(
         # (no cycles), and its passes over them were a twentieth of the export.
         with gc_paused():
             rowids = [row[-2] for row in chunk]  # DETAIL_COLUMNS: ..., a.id, a.items
-            answers: dict[int, list[tuple[Any, ...]]] = {rowid: [] for rowid in rowids}
             marks = ",".join("?" * len(rowids))
-            for answer in connection.execute(f"{_ANSWERS}({marks}){_ANSWERS_ORDER}", rowids):
-                answers[answer[0]].append(answer)
-            texts = [exporter.attempt(row, answers[row[-2]]) for row in chunk]
+            read = connection.execute(f"{_ANSWERS}({marks}){_ANSWERS_ORDER}", rowids)
+            # Grouped by attempt in C (the rows come in attempt order).
+            answers = {rowid: list(group) for rowid, group in groupby(read, _ATTEMPT)}
+            texts = [exporter.attempt(row, answers.get(row[-2], ())) for row in chunk]
             flagged = attempt_flags(connection, rowids)  # few: most attempts have none
             if flagged:
                 texts = [

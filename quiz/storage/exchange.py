@@ -28,14 +28,18 @@ import codecs
 import json
 import marshal
 import re
+import struct
 import tempfile
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, NamedTuple, NoReturn, overload
 
+from quiz.domain.gc_pause import gc_paused
 from quiz.domain.grading import Verdict, verdict
 from quiz.domain.identity import Identification
 from quiz.domain.kinds import UnknownKind, kind_names, kind_of
@@ -218,7 +222,7 @@ class _Answers:
     __slots__ = ("figures", "right", "stored")
 
     def __init__(self) -> None:
-        self.figures = array("q")
+        self.figures: list[int] = []  # FIGURES a row (packed by `packed`)
         self.stored: list[int | str | None] = []
         self.right: list[int] = []  # the positions whose answer that counts is right
 
@@ -226,6 +230,11 @@ class _Answers:
         position, rev, stored, right, ms, at_ds = row
         self.figures.extend((position, rev, right, ms, at_ds, at))
         self.stored.append(stored)
+
+    def packed(self) -> bytes:
+        """The figures as array("q", figures).tobytes() gives them (struct packs a list of
+        integers several times faster than an array takes them)."""
+        return struct.pack(f"{len(self.figures)}q", *self.figures)
 
 
 def question_identity(asked: AskedQuestion) -> tuple[Any, ...]:
@@ -320,7 +329,7 @@ def prepare(detail: AttemptDetail, versions: QuestionVersions) -> PreparedAttemp
         utc_offset_minutes=summary.utc_offset_minutes,
         questions=tuple(versions.number(item.question) for item in detail.items),
         stored=tuple(answers.stored),
-        figures=answers.figures.tobytes(),
+        figures=answers.packed(),
         verdict=None if outcome is None else (outcome.correct, outcome.percent, outcome.passed),
         flags=tuple(
             (flag.id, flag.position, flag.question_id, to_ms(flag.flagged_at), flag.note)
@@ -495,8 +504,9 @@ class ExportedAttempts(Sequence[AttemptDetail]):
         if self._loaded[0] != group:
             start, end = self._offsets[group : group + 2]
             self._spill.seek(start)
-            rows = marshal.loads(self._spill.read(end - start))  # (marshal.load reads slowly)
-            self._loaded = (group, [PreparedAttempt._make(row) for row in rows])
+            with gc_paused():  # thousands of tuples (no cycles): see _read
+                rows = marshal.loads(self._spill.read(end - start))  # (marshal.load is slow)
+                self._loaded = (group, [PreparedAttempt._make(row) for row in rows])
         return self._loaded[1]
 
 
@@ -557,20 +567,28 @@ def _read(path: Path, entries: Iterable[object]) -> ExportedAttempts:
     try:
         seen: set[str] = set()
         problem: ImportFileError | None = None
-        for index, entry in enumerate(entries, start=1):
-            if problem is not None:
-                continue  # the rest is only read through, to be sure it is JSON
-            try:
-                attempt = reader.attempt(index, entry)
-                if attempt.id in seen:
-                    raise ImportFileError(
-                        f"{path}: attempt {index}: id {attempt.id} appears twice."
-                    )
-            except ImportFileError as error:
-                problem = error
-                continue
-            seen.add(attempt.id)
-            spill.add(attempt)
+        numbered = enumerate(entries, start=1)
+        more = True
+        while more:
+            more = False
+            # The collector paused a batch at a time: reading makes millions of objects
+            # (no cycles), and its passes over them find nothing to free.
+            with gc_paused():
+                for index, entry in islice(numbered, SPILL_BATCH):
+                    more = True
+                    if problem is not None:
+                        continue  # the rest is only read through, to be sure it is JSON
+                    try:
+                        attempt = reader.attempt(index, entry)
+                        if attempt.id in seen:
+                            raise ImportFileError(
+                                f"{path}: attempt {index}: id {attempt.id} appears twice."
+                            )
+                    except ImportFileError as error:
+                        problem = error
+                        continue
+                    seen.add(attempt.id)
+                    spill.add(attempt)
         if problem is not None:
             raise problem
         return spill.done(reader.versions)
@@ -726,6 +744,21 @@ class _Entries:
             return value
 
 
+_ANSWER_FIELDS = itemgetter(
+    "question_id",
+    "choices",
+    "right_answer",
+    "section",
+    "type",
+    "prompt",
+    "seconds",
+    "correct",
+    "response",
+    "answered_at",
+)
+"""The fields of an answer the quick check reads (KeyError: one is missing)."""
+
+
 class _NotPlain:
     """An answer the quick check leaves to the full one."""
 
@@ -738,6 +771,8 @@ _IDENTIFICATIONS = frozenset(Identification)
 _MOST_OFFSET = 18 * 60  # minutes: no time zone is further from UTC
 _LEARNER_KEYS_KEPT = 100_000
 _MILLISECOND = timedelta(milliseconds=1)
+_EPOCH_DAY = EPOCH.toordinal()
+_DAY_MS = 86_400_000
 
 
 def _quick_ms(text: str) -> int:
@@ -759,11 +794,8 @@ def _checked_key(question_id: str, choices: list[Any]) -> tuple[Any, ...]:
 class _Checked(NamedTuple):
     """A question as a file gives it, checked (`_Reader.checked`), and its number."""
 
-    section: str
-    type: str
-    prompt: str
-    choices: list[str]
-    right: list[str]
+    fields: tuple[str, str, str, list[str], list[str]]
+    """Its section, type, prompt, choices and right answer (compared as one tuple)."""
     critical: bool | None  # as the file gives it: true, false, or null / not given
     number: int
 
@@ -876,7 +908,7 @@ class _Reader:
                 *fields[_SECTIONS + 1 :],
                 numbers,
                 tuple(answers.stored),
-                answers.figures.tobytes(),
+                answers.packed(),
                 None if outcome is None else (outcome.correct, outcome.percent, outcome.passed),
                 flags,
             )
@@ -1107,43 +1139,35 @@ class _Reader:
         seen: set[str] = set()
         for position, answer in enumerate(answers):
             try:
-                question_id = answer["question_id"]
-                choices = answer["choices"]
-                right = answer["right_answer"]
+                (
+                    question_id,
+                    choices,
+                    right,
+                    section,
+                    kind,
+                    prompt,
+                    seconds,
+                    correct,
+                    given,
+                    answered_at,
+                ) = _ANSWER_FIELDS(answer)  # one call for ten lookups
                 if type(choices) is not list or type(right) is not list or "history" in answer:
                     raise KeyError
-                section, kind, prompt = answer["section"], answer["type"], answer["prompt"]
                 critical = answer.get("critical")
                 key = (
                     (question_id, len(choices), choices[0], choices[-1])
                     if choices
                     else (question_id,)
                 )
-                for (
-                    known_section,
-                    known_kind,
-                    known_prompt,
-                    known_choices,
-                    known_right,
-                    known_critical,
-                    number,  # noqa: B007 (the one found is used after the loop)
-                ) in checked[key]:  # _checked_key
-                    if (
-                        choices == known_choices
-                        and prompt == known_prompt
-                        and right == known_right
-                        and section == known_section
-                        and kind == known_kind
-                        and critical is known_critical
-                    ):
+                fields = (section, kind, prompt, choices, right)
+                # (by _checked_key; the `number` found is used after the loop)
+                for known, known_critical, number in checked[key]:  # noqa: B007
+                    if critical is known_critical and fields == known:
                         break
                 else:
                     raise KeyError
                 if question_id in seen:
                     raise KeyError
-                seconds = answer["seconds"]
-                correct = answer["correct"]
-                given = answer["response"]
                 if seconds is None:  # unanswered
                     if correct is not False or given is not None:
                         raise KeyError
@@ -1158,11 +1182,16 @@ class _Reader:
                     stored = _stored(questions[number], given)  # ValueError: not plain
                     if len(responses) < _RESPONSES_KEPT:
                         responses[response_key] = stored
-                moment = parse_time(answer["answered_at"])  # TypeError, ValueError
-                if moment.tzinfo is None:
+                moment = parse_time(answered_at)  # TypeError, ValueError
+                zone = moment.tzinfo
+                if zone is None:
                     raise KeyError
                 if moment.microsecond:
                     at = (moment - EPOCH) // _MILLISECOND  # codec.to_ms
+                elif zone is UTC:  # whole seconds in UTC (as exports write them)
+                    at = (moment.toordinal() - _EPOCH_DAY) * _DAY_MS + (
+                        moment.hour * 3600 + moment.minute * 60 + moment.second
+                    ) * 1000
                 else:  # whole seconds: the float is exact
                     at = int(moment.timestamp()) * 1000
                 ms = round(float(seconds) * 1000)  # OverflowError, ValueError: not finite
@@ -1238,7 +1267,9 @@ class _Reader:
             prepared.right.append(position)
         number = self.versions.number(asked)
         choices, right, critical = answer["choices"], answer["right_answer"], answer.get("critical")
-        version = _Checked(asked.section, type_text, asked.prompt, choices, right, critical, number)
+        version = _Checked(
+            (asked.section, type_text, asked.prompt, choices, right), critical, number
+        )
         known = self.versions.checked.setdefault(_checked_key(question_id, choices), [])
         if version not in known:
             known.append(version)

@@ -115,6 +115,46 @@ and for a wrong answer stored as an integer the response (the choices picked, wh
 kind stores a mask: codec.is_choice_mask), else None."""
 
 
+def rest_scores(total: int, right_total: int) -> tuple[float, float] | None:
+    """The score on the rest of an attempt of `total` items with `right_total` right, for
+    an item answered (wrong, right); None for a one-item attempt (no rest)."""
+    if total < 2:
+        return None
+    return (right_total / (total - 1), (right_total - 1) / (total - 1))
+
+
+def count_answer(
+    sums: QuestionSums,
+    by_section: dict[int, list[int]],
+    section: int,
+    answered: int,
+    right: int,
+    ms: int,
+    rests: tuple[float, float] | None,
+) -> None:
+    """What one item of an attempt adds to its question's sums and to its section's
+    counts (section -> [asked, answered, right, ms]); `rests`: `rest_scores`."""
+    sums.asked += 1
+    sums.answered += answered
+    sums.right += right
+    sums.ms += ms
+    if rests is not None:
+        rest = rests[right]
+        sums.r_n += 1
+        sums.r_x += right
+        sums.r_sum += rest
+        sums.r_sq += rest * rest
+        sums.r_xr += right * rest
+    counts = by_section.get(section)
+    if counts is None:
+        by_section[section] = [1, answered, right, ms]
+    else:
+        counts[0] += 1
+        counts[1] += answered
+        counts[2] += right
+        counts[3] += ms
+
+
 class Totals:
     """The summary figures of some attempts, by the keys of the tables."""
 
@@ -136,19 +176,11 @@ class Totals:
     ) -> None:
         """One attempt. `latest` holds the answers that count (the last row of each
         item) by item (position)."""
-        month = local_month_number(attempt.started_at)
-        exam = attempt.exam
-        learner = attempt.learner
-        order = (attempt.started_at, attempt.rowid)
-        self.learners[(learner, attempt.course, month, exam)] += 1
-        latest_key = (learner, attempt.course, exam)
-        if self.latest.get(latest_key, (-1, -1)) < order:
-            self.latest[latest_key] = order
+        month, exam, order = self.count_attempt(attempt)
         total = len(attempt.items)
         right_total = sum(a[3] for a in latest.values())
         # The score on the rest of the attempt, for an item answered wrong / right.
-        rest_wrong = right_total / (total - 1) if total > 1 else 0.0
-        rest_right = (right_total - 1) / (total - 1) if total > 1 else 0.0
+        rests = rest_scores(total, right_total)
         questions = self.questions
         counted_versions = self.versions
         by_section: dict[int, list[int]] = {}  # section -> [asked, answered, right, ms]
@@ -164,26 +196,32 @@ class Totals:
                 if mask:
                     self._add_picks(asked, version, mask, month, exam)
             sums = questions[(version.question, version.content, month, exam)]
-            sums.asked += 1
-            sums.answered += answered
-            sums.right += right
-            sums.ms += ms
-            if total > 1:
-                rest = rest_right if right else rest_wrong
-                sums.r_n += 1
-                sums.r_x += right
-                sums.r_sum += rest
-                sums.r_sq += rest * rest
-                sums.r_xr += right * rest
+            count_answer(sums, by_section, version.section, answered, right, ms, rests)
             counted_versions[(asked, month)] += 1
-            counts = by_section.get(version.section)
-            if counts is None:
-                by_section[version.section] = [1, answered, right, ms]
-            else:
-                counts[0] += 1
-                counts[1] += answered
-                counts[2] += right
-                counts[3] += ms
+        self.add_sections(attempt, month, exam, order, by_section)
+
+    def count_attempt(self, attempt: CountedAttempt) -> tuple[int, int, tuple[int, int]]:
+        """Counts `attempt` for its learner (and as their latest); gives its month number,
+        exam (1/0) and order (started, rowid)."""
+        month = local_month_number(attempt.started_at)
+        exam = attempt.exam
+        order = (attempt.started_at, attempt.rowid)
+        self.learners[(attempt.learner, attempt.course, month, exam)] += 1
+        latest_key = (attempt.learner, attempt.course, exam)
+        if self.latest.get(latest_key, (-1, -1)) < order:
+            self.latest[latest_key] = order
+        return month, exam, order
+
+    def add_sections(
+        self,
+        attempt: CountedAttempt,
+        month: int,
+        exam: int,
+        order: tuple[int, int],
+        by_section: dict[int, list[int]],
+    ) -> None:
+        """An attempt's figures by section: section -> [asked, answered, right, ms]."""
+        learner = attempt.learner
         for section, (asked_count, answered_count, right_count, ms_total) in by_section.items():
             section_sums = self.sections[(learner, section, month, exam)]
             section_sums.attempts += 1
