@@ -174,8 +174,10 @@ def _stream_json(store: ScoreStore, args: argparse.Namespace, out: TextIO) -> No
     out.flush()
 
 
-_WRITE_CHARS = 1 << 20
-"""Characters of the export written at a time (about a hundred attempts)."""
+_WRITE_CHARS = 1 << 16
+"""Characters of the export written at a time (a few attempts). A megabyte at a time
+cost more system time than it saved (each piece a fresh block of memory: 8 s of system
+time against 1-3 s for the 1.26 GB export of 100k attempts, in single runs)."""
 
 
 def _fast_writer(out: TextIO) -> Callable[[str], object]:
