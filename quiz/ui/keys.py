@@ -65,6 +65,7 @@ class KeyOrder:
         self._stuck_timer: Timer | None = None
         self._holds: set[int] = set()  # the work that holds the keys back (`hold`)
         self._resume_waits = 0  # refreshes waited for a new screen's focus (`_resume`)
+        self._resume_pending = False  # a `_resume` is due after the next refresh
         self._hold_serial = 0
 
     @property
@@ -85,12 +86,18 @@ class KeyOrder:
             if serial in self._holds:
                 self._holds.discard(serial)
                 limit.stop()
-                self._app.call_after_refresh(self._resume)
+                self._resume_after_refresh()
 
         limit = self._app.set_timer(HOLD_LIMIT_SECONDS, release)
         return release
 
+    def _resume_after_refresh(self) -> None:
+        if not self._resume_pending:
+            self._resume_pending = True
+            self._app.call_after_refresh(self._resume)
+
     async def _resume(self) -> None:
+        self._resume_pending = False
         if self._travelling is not None or self._holds:
             return
         # A screen the work opened takes its focus as it mounts: the held keys go to it
@@ -99,7 +106,7 @@ class KeyOrder:
         settling = not screen.is_mounted or (screen.focused is None and screen.focus_chain)
         if settling and self._resume_waits < RESUME_WAITS:
             self._resume_waits += 1
-            self._app.call_after_refresh(self._resume)
+            self._resume_after_refresh()
             return
         self._resume_waits = 0
         await self._next()
@@ -146,8 +153,12 @@ class KeyOrder:
             self._stuck_timer = None
 
     async def _unstick(self) -> None:
+        if self._resume_pending:
+            return  # the keys go out from `_resume`, once the screen has its focus
         lost = any(not node.is_attached for node in self._path if node is not self._app)
         if self._travelling is not None and not lost:
             return  # still on its way (a slow key): keep waiting
         self._travelling = None
-        await self._next()
+        # Through `_resume`, which waits for the screen on top to take its focus: a lost
+        # marker means a screen closed, and its successor may still be settling.
+        await self._resume()
