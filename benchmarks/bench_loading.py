@@ -97,8 +97,8 @@ def rows_blueprint_check(quick: bool = False) -> list[Row]:
     question every 500) against one pass that groups the same questions by section
     and fact: checking a blueprint must stay linear, with no draws."""
     ensure_importable()
+    from quiz.domain.blueprint import blueprint_issues
     from quiz.domain.model import CriticalMode, ExamPreset, Question, QuestionType, SourceRef
-    from quiz.domain.selection import blueprint_issues
 
     questions = [
         Question(

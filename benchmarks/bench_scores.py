@@ -82,9 +82,11 @@ _BARE_TABLE = """CREATE TABLE answer (
 
 
 def _attempt_start():  # type: ignore[no-untyped-def]
+    from quiz.domain.clock import SystemClock
     from quiz.domain.loader import load_course
     from quiz.domain.records import Mode
-    from quiz.domain.session import QuizSession, SystemClock, pick_questions
+    from quiz.domain.selection import pick_questions
+    from quiz.domain.session import QuizSession
 
     course = load_course(ROOT / "questions" / "laser-skin-tightening").course
     assert course is not None

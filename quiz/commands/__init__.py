@@ -35,6 +35,31 @@ def add_common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> No
     )
 
 
+def add_action(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    *,
+    help_text: str,
+    description: str,
+) -> argparse.ArgumentParser:
+    """An action of a command (`quiz learners rename`): its parser, which takes the
+    common options after the action's name too, as the command itself does."""
+    action = actions.add_parser(name, help=help_text, description=description)
+    add_common_options(action, suppress=True)
+    return action
+
+
+def span_seconds(text: str) -> int:
+    """An argparse type: a span of calendar time such as 7d or 12h, in seconds
+    (quiz.domain.durations.parse_span); what is wrong with it is argparse's message."""
+    from quiz.domain.durations import DurationError, parse_span
+
+    try:
+        return parse_span(text)
+    except DurationError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def open_store(path: Path, *, create: bool = False) -> ScoreStore:
     """The local score store at `path` for a command. When this account has a central
     store configured (quiz.settings.central_config), the store marks the attempts it

@@ -15,8 +15,8 @@ import sys
 from datetime import timedelta
 from typing import TYPE_CHECKING, TextIO
 
-from quiz.commands import learner_clinic_problem, open_store, store_path
-from quiz.commands.scores import add_format_option
+from quiz.commands import learner_clinic_problem, open_store, span_seconds, store_path
+from quiz.commands.scores import add_clinic_option, add_format_option, no_store_note
 from quiz.domain.clock import Clock, SystemClock
 from quiz.errors import ExitCode
 from quiz.tables.text import TABLE_WIDTH, terminal_text, wrap
@@ -47,16 +47,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--learner", dest="only_learner", metavar="NAME", help="only this learner's questions"
     )
-    from quiz.commands.central import clinic_id
-
-    parser.add_argument(
-        "--clinic",
-        dest="only_clinic",
-        metavar="ID",
-        type=clinic_id,
-        default=None,
-        help="only the learners with an attempt at this clinic (the drill's schedule is "
-        "kept per name, whatever the clinic)",
+    add_clinic_option(
+        parser,
+        "only the learners with an attempt at this clinic (the drill's schedule is kept "
+        "per name, whatever the clinic)",
     )
     parser.add_argument(
         "--within",
@@ -68,13 +62,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def within_span(text: str) -> timedelta:
-    """An argparse type: a span such as 7d or 12h (quiz.domain.durations.parse_span)."""
-    from quiz.domain.durations import DurationError, parse_span
-
-    try:
-        return timedelta(seconds=parse_span(text))
-    except DurationError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+    """An argparse type: a span such as 7d or 12h (quiz.commands.span_seconds)."""
+    return timedelta(seconds=span_seconds(text))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -86,12 +75,7 @@ def run(args: argparse.Namespace) -> int:
         return ExitCode.PROBLEM
     if not path.exists():
         note = f"nothing is due (the store {path} does not exist yet)"
-        if args.format == "table":
-            sys.stdout.write(note + "\n")
-        else:
-            print(note, file=sys.stderr)
-            write([], args.format, within, sys.stdout)
-        return ExitCode.OK
+        return no_store_note(note, args.format, lambda out: write([], args.format, within, out))
     try:
         with open_store(path) as store:
             finish_card_rebuild(store, "quiz due")

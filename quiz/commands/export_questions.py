@@ -35,7 +35,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from quiz.domain.aiken import write_aiken
     from quiz.domain.folders import find_course_folders, is_course_folder
-    from quiz.domain.gift import write_gift
+    from quiz.domain.gift.writing import write_gift
     from quiz.domain.loader import load_course
 
     if args.course_choice is not None and is_course_folder(Path(args.course_choice)):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from quiz.commands import open_store, store_path
-from quiz.commands.scores import add_format_option, local_date
+from quiz.commands.scores import add_format_option, local_date, no_store_note
 from quiz.errors import ExitCode
 from quiz.tables.text import TABLE_WIDTH, terminal_text, wrap
 
@@ -82,12 +82,7 @@ def run(args: argparse.Namespace) -> int:
         return ExitCode.PROBLEM
     if not path.exists():
         note = f"no flags (the store {path} does not exist yet)"
-        if args.format == "table":
-            sys.stdout.write(note + "\n")
-        else:
-            print(note, file=sys.stderr)
-            write([], args.format, sys.stdout)
-        return ExitCode.OK
+        return no_store_note(note, args.format, lambda out: write([], args.format, out))
     try:
         with open_store(path) as store:
             flags = store.shown_flags(course=course, since=args.since)

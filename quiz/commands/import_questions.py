@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from quiz.domain.aiken import read_aiken
     from quiz.domain.bank_import import plan_import, write_banks
     from quiz.domain.folders import is_course_folder
-    from quiz.domain.gift import read_gift
+    from quiz.domain.gift.reading import read_gift
     from quiz.domain.loader import check_draft, load_course
     from quiz.domain.question_io import read_file_text
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from quiz.commands import add_common_options, central_url, open_store, store_path
+from quiz.commands import add_action, central_url, open_store, store_path
 from quiz.errors import ExitCode
 from quiz.tables.formats import NO_VALUE, local_minute
 from quiz.tables.text import TABLE_WIDTH, fit, line, terminal_text
@@ -47,29 +47,29 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
     actions = parser.add_subparsers(dest="learners_action", metavar="ACTION")
-    rename = actions.add_parser(
+    rename = add_action(
+        actions,
         "rename",
-        help="rename a learner, or merge two spellings of one person",
+        help_text="rename a learner, or merge two spellings of one person",
         description="Rename OLD to NEW; if NEW is another learner, merge OLD into NEW.",
     )
-    add_common_options(rename, suppress=True)
     rename.add_argument("old", metavar="OLD", help="the name to change (as listed)")
     rename.add_argument("new", metavar="NEW", help="the name to keep")
-    forget = actions.add_parser(
+    forget = add_action(
+        actions,
         "forget",
-        help="erase a learner who has left (the only command that deletes attempts)",
+        help_text="erase a learner who has left (the only command that deletes attempts)",
         description="Delete every attempt and answer of NAME, after showing what will go. "
         "The only quiz command that deletes attempts; it cannot be undone.",
     )
-    add_common_options(forget, suppress=True)
     forget.add_argument("name", metavar="NAME", help="the learner to erase")
     forget.add_argument("--yes", action="store_true", help="do not ask before deleting")
-    pin = actions.add_parser(
+    pin = add_action(
+        actions,
         "pin",
-        help="set a learner's PIN (asked twice, not shown), or --clear it",
+        help_text="set a learner's PIN (asked twice, not shown), or --clear it",
         description="Set NAME's PIN, or remove it with --clear (--reset).",
     )
-    add_common_options(pin, suppress=True)
     pin.add_argument("name", metavar="NAME", help="the learner")
     pin.add_argument(
         "--clear", "--reset", action="store_true", help="remove the PIN (and its wrong tries)"
@@ -248,11 +248,9 @@ def _forget(store: ScoreStore, path: Path, name: str, *, yes: bool) -> int:
                 file=sys.stderr,
             )
             return ExitCode.PROBLEM
-        try:
-            typed = input("Type yes to delete, anything else to keep: ")
-        except EOFError:
-            typed = ""
-        if typed.strip().casefold() != "yes":
+        from quiz.commands.managers import typed_yes
+
+        if not typed_yes("Type yes to delete, anything else to keep: "):
             print("Nothing was deleted.")
             return ExitCode.PROBLEM
     try:

@@ -3,7 +3,8 @@
 A manager's name and PIN are what a witnessed exam asks for before it starts, and what
 the All staff screen asks for once any manager exists. The PIN is read twice without
 echo (getpass) and kept as a salted scrypt hash (quiz.storage.pins). `read_new_pin` is
-also what `quiz learners pin` reads a learner's PIN with.
+also what `quiz learners pin` reads a learner's PIN with, and `typed_yes` how `quiz
+learners forget` asks before it deletes.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import argparse
 import getpass
 import sys
 
-from quiz.commands import add_common_options, central_url, open_store
+from quiz.commands import add_action, central_url, open_store
 from quiz.errors import ExitCode
 from quiz.tables.formats import local_minute
 from quiz.tables.text import terminal_text
@@ -30,19 +31,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
     actions = parser.add_subparsers(dest="managers_action", metavar="ACTION")
-    add = actions.add_parser(
+    add = add_action(
+        actions,
         "add",
-        help="add a manager (or give one a new PIN): the PIN is asked twice, not shown",
+        help_text="add a manager (or give one a new PIN): the PIN is asked twice, not shown",
         description="Add manager NAME, or give her a new PIN. The PIN is asked twice.",
     )
-    add_common_options(add, suppress=True)
     add.add_argument("name", metavar="NAME", help="the manager's name")
-    listing = actions.add_parser("list", help="list the managers", description="List the managers.")
-    add_common_options(listing, suppress=True)
-    remove = actions.add_parser(
-        "remove", help="remove a manager", description="Remove manager NAME."
+    add_action(actions, "list", help_text="list the managers", description="List the managers.")
+    remove = add_action(
+        actions, "remove", help_text="remove a manager", description="Remove manager NAME."
     )
-    add_common_options(remove, suppress=True)
     remove.add_argument("name", metavar="NAME", help="the manager to remove")
     remove.add_argument("--yes", action="store_true", help="do not ask before removing")
 
@@ -127,8 +126,14 @@ def _confirmed(question: str) -> bool:
     if not sys.stdin.isatty():
         print("There is no terminal to ask on: pass --yes.", file=sys.stderr)
         return False
+    return typed_yes(f"{question} Type yes to go on: ")
+
+
+def typed_yes(prompt: str) -> bool:
+    """Whether the person answered `prompt` with yes (any case, spaces around it; the
+    end of input is a no)."""
     try:
-        typed = input(f"{question} Type yes to go on: ")
+        typed = input(prompt)
     except EOFError:
         typed = ""
     return typed.strip().casefold() == "yes"

@@ -44,17 +44,21 @@ def add_filter_options(
         help="only attempts started on or after this (local) date",
     )
     add_format_option(parser, format_help)
+    add_clinic_option(
+        parser,
+        "only attempts taken at this clinic (attempts saved before a clinic was set "
+        "have none and are left out); with --learner, needed when the name is at several "
+        "clinics",
+    )
+
+
+def add_clinic_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """--clinic ID (its own dest: only_clinic), as the commands that narrow to a clinic
+    take it."""
     from quiz.commands.central import clinic_id
 
     parser.add_argument(
-        "--clinic",
-        dest="only_clinic",
-        metavar="ID",
-        type=clinic_id,
-        default=None,
-        help="only attempts taken at this clinic (attempts saved before a clinic was set "
-        "have none and are left out); with --learner, needed when the name is at several "
-        "clinics",
+        "--clinic", dest="only_clinic", metavar="ID", type=clinic_id, default=None, help=help_text
     )
 
 
@@ -77,16 +81,22 @@ def local_date(text: str) -> date:
         ) from None
 
 
-def missing_store_note(args: argparse.Namespace, write_empty: Callable[[TextIO], None]) -> int:
-    """When the store does not exist yet: say so (on stderr, for csv and json, which
-    still get their empty output from `write_empty`). The commands' exit code."""
-    note = f"no attempts yet (the store {paths.db_path(args.db)} does not exist)"
-    if args.format == "table":
+def no_store_note(note: str, form: str, write_empty: Callable[[TextIO], None]) -> int:
+    """When the store does not exist yet: `note` says so (on standard output for a
+    table; on stderr for csv and json, which still get their empty output from
+    `write_empty`). The commands' exit code: nothing to list is no problem."""
+    if form == "table":
         sys.stdout.write(note + "\n")
     else:
         print(note, file=sys.stderr)
         write_empty(sys.stdout)
     return ExitCode.OK
+
+
+def missing_store_note(args: argparse.Namespace, write_empty: Callable[[TextIO], None]) -> int:
+    """`no_store_note` for the commands that list attempts (scores, report)."""
+    note = f"no attempts yet (the store {paths.db_path(args.db)} does not exist)"
+    return no_store_note(note, args.format, write_empty)
 
 
 def run(args: argparse.Namespace) -> int:

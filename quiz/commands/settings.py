@@ -13,7 +13,7 @@ import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from quiz.commands import existing_store, open_store
+from quiz.commands import existing_store, open_store, span_seconds
 from quiz.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -31,19 +31,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
     parser.add_argument(
         "--pause-limit",
-        type=pause_limit,
+        type=span_seconds,
         metavar="DURATION",
         help="how long a paused round waits to be resumed: 7d (the default), 12h, 2w...",
     )
-
-
-def pause_limit(text: str) -> int:
-    from quiz.domain.durations import DurationError, parse_span
-
-    try:
-        return parse_span(text)
-    except DurationError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def run(args: argparse.Namespace) -> int:

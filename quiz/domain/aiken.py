@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from quiz.domain.gift import Unwritten
 from quiz.domain.model import Course, Problem, Question
-from quiz.domain.question_io import Carried, ReadResult
+from quiz.domain.question_io import Carried, ReadResult, Unwritten, write_each
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -34,12 +33,7 @@ def write_aiken(course: Course) -> tuple[str, list[Unwritten]]:
     """The course's single questions as Aiken, and the questions left out."""
     out: list[str] = []
     left: list[Unwritten] = []
-    for question in course.questions:
-        written = write_question(question)
-        if isinstance(written, str):
-            out.append(written)
-        else:
-            left.append(Unwritten(question, written[0]))
+    write_each(course.questions, write_question, out, left)
     return "\n".join(out), left
 
 

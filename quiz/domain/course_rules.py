@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from quiz.domain.blueprint import blueprint_issues
 from quiz.domain.checker import ID, Checker, Place
 from quiz.domain.durations import DurationError, parse_duration
 from quiz.domain.model import (
@@ -24,7 +25,6 @@ from quiz.domain.model import (
     Severity,
     SourceText,
 )
-from quiz.domain.selection import blueprint_issues
 from quiz.domain.validity import ValidityError, parse_validity
 from quiz.domain.yamlsafe import Node
 
@@ -294,7 +294,7 @@ def check_course_rules(
 ) -> None:
     """Rules across course.yaml, its text and its banks, once all are read: the sections
     that `facts:` and exam presets name, facts no question asks, and whether each exam
-    blueprint can be met (`selection.blueprint_issues`, the one home of that rule)."""
+    blueprint can be met (`blueprint.blueprint_issues`, the one home of that rule)."""
     check = Checker(draft.path, problems)
     questions = [q for bank in banks for q in bank.questions]
     if source is not None:

@@ -1,5 +1,6 @@
 """Questions moving between quiz and other formats (GIFT, Aiken): what the readers give,
-what could not be carried, and the bank file written from what was read.
+what could not be carried, what a writer left out (`Unwritten`, `write_each`), and the
+bank file written from what was read.
 
 A reader (quiz.domain.gift, quiz.domain.aiken) turns a file into `Carried` questions,
 `Skipped` ones (what our banks cannot hold: partial credit, wildcards, other question
@@ -10,10 +11,11 @@ from it is a draft that `quiz check` lists the gaps of.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quiz.domain.model import Problem
+from quiz.domain.model import Problem, Question
 
 MAX_BYTES = 4 * 1024 * 1024
 """The largest file read, as for bank files."""
@@ -64,6 +66,30 @@ class ReadResult:
     questions: list[Carried] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Unwritten:
+    """A question left out of an export, and why."""
+
+    question: Question
+    reason: str
+
+
+def write_each(
+    questions: Iterable[Question],
+    write: Callable[[Question], str | tuple[str]],
+    out: list[str],
+    left: list[Unwritten],
+) -> None:
+    """Each question as `write` writes it, added to `out`; or, where `write` gives
+    (why it is left out,), to `left` (the GIFT and Aiken writers' one loop)."""
+    for question in questions:
+        written = write(question)
+        if isinstance(written, str):
+            out.append(written)
+        else:
+            left.append(Unwritten(question, written[0]))
 
 
 def read_file_text(path: Path) -> tuple[str | None, list[Problem]]:

@@ -1,7 +1,9 @@
-"""Picking the questions of an attempt: practice rounds, exams, and exam blueprints.
+"""Picking the questions of an attempt: practice rounds, exams, and exam blueprints;
+the attempt's seed and each question's choice order (`ask_question`); a paused
+attempt's questions found again (`selection_as_asked`).
 
 Everything random comes from `random.Random(seed)` (never the global generator), so
-the same seed picks the same questions in the same order.
+the same seed picks the same questions in the same order, with the same choice order.
 
 Three kinds of draw:
 
@@ -14,8 +16,8 @@ Three kinds of draw:
   counts, or evenly), one question of every critical fact first, the quotas filled
   from facts not yet in the exam, then shuffled.
 
-`blueprint_issues` says, without drawing, whether a blueprint can be met; the loader
-reports what it finds, so `quiz check` and the app refuse the same presets.
+Whether a blueprint can be met at all (`blueprint_issues`, shared by `quiz check` and
+the loader) and its sections' pools of facts are quiz.domain.blueprint's.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from quiz.domain.blueprint import SectionPool, blueprint_sections, section_pools
 from quiz.domain.model import Course, CriticalMode, ExamPreset, Question
-from quiz.domain.records import Mode
+from quiz.domain.records import AskedQuestion, Mode
 from quiz.domain.text import plural
 from quiz.errors import SelectionError as SelectionError
 
@@ -182,139 +185,6 @@ def _spread(
 # --- blueprints (format 2) ---------------------------------------------------------------
 
 
-@dataclass
-class _SectionPool:
-    """One section's questions, grouped by the fact they test (in bank order)."""
-
-    questions: list[Question] = field(default_factory=list)
-    by_fact: dict[str, list[Question]] = field(default_factory=dict)
-    critical_facts: list[str] = field(default_factory=list)
-
-    def add(self, question: Question) -> None:
-        self.questions.append(question)
-        key = question.fact_key
-        group = self.by_fact.get(key)
-        if group is None:
-            self.by_fact[key] = group = []
-            if question.critical:
-                self.critical_facts.append(key)
-        group.append(question)
-
-    @property
-    def capacity(self) -> int:
-        """The most questions one exam can take from it: one per fact."""
-        return len(self.by_fact)
-
-
-def _group(questions: Iterable[Question], sections: Sequence[str]) -> dict[str, _SectionPool]:
-    pools = {section: _SectionPool() for section in sections}
-    for question in questions:
-        pool = pools.get(question.section)
-        if pool is not None:
-            pool.add(question)
-    return pools
-
-
-def _blueprint_sections(course_sections: Sequence[str], preset: ExamPreset) -> tuple[str, ...]:
-    """The sections a blueprint draws from, in course order."""
-    if preset.sections is None:
-        return tuple(course_sections)
-    return tuple(s for s in course_sections if s in preset.sections)
-
-
-@dataclass(frozen=True)
-class BlueprintIssue:
-    """Why a blueprint cannot be met."""
-
-    section: str | None  # the section it is about; None: the preset as a whole
-    message: str
-
-
-def blueprint_issues(
-    preset: ExamPreset, sections: Sequence[str], questions: Iterable[Question]
-) -> list[BlueprintIssue]:
-    """Why the blueprint `preset` cannot be met by `questions`, if it cannot; [] if it can.
-
-    `sections` are the course's section ids in order. Checks each section the preset
-    draws from: its quota against its questions and its distinct facts (questions of
-    one fact never share an exam), and its critical facts against its quota. Facts
-    belong to one section, so a blueprint can be met exactly when every section's
-    can: linear in the number of questions, with no draws.
-    """
-    if not preset.is_blueprint:
-        return []
-    issues: list[BlueprintIssue] = []
-    name = f"exam {preset.id!r}"
-    drawn = _blueprint_sections(sections, preset)
-    if preset.sections is not None:
-        for section in preset.sections:
-            if section not in sections:
-                issues.append(
-                    BlueprintIssue(
-                        section,
-                        f"{name} names section {section!r}, which is not in the course text: "
-                        f"the sections are {', '.join(sections)}",
-                    )
-                )
-    pools = _group(questions, drawn)
-    critical = preset.critical is CriticalMode.FACTS
-    # Per section: the fewest and the most places the blueprint can give it, what to
-    # call them, and what to lower.
-    quotas: dict[str, tuple[int, int]]
-    if preset.sections is not None:
-        quotas = {s: (preset.sections[s], preset.sections[s]) for s in drawn}
-
-        def places(count: int) -> str:
-            return f"its count of {count}"
-
-        lower = "lower its count"
-    else:
-        spread = [s for s in drawn if pools[s].questions]
-        if not spread:
-            return [*issues, BlueprintIssue(None, f"{name} has no questions to draw from")]
-        low, extra = divmod(preset.questions, len(spread))
-        quotas = {s: (low, low + (1 if extra else 0)) for s in spread}
-        even = (
-            f"an even spread of {plural(preset.questions, 'question')} over "
-            f"{plural(len(spread), 'section')}"
-        )
-
-        def places(count: int) -> str:
-            return f"the {plural(count, 'place')} {even} can give it"
-
-        lower = "lower 'questions' or give per-section counts under `sections:`"
-    for section, (low, high) in quotas.items():
-        pool = pools[section]
-        where = f"{name} cannot be drawn: section {section!r} has"
-        if len(pool.questions) < high:
-            issues.append(
-                BlueprintIssue(
-                    section,
-                    f"{where} {plural(len(pool.questions), 'question')}, fewer than "
-                    f"{places(high)}: add questions or {lower}",
-                )
-            )
-        elif pool.capacity < high:
-            issues.append(
-                BlueprintIssue(
-                    section,
-                    f"{where} {len(pool.questions)} questions on only "
-                    f"{plural(pool.capacity, 'fact')}, fewer than {places(high)} (questions "
-                    f"of one fact never share an exam): add questions on other facts or {lower}",
-                )
-            )
-        if critical and len(pool.critical_facts) > low:
-            issues.append(
-                BlueprintIssue(
-                    section,
-                    f"{where} {len(pool.critical_facts)} critical facts, more than "
-                    f"{places(low)} (every exam holds one question of each): give it more "
-                    "places or make fewer facts critical",
-                )
-            )
-    return issues
-
-
 def _pick_blueprint(
     course: Course,
     *,
@@ -328,8 +198,8 @@ def _pick_blueprint(
     if sections is not None:
         chosen = resolve_sections(course, sections)
     else:
-        chosen = _blueprint_sections(course_sections, preset)
-    pools = _group(course.questions, chosen)
+        chosen = blueprint_sections(course_sections, preset)
+    pools = section_pools(course.questions, chosen)
     if not any(pool.questions for pool in pools.values()):
         where = "the chosen sections" if sections is not None else "this exam's sections"
         raise SelectionError(f"there are no questions in {where}: choose other sections")
@@ -388,7 +258,7 @@ def _pick_blueprint(
 def _level(
     count: int,
     floors: Mapping[str, int],
-    pools: Mapping[str, _SectionPool],
+    pools: Mapping[str, SectionPool],
     rank: Mapping[str, int],
 ) -> dict[str, int]:
     """Quotas as even as they can be: from each section's floor (its critical facts),
@@ -404,3 +274,47 @@ def _level(
         if quotas[section] >= pools[section].capacity:
             open_sections.remove(section)
     return quotas
+
+
+# --- the seed, each question as asked, and the questions asked again ---------------------
+
+
+def new_seed() -> int:
+    """A fresh seed for an attempt that was not given one (saved with the attempt)."""
+    return random.SystemRandom().randrange(1, 2**31)
+
+
+def ask_question(position: int, question: Question, seed: int) -> AskedQuestion:
+    """`question` as the attempt with `seed` asks it at `position` (its choices shuffled)."""
+    choices = list(question.choices)
+    # One generator per question, seeded from the attempt's seed and the question's
+    # id: its choice order does not depend on which other questions were picked.
+    random.Random(f"{seed}:{question.id}").shuffle(choices)
+    return AskedQuestion(
+        position=position,
+        question_id=question.id,
+        section=question.section,
+        type=str(question.type),
+        prompt=question.prompt,
+        choices=tuple(choices),
+        answer=question.answer,
+        critical=question.critical,
+    )
+
+
+def selection_as_asked(
+    course: Course, asked: Iterable[AskedQuestion], sections: tuple[str, ...]
+) -> Selection:
+    """A paused attempt's questions found again in `course`, in the order asked, and its
+    sections (else its questions'). Raises SelectionError if `course` lacks one."""
+    questions = []
+    for one in asked:
+        question = course.question(one.question_id)
+        if question is None:
+            raise SelectionError(
+                f"the course has no question {one.question_id!r} any more: the "
+                "paused attempt cannot be taken up again"
+            )
+        questions.append(question)
+    sections = sections or tuple(dict.fromkeys(q.section for q in questions))
+    return Selection(tuple(questions), sections)

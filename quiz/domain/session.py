@@ -1,7 +1,8 @@
 """A quiz attempt without Textual: the questions and their order, answers, the deadline.
 
-What it is made of lives beside it, one concept a module: the clock (quiz.domain.clock),
-drawing the questions (quiz.domain.selection), grading and the pass rule
+What it is made of lives beside it, one concept a module: its time and deadline
+(quiz.domain.attempt_time, over quiz.domain.clock), drawing the questions and their
+choice order (quiz.domain.selection), grading and the pass rule
 (quiz.domain.grading), what the learner sees and reads back (quiz.domain.answers), and
 what differs between question types (quiz.domain.kinds).
 
@@ -13,30 +14,15 @@ the deadline is a point on the monotonic clock, never a count of ticks.
 
 from __future__ import annotations
 
-import random
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
-# What a session is made of lives beside it; these names stay importable from here.
-from quiz.domain.answers import ReviewItem as ReviewItem
-from quiz.domain.answers import describe_answer as describe_answer
-from quiz.domain.answers import describe_response as describe_response
-from quiz.domain.answers import letter as letter
-from quiz.domain.answers import picked_indexes as picked_indexes
-from quiz.domain.answers import response_for as response_for
-from quiz.domain.answers import review_items as review_items
-from quiz.domain.answers import right_indexes as right_indexes
-from quiz.domain.answers import shown_choices as shown_choices
-from quiz.domain.clock import Clock as Clock
-from quiz.domain.clock import SystemClock as SystemClock
-from quiz.domain.grading import SectionScore as SectionScore
-from quiz.domain.grading import confusable_texts as confusable_texts
-from quiz.domain.grading import grade as grade
-from quiz.domain.grading import section_scores as section_scores
-from quiz.domain.grading import slip_spelling as slip_spelling
-from quiz.domain.grading import verdict
+from quiz.domain.answers import ReviewItem, review_items
+from quiz.domain.attempt_time import TimedAttempt
+from quiz.domain.clock import Clock
+from quiz.domain.grading import SectionScore, Verdict, confusable_texts, section_scores, verdict
 from quiz.domain.kinds import kind_of
-from quiz.domain.model import DEFAULT_PASS_MARK, Course, Question
+from quiz.domain.model import DEFAULT_PASS_MARK, Course
 from quiz.domain.pausing import Leaving, PausedAttempt, status_on_leaving
 from quiz.domain.records import (
     AnswerRecord,
@@ -47,12 +33,8 @@ from quiz.domain.records import (
     Mode,
     Response,
 )
-from quiz.domain.rounds import DRILL_RETRIES as DRILL_RETRIES
-from quiz.domain.rounds import asks_again
-from quiz.domain.selection import Selection as Selection
-from quiz.domain.selection import SelectionError as SelectionError
-from quiz.domain.selection import pick_questions as pick_questions
-from quiz.domain.selection import resolve_sections as resolve_sections
+from quiz.domain.rounds import DRILL_RETRIES, asks_again
+from quiz.domain.selection import Selection, SelectionError, ask_question, selection_as_asked
 
 
 class SessionError(RuntimeError):
@@ -63,32 +45,10 @@ class TimeUp(SessionError):
     """The attempt's deadline has passed: no more answers."""
 
 
-def new_seed() -> int:
-    """A fresh seed for an attempt that was not given one (saved with the attempt)."""
-    return random.SystemRandom().randrange(1, 2**31)
-
-
-def _ask(position: int, question: Question, seed: int) -> AskedQuestion:
-    choices = list(question.choices)
-    # One generator per question, seeded from the attempt's seed and the question's
-    # id: its choice order does not depend on which other questions were picked.
-    random.Random(f"{seed}:{question.id}").shuffle(choices)
-    return AskedQuestion(
-        position=position,
-        question_id=question.id,
-        section=question.section,
-        type=str(question.type),
-        prompt=question.prompt,
-        choices=tuple(choices),
-        answer=question.answer,
-        critical=question.critical,
-    )
-
-
 # --- the session -----------------------------------------------------------------------
 
 
-class QuizSession:
+class QuizSession(TimedAttempt):
     """One attempt: the questions as asked, the answers, the clock and the outcome."""
 
     def __init__(
@@ -114,26 +74,19 @@ class QuizSession:
         self.selection = selection
         self.mode = mode
         self.seed = seed
-        self.clock = clock
         self.exam = exam
-        self.time_limit_seconds = time_limit_seconds
         self.pass_mark = (
             None
             if mode is not Mode.EXAM
             else (pass_mark if pass_mark is not None else DEFAULT_PASS_MARK)
         )
         self.questions = selection.questions
-        self.asked = asked or tuple(_ask(i, q, seed) for i, q in enumerate(selection.questions))
-        self.started_monotonic = clock.monotonic()
-        self.started_at = clock.now()
-        if started_at is not None:
-            # The monotonic start lies as far back as the wall-clock one does.
-            away = max(0.0, (self.started_at - started_at).total_seconds())
-            self.started_monotonic -= away
-            self.started_at = started_at
+        self.asked = asked or tuple(
+            ask_question(i, q, seed) for i, q in enumerate(selection.questions)
+        )
+        super().__init__(clock, time_limit_seconds, started_at)
         self.resumed_from: str | None = None
         """The id of the paused attempt this session takes up again (`resume`), if any."""
-        self.deadline = self.started_monotonic + time_limit_seconds if time_limit_seconds else None
         self.history: list[AnswerRecord] = []
         """Every answer given, in order (a changed answer adds a record)."""
         self._latest: dict[int, AnswerRecord] = {}
@@ -149,36 +102,13 @@ class QuizSession:
         self.result: AttemptResult | None = None
         """The outcome, once the attempt has ended."""
 
-    # time
-
-    def elapsed_seconds(self) -> float:
-        return max(0.0, self.clock.monotonic() - self.started_monotonic)
-
-    def remaining_seconds(self) -> float | None:
-        """Seconds left before the deadline (never below 0); None without a time limit."""
-        if self.deadline is None:
-            return None
-        return max(0.0, self.deadline - self.clock.monotonic())
-
-    def is_expired(self) -> bool:
-        return self.deadline is not None and self.clock.monotonic() >= self.deadline
+    # time (the rest is TimedAttempt's)
 
     def time_used_seconds(self) -> float:
         """Time from the start to the end (or to now), never more than the limit."""
         if self.result is not None:
             return (self.result.finished_at - self.started_at).total_seconds()
-        return self._capped_elapsed()
-
-    def _capped_elapsed(self) -> float:
-        elapsed = self.elapsed_seconds()
-        if self.time_limit_seconds is not None:
-            elapsed = min(elapsed, float(self.time_limit_seconds))
-        return elapsed
-
-    def _wall_time(self, elapsed: float) -> datetime:
-        # Wall times follow the monotonic clock from the start, so a clock change
-        # during the attempt does not make answers appear out of order.
-        return self.started_at + timedelta(seconds=elapsed)
+        return self.capped_elapsed()
 
     # moving and answering
 
@@ -227,7 +157,7 @@ class QuizSession:
             response=response,
             correct=kind.grade(asked, response, confusable),
             seconds=round(seconds, 3),
-            answered_at=self._wall_time(now - self.started_monotonic),
+            answered_at=self.wall_time(now - self.started_monotonic),
         )
         self._keep(position, record)
         return record
@@ -286,7 +216,7 @@ class QuizSession:
             response=None,
             correct=False,
             seconds=round(self._time_on[position], 3),
-            answered_at=self._wall_time(elapsed),
+            answered_at=self.wall_time(elapsed),
         )
         self._keep(position, record)
         return record
@@ -326,11 +256,15 @@ class QuizSession:
     def correct_count(self) -> int:
         return sum(1 for r in self._latest.values() if r.correct)
 
+    def _verdict(self, *, abandoned: bool = False) -> Verdict:
+        """quiz.domain.grading's verdict on the answers that count."""
+        right = [position for position, record in self._latest.items() if record.correct]
+        critical = [a.critical for a in self.asked]
+        return verdict(critical, right, self.pass_mark, abandoned=abandoned)
+
     def critical_failures(self) -> tuple[AskedQuestion, ...]:
         """Critical questions answered wrongly or left unanswered (either fails an exam)."""
-        right = [position for position, record in self._latest.items() if record.correct]
-        outcome = verdict([a.critical for a in self.asked], right, self.pass_mark)
-        return tuple(self.asked[position] for position in outcome.critical_missed)
+        return tuple(self.asked[position] for position in self._verdict().critical_missed)
 
     def section_scores(self) -> tuple[SectionScore, ...]:
         correct = {p: r.correct for p, r in self._latest.items()}
@@ -343,8 +277,7 @@ class QuizSession:
 
     def passed(self) -> bool | None:
         """Pass or fail for an exam (None for practice): quiz.domain.grading's rule."""
-        right = [position for position, record in self._latest.items() if record.correct]
-        return verdict([a.critical for a in self.asked], right, self.pass_mark).passed
+        return self._verdict().passed
 
     def finish(self, status: AttemptStatus | None = None) -> AttemptResult:
         """End the attempt (once; later calls return the same result).
@@ -357,17 +290,11 @@ class QuizSession:
         expired = self.is_expired()
         if status is None or status in (AttemptStatus.ABANDONED, AttemptStatus.PAUSED):
             status = AttemptStatus.TIMED_OUT if expired else (status or AttemptStatus.COMPLETED)
-        right = [position for position, record in self._latest.items() if record.correct]
-        outcome = verdict(
-            [a.critical for a in self.asked],
-            right,
-            self.pass_mark,
-            # An abandoned (or paused) attempt was not finished: it neither passed nor failed.
-            abandoned=status in (AttemptStatus.ABANDONED, AttemptStatus.PAUSED),
-        )
+        # An abandoned (or paused) attempt was not finished: it neither passed nor failed.
+        outcome = self._verdict(abandoned=status in (AttemptStatus.ABANDONED, AttemptStatus.PAUSED))
         self.result = AttemptResult(
             status=status,
-            finished_at=self._wall_time(self._capped_elapsed()),
+            finished_at=self.wall_time(self.capped_elapsed()),
             correct=outcome.correct,
             total=outcome.total,
             percent=outcome.percent,
@@ -412,19 +339,9 @@ class QuizSession:
         they were asked (choices in the order shown), the answers already given, and
         its first start (the clock ran on meanwhile: an exam has the time left before
         its deadline). Raises SelectionError if `course` lacks one of its questions."""
-        questions = []
-        for asked in paused.questions:
-            question = course.question(asked.question_id)
-            if question is None:
-                raise SelectionError(
-                    f"the course has no question {asked.question_id!r} any more: the "
-                    "paused attempt cannot be taken up again"
-                )
-            questions.append(question)
-        sections = paused.sections or tuple(dict.fromkeys(q.section for q in questions))
         session = cls(
             course,
-            Selection(tuple(questions), sections),
+            selection_as_asked(course, paused.questions, paused.sections),
             mode=paused.mode,
             seed=paused.seed,
             clock=clock,
@@ -448,11 +365,6 @@ class QuizSession:
 
     def attempt_start(self, learner: str) -> AttemptStart:
         """What the score store is told when the attempt begins."""
-        deadline_at = (
-            self.started_at + timedelta(seconds=self.time_limit_seconds)
-            if self.time_limit_seconds
-            else None
-        )
         return AttemptStart(
             learner=learner,
             course_id=self.course.id,
@@ -463,7 +375,7 @@ class QuizSession:
             seed=self.seed,
             started_at=self.started_at,
             time_limit_seconds=self.time_limit_seconds,
-            deadline_at=deadline_at,
+            deadline_at=self.deadline_at(),
             pass_mark=self.pass_mark,
             questions=self.asked,
         )

@@ -1,9 +1,10 @@
 """The SQLite score store: stdlib sqlite3 and quiz.domain only, never Textual or Rich.
 
-`scores.ScoreStore` is the entry point (with `set_aside` and `backup`); the schema is
-described in `db`; `summaries` keeps the report tables; `reports` computes the
-manager's report; `exchange` reads exports back; `cards` keeps the drill's cards and
-`scheduling` (the only module that imports fsrs) schedules them.
+`scores.ScoreStore` is the entry point (with `set_aside` and `backup`); `db` opens a
+file and upgrades it; the schema is described in `schema`; `summaries` keeps the report
+tables; `reports` computes the manager's report; `exchange` reads exports back; `cards`
+keeps the drill's cards and `scheduling` (the only module that imports fsrs) schedules
+them.
 
 The rule for the UI: quiz.ui reads a store only through the object the app is given
 (typed as `reader.ScoreReader` for reading), and never imports, when it is imported,

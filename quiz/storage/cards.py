@@ -1,18 +1,8 @@
 """The drill's cards: one row per learner and question, kept as attempts end, and
-rebuilt from the answer log when needed (the table is described in quiz.storage.db).
+rebuilt from the answer log when needed (the table is described in quiz.storage.schema).
 
-What counts as a review (the issue's rules, in one place: `_reviews_of`):
-- attempts that ended 'completed' or 'timed_out' (COUNTED_STATUSES), practice, exam
-  and drill alike; abandoned ones, paused ones and those in progress do not count (a
-  paused attempt's answers count once it is resumed and ends);
-- in a practice round or an exam, the answer that counts: the last revision of each
-  item, at its own time; an item whose last revision is no answer (an exam answer
-  taken back) or that was never answered is no review;
-- in a drill round, the first answer to each item only (rev 0): a miss that comes
-  back later in the same round is practice, not a review.
-Reviews are replayed in the order they were given (time, then attempt, then item). A
-review made under another right answer than the card's (another content key: see
-`codec.content_key`) starts the card again; a reworded prompt keeps it.
+What counts as a review, and the reviews read from the answer log, are
+quiz.storage.card_reviews; this module keeps the rows from them.
 
 Kept on write: `apply_attempt` runs in the transaction that ends an attempt (finish or
 recovery: quiz.storage.live.end_attempt), after the report summaries. A review older
@@ -38,18 +28,22 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from quiz.storage.card_model import (
-    DEFAULT_SETTINGS,
-    SchedulerSettings,
+from quiz.storage.card_model import DEFAULT_SETTINGS, SchedulerSettings
+from quiz.storage.card_reviews import (
+    CHUNK,
+    COUNTED,
+    CountedAttempt,
+    Review,
+    Versions,
+    counted_attempts,
+    reviews_of,
 )
-from quiz.storage.codec import content_key, unpack_ints
+from quiz.storage.codec import unpack_ints
 from quiz.storage.summaries import COUNTED_STATUSES
 
 if TYPE_CHECKING:  # fsrs is loaded only where cards are scheduled
     from quiz.storage.scheduling import Reviewer
 
-_COUNTED = ",".join(f"'{s}'" for s in COUNTED_STATUSES)
-_CHUNK = 500  # ids per IN (...): well below SQLite's limit on parameters
 BATCH_ITEMS = 25_000
 """A batch of a full rebuild takes learners until their counted attempts hold this many
 questions (about half a second under the write lock); a learner is never split."""
@@ -71,22 +65,8 @@ _INSERTS = {
 }
 
 
-class Review(NamedTuple):
-    """One answer that counts as a review (the module's rules say which)."""
-
-    at_ms: int  # when it was given
-    attempt: int  # attempt row id
-    item: int  # its position in the attempt
-    right: bool
-    ms: int  # time spent on the question
-    question: int  # question row id
-    section: int  # section row id of the version asked
-    critical: bool  # of the version asked
-    content: int  # content key of the version asked (codec.content_key)
-
-
 class CardRow(NamedTuple):
-    """A row of the card table (described in quiz.storage.db), without its learner."""
+    """A row of the card table (described in quiz.storage.schema), without its learner."""
 
     question: int
     section: int
@@ -172,135 +152,6 @@ def reviewer(connection: sqlite3.Connection) -> Reviewer:
     return found
 
 
-# --- question versions ------------------------------------------------------------------
-
-
-class Version(NamedTuple):
-    question: int
-    section: int
-    critical: bool
-    content: int
-
-
-class Versions:
-    """What a store remembers between the attempts it ends: asked_question rows as the
-    cards need them, read once (the rows never change and are never deleted)."""
-
-    def __init__(self) -> None:
-        self._known: dict[int, Version] = {}
-        self.available = False  # the store has the card tables (known once seen)
-
-    def load(self, connection: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Version]:
-        wanted = sorted(set(ids) - self._known.keys())
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
-            for rowid, question, section, kind, critical, choices, answer in connection.execute(
-                f"""SELECT id, question, section, type, critical, choices, answer
-                    FROM asked_question WHERE id IN ({",".join("?" * len(chunk))})""",
-                chunk,
-            ):
-                self._known[rowid] = Version(
-                    question, section, bool(critical), content_key(kind, choices, answer)
-                )
-        return self._known
-
-
-# --- reviews from the log ---------------------------------------------------------------
-
-
-class _Attempt(NamedTuple):
-    rowid: int
-    learner: int
-    drill: bool
-    started_at: int
-    items: list[int]
-
-
-_ANSWERS = "attempt, item, rev, correct, ms, at_ds, response IS NOT NULL"
-_Chosen = tuple[int, int, int, int]  # correct, ms, at_ds, given
-
-
-def _reviews_of(
-    connection: sqlite3.Connection, attempts: Sequence[_Attempt], versions: Versions
-) -> list[tuple[int, Review]]:
-    """(learner, review) for every review of `attempts` (counted ones), by the rules of
-    this module: the answer that counts of each item (its last revision), or in a
-    drill its first answer (rev 0); an item whose chosen revision is no answer is no
-    review. One tight loop: a full rebuild reads two million answers through it."""
-    known = versions.load(connection, (v for a in attempts for v in a.items))
-    by_id = {a.rowid: a for a in attempts}
-    found: list[tuple[int, Review]] = []
-    append = found.append
-
-    def add(attempt: _Attempt, chosen: dict[int, _Chosen]) -> None:
-        items, started, rowid, learner = (
-            attempt.items,
-            attempt.started_at,
-            attempt.rowid,
-            attempt.learner,
-        )
-        for item, (correct, ms, at_ds, given) in chosen.items():
-            if not given or not 0 <= item < len(items):
-                continue
-            version = known.get(items[item])
-            if version is None:
-                continue
-            append(
-                (
-                    learner,
-                    Review(
-                        started + at_ds * 100,
-                        rowid,
-                        item,
-                        bool(correct),
-                        ms,
-                        version.question,
-                        version.section,
-                        version.critical,
-                        version.content,
-                    ),
-                )
-            )
-
-    ids = sorted(by_id)
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        current: _Attempt | None = None
-        chosen: dict[int, _Chosen] = {}
-        drill = False
-        for attempt, item, rev, correct, ms, at_ds, given in connection.execute(
-            f"""SELECT {_ANSWERS} FROM answer
-                WHERE attempt IN ({",".join("?" * len(chunk))}) ORDER BY attempt, item, rev""",
-            chunk,
-        ):
-            if current is None or attempt != current.rowid:
-                if current is not None:
-                    add(current, chosen)
-                current, chosen = by_id[attempt], {}
-                drill = current.drill
-            if not drill or rev == 0:
-                chosen[item] = (correct, ms, at_ds, given)  # a later revision replaces it
-        if current is not None:
-            add(current, chosen)
-    return found
-
-
-def _counted_attempts(connection: sqlite3.Connection, learners: Sequence[int]) -> list[_Attempt]:
-    found: list[_Attempt] = []
-    for start in range(0, len(learners), _CHUNK):
-        chunk = list(learners[start : start + _CHUNK])
-        found += [
-            _Attempt(rowid, learner, mode == "drill", started_at, unpack_ints(items))
-            for rowid, learner, mode, started_at, items in connection.execute(
-                f"""SELECT id, learner, mode, started_at, items FROM attempt
-                    WHERE status IN ({_COUNTED})
-                      AND learner IN ({",".join("?" * len(chunk))})""",
-                chunk,
-            )
-        ]
-    return found
-
-
 # --- keeping the rows -------------------------------------------------------------------
 
 
@@ -309,8 +160,8 @@ def _read_cards(
 ) -> dict[int, CardRow]:
     wanted = sorted(set(questions))
     found: dict[int, CardRow] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
         for row in connection.execute(
             f"""SELECT {CARD_COLUMNS} FROM card
                 WHERE learner = ? AND question IN ({",".join("?" * len(chunk))})""",
@@ -371,13 +222,15 @@ def apply_attempt(
             return
         if versions is not None:
             versions.available = True  # a store is never downgraded
-    attempt = _Attempt(attempt_rowid, learner, mode == "drill", started_at, unpack_ints(packed))
+    attempt = CountedAttempt(
+        attempt_rowid, learner, mode == "drill", started_at, unpack_ints(packed)
+    )
     if again:
         known = Versions().load(connection, attempt.items)
         questions = {known[v].question for v in attempt.items if v in known}
         replay(connection, [learner], questions)
         return
-    reviews = [r for _learner, r in _reviews_of(connection, [attempt], versions or Versions())]
+    reviews = [r for _learner, r in reviews_of(connection, [attempt], versions or Versions())]
     if not reviews:
         return
     stored = _read_cards(connection, learner, (r.question for r in reviews))
@@ -400,8 +253,8 @@ def replay(
     if not learners:
         return 0
     versions = versions or Versions()
-    attempts = _counted_attempts(connection, learners)
-    reviews = _reviews_of(connection, attempts, versions)
+    attempts = counted_attempts(connection, learners)
+    reviews = reviews_of(connection, attempts, versions)
     if questions is not None:
         reviews = [(lr, r) for lr, r in reviews if r.question in questions]
     cards: dict[tuple[int, int], CardRow] = {}
@@ -413,8 +266,8 @@ def replay(
         for key, given in by_card.items():
             given.sort()  # in the order given: time, then attempt, then item
             cards[key] = run(key[0], given)
-    for start in range(0, len(learners), _CHUNK):
-        chunk = list(learners[start : start + _CHUNK])
+    for start in range(0, len(learners), CHUNK):
+        chunk = list(learners[start : start + CHUNK])
         marks = ",".join("?" * len(chunk))
         if questions is None:
             connection.execute(f"DELETE FROM card WHERE learner IN ({marks})", chunk)
@@ -484,7 +337,7 @@ class Rebuild:
         if self.sizes is None:
             self.sizes = dict(
                 connection.execute(
-                    f"""SELECT learner, sum(total) FROM attempt WHERE status IN ({_COUNTED})
+                    f"""SELECT learner, sum(total) FROM attempt WHERE status IN ({COUNTED})
                         GROUP BY learner"""
                 ).fetchall()
             )
@@ -518,8 +371,8 @@ def rebuild_stale_batch(
     if not chosen:
         return 0, 0
     reviews = replay(connection, chosen, versions=rebuild.versions)
-    for start in range(0, len(chosen), _CHUNK):
-        chunk = chosen[start : start + _CHUNK]
+    for start in range(0, len(chosen), CHUNK):
+        chunk = chosen[start : start + CHUNK]
         connection.execute(
             f"DELETE FROM card_stale WHERE learner IN ({','.join('?' * len(chunk))})", chunk
         )

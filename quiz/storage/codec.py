@@ -1,7 +1,7 @@
 """How values are packed into the score store's columns, and read back.
 
 Kept apart from the SQL so the encodings can be tested on their own and the
-schema in `quiz.storage.db` can point here for the details.
+schema in `quiz.storage.schema` can point here for the details.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from quiz.domain.records import AskedQuestion, AttemptStatus
 from quiz.storage import cards, summaries
+from quiz.storage.card_reviews import Versions
 from quiz.storage.codec import unpack_ints
 from quiz.storage.interning import Ids
 
@@ -64,7 +65,7 @@ def end_attempt(
     percent: float,
     passed: bool | None,
     total: int | None = None,
-    versions: cards.Versions | None = None,
+    versions: Versions | None = None,
 ) -> None:
     """Write attempt `rowid`'s outcome (inside the caller's write transaction; `total`
     None keeps the number asked), add it to the report summaries, if it counts, and

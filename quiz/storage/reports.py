@@ -14,7 +14,7 @@ The parts, one concern a module:
   `Report` and `ReportFilter` are here too);
 - `report_reading`: ids to names, and the counted attempts with their answers;
 - `report_from_summaries`: without a learner filter, from the report summaries
-  (quiz.storage.summaries, described in quiz.storage.db);
+  (quiz.storage.summaries, described in quiz.storage.schema);
 - `report_from_attempts`: one learner's report, and the trends per section, straight
   from their attempts and answers (the summaries do not hold questions per learner;
   one learner's attempts are few);

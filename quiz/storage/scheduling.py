@@ -39,7 +39,8 @@ from datetime import UTC, datetime, timedelta
 from fsrs import Card, Rating, Scheduler, State
 
 from quiz.storage.card_model import SchedulerSettings
-from quiz.storage.cards import CardRow, Review
+from quiz.storage.card_reviews import Review
+from quiz.storage.cards import CardRow
 from quiz.storage.codec import from_ms
 
 _GOOD, _AGAIN = Rating.Good, Rating.Again  # a right answer, a wrong one

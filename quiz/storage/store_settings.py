@@ -1,6 +1,6 @@
 """The store's own settings, shared by every computer that uses the store: the pause
 limit (how long a paused attempt without a deadline waits to be resumed; see
-quiz.domain.pausing). One row of `store_settings` (quiz.storage.db); none: the defaults.
+quiz.domain.pausing). One row of `store_settings` (quiz.storage.schema); none: the defaults.
 
 Kept in the store, not in each account's settings, because whoever opens the store ends
 the paused attempts past the limit (crash recovery): every process must agree on it.

@@ -2,7 +2,7 @@
 
 Reports read these instead of every answer (grouping two million answers takes SQLite
 seconds). They are derived data, over the counted attempts (COUNTED_STATUSES); the
-tables are described in `quiz.storage.db`. Drill rounds are left out (they pick weak
+tables are described in `quiz.storage.schema`. Drill rounds are left out (they pick weak
 questions on purpose: they would skew the question statistics and the staff figures;
 the report shows them on their own lines). Two kinds:
 

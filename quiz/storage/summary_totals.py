@@ -1,7 +1,7 @@
 """The figures the report summaries hold, summed over some attempts, and written.
 
 `Totals` sums attempts one at a time (`add`) by the keys of the summary tables
-(described in quiz.storage.db), and adds its figures to the tables (`write_shared`,
+(described in quiz.storage.schema), and adds its figures to the tables (`write_shared`,
 `write_learners`). quiz.storage.summaries reads the attempts and keeps the tables.
 """
 

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from quiz.storage.card_model import LearnerDue, SectionDue
 from quiz.tables.columns import Column, Shown, Table
-from quiz.tables.formats import due_in, utc_text
+from quiz.tables.formats import NO_VALUE, due_in, utc_text
 
 SectionLabel = Callable[[str, str], str]
 """(course, section) -> how the output names the section (the app: its title)."""
@@ -82,7 +82,7 @@ class StaffDueRow:
     @property
     def next_due_text(self) -> str:
         at = self.due.next_due_at
-        return "—" if at is None else due_in(at, self.view.now)
+        return NO_VALUE if at is None else due_in(at, self.view.now)
 
 
 STAFF_DUE: Table[StaffDueView, StaffDueRow] = Table(

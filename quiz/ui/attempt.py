@@ -56,9 +56,9 @@ def new_session(
     asks the `due` question ids, in their order (the store's)."""
     from quiz.domain.model import DEFAULT_PASS_MARK
     from quiz.domain.records import Mode
-    from quiz.domain.selection import drill_selection
-    from quiz.domain.session import QuizSession, pick_questions
-    from quiz.domain.session import new_seed as random_seed
+    from quiz.domain.selection import drill_selection, pick_questions
+    from quiz.domain.selection import new_seed as random_seed
+    from quiz.domain.session import QuizSession
 
     seed = seed if seed is not None else random_seed()
     if mode is Mode.DRILL:

@@ -88,7 +88,7 @@ def requested_quiz(options: AppOptions, course: Course) -> QuizRequest | None:
         if preset is None:
             known = ", ".join(course.exams) or "none"
             raise QuizError(f"no exam preset {options.exam!r}; this course's presets: {known}")
-    from quiz.domain.session import new_seed
+    from quiz.domain.selection import new_seed
 
     seed = options.seed if options.seed is not None else new_seed()
     return QuizRequest(course, options, preset, seed)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from quiz.domain.durations import format_duration
 from quiz.domain.text import counted
 from quiz.errors import ExitCode, QuizError
-from quiz.settings import clean_name
+from quiz.ui.starting import with_learner
 
 if TYPE_CHECKING:
     from quiz.domain.model import Course
@@ -182,17 +182,7 @@ class Resuming:
 
             self.look_up(name, found)
 
-        learner = clean_name(app.options.learner or "")
-        if learner:
-            resume(learner)
-            return
-        from quiz.ui.screens.dialogs import NameDialog
-
-        def named(name: str | None) -> None:
-            if name:
-                resume(name)
-
-        app.push_screen(NameDialog(app.remembered_learner), named)
+        with_learner(app, resume)
 
     def offer_waiting_exam(self, learner: str, offers: Offers) -> None:
         """The home screen knows who is there: offer their waiting exam at once (the

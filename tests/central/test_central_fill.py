@@ -13,7 +13,8 @@ from typing import Any
 
 from quiz.storage import exchange
 from quiz.storage.central import fill
-from quiz.storage.central.pull import _changed_attempts, _export, _Responses, pull
+from quiz.storage.central.pull import pull
+from quiz.storage.central.pull_reading import Responses, attempt_export, changed_attempts
 from quiz.storage.central.push import push_attempt
 from quiz.storage.scores import ScoreStore
 from tests.support.central import T0, Central, export
@@ -69,13 +70,13 @@ def test_the_attempts_made_from_rows_are_the_readers_own(central: Central, tmp_p
     _push(central, attempts)
     with central.connect(central.group) as connection, connection.transaction():
         bodies: dict[int, dict[str, Any]] = {}
-        pulled = list(_changed_attempts(connection, "0", {}, bodies))
+        pulled = list(changed_attempts(connection, "0", {}, bodies))
     assert len(pulled) == len([a for a in attempts if a["status"] != "in_progress"])
-    responses = _Responses()
-    filler = fill.Filler(lambda one: _export(one, bodies, responses))
+    responses = Responses()
+    filler = fill.Filler(lambda one: attempt_export(one, bodies, responses))
     with fill.read(filler, iter(pulled)) as made:
         ours = made[0 : len(made)]
-    exports = [_export(one, bodies, responses) for one in pulled]
+    exports = [attempt_export(one, bodies, responses) for one in pulled]
     with exchange.read_export_entries(fill.SOURCE, iter(exports)) as read:
         theirs = read[0 : len(read)]
     assert len(ours.attempts) == len(theirs.attempts) == len(pulled)
@@ -100,9 +101,9 @@ def test_the_mirror_filled_from_rows_is_the_imports(central: Central, tmp_path: 
     assert (outcome.read, outcome.imported) == (len(attempts), len(attempts))
     with central.connect(central.group) as connection, connection.transaction():
         bodies: dict[int, dict[str, Any]] = {}
-        pulled = list(_changed_attempts(connection, "0", {}, bodies))
-    responses = _Responses()
-    exports = [_export(one, bodies, responses) for one in pulled]
+        pulled = list(changed_attempts(connection, "0", {}, bodies))
+    responses = Responses()
+    exports = [attempt_export(one, bodies, responses) for one in pulled]
     with (
         ScoreStore.open(tmp_path / "imported.sqlite3") as one,
         exchange.read_export_entries(fill.SOURCE, iter(exports)) as read,

@@ -10,8 +10,9 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from quiz.domain.answers import right_indexes, shown_choices
+from quiz.domain.kinds.base import letter
 from quiz.domain.records import AskedQuestion, Mode
-from quiz.domain.session import letter, right_indexes, shown_choices
 from quiz.launch import AppOptions
 from quiz.ui.app import QuizApp, make_app
 from quiz.ui.attempt import AttemptRunner
@@ -53,7 +54,7 @@ def start(app: QuizApp, mode: Mode = Mode.PRACTICE, *, learner: str = "Ann", **k
 
 def seed_for(app: QuizApp, question_id: str, **kwargs: Any) -> int:
     """A seed whose attempt asks `question_id` first (so a test knows what it answers)."""
-    from quiz.domain.session import pick_questions
+    from quiz.domain.selection import pick_questions
 
     assert app.course is not None
     for seed in range(500):

@@ -14,8 +14,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from quiz.domain.answers import response_for, right_indexes
 from quiz.domain.records import Mode
-from quiz.domain.session import response_for, right_indexes
 from quiz.launch import AppOptions
 from quiz.storage.scores import ScoreStore
 from quiz.ui.app import QuizApp, make_app

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from quiz.domain.answers import response_for, right_indexes
 from quiz.domain.records import AttemptStatus, Mode
-from quiz.domain.session import response_for, right_indexes
 from quiz.ui.screens.dialogs import ConfirmDialog
 from quiz.ui.screens.exam import ExamScreen
 from quiz.ui.screens.home import HomeScreen

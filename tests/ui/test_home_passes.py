@@ -15,8 +15,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from quiz.domain.answers import response_for, right_indexes
 from quiz.domain.records import AttemptResult, AttemptStatus, Mode, Response
-from quiz.domain.session import response_for, right_indexes
 from quiz.launch import AppOptions
 from quiz.settings import Settings, save_settings
 from quiz.storage.scores import ScoreStore

@@ -14,17 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from quiz.domain.answers import response_for, right_indexes
+from quiz.domain.clock import SystemClock
+from quiz.domain.kinds.base import letter
 from quiz.domain.loader import load_course
 from quiz.domain.records import AskedQuestion, AttemptStatus, Mode
-from quiz.domain.selection import drill_selection
-from quiz.domain.session import (
-    QuizSession,
-    SystemClock,
-    letter,
-    pick_questions,
-    response_for,
-    right_indexes,
-)
+from quiz.domain.selection import drill_selection, pick_questions
+from quiz.domain.session import QuizSession
 from quiz.storage.attempts import AttemptDetail
 from quiz.storage.scores import ScoreStore
 from tests.support.app import wrong_index

@@ -87,7 +87,7 @@ async def test_after_the_deadline_the_runner_takes_no_answer() -> None:
 
 
 def _right_response(asked: AskedQuestion) -> Response:
-    from quiz.domain.session import response_for, right_indexes
+    from quiz.domain.answers import response_for, right_indexes
 
     return response_for(asked, right_indexes(asked))
 

@@ -73,8 +73,11 @@ async def test_moving_between_kinds_shows_the_right_widget(numbers: Path) -> Non
         assert screen.session.response(0) == "4"
         for position, kind in enumerate(kinds):
             screen.action_goto_question(position)
-            await pilot.pause()
-            assert _number_field(app).display is (kind == NAME)
+            await wait_for(
+                pilot,
+                lambda: _number_field(app).display is (kind == NAME),  # noqa: B023
+                what=f"question {position + 1} shown",
+            )
             assert screen.view.query_one(ChoiceList).display is (kind != NAME)
         screen.action_goto_question(0)
         await pilot.pause()
@@ -129,7 +132,6 @@ async def test_a_widget_registered_after_the_view_was_built_is_mounted_when_need
                 assert isinstance(screen, PracticeScreen)
                 number_at = next(i for i, a in enumerate(screen.session.asked) if a.type == NAME)
                 screen.show_question(number_at)
-                await pilot.pause()
-                assert _number_field(app).display
+                await wait_for(pilot, lambda: _number_field(app).display, what="the number field")
             finally:
                 unregister_answer_widget(NAME)

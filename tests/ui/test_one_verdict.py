@@ -26,8 +26,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from quiz.cli import main
+from quiz.domain.answers import response_for, right_indexes
 from quiz.domain.records import AnswerRecord, AttemptStart, AttemptStatus, Mode
-from quiz.domain.session import response_for, right_indexes
 from quiz.launch import AppOptions
 from quiz.storage.attempts import AttemptDetail
 from quiz.storage.scores import ScoreStore

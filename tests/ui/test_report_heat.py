@@ -36,6 +36,7 @@ from tests.support.fakes import FixedClock
 from tests.support.local_time import local_timezone
 from tests.support.report_store import COURSE, build_store
 from tests.support.scores_screens import SIZE, loaded, rows_of, scores_app
+from tests.support.waiting import wait_for
 
 NOW = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
 
@@ -172,16 +173,22 @@ async def test_the_heat_table_scrolls_through_200_learners(
         assert table.row_count == 200
         assert table.scroll_y == 0 and table.max_scroll_y > 0
         await pilot.press("ctrl+end")
-        await pilot.pause()
-        assert table.cursor_row == 199 and table.scroll_y == table.max_scroll_y
+        await wait_for(
+            pilot,
+            lambda: table.cursor_row == 199 and table.scroll_y == table.max_scroll_y,
+            what="the last row scrolled to",
+        )
         last = rows_of(table)[199]
         assert last[0] == "Learner 199" and last[2] == f"{Heat.STRONG.glyph} {199 % 101}%"
         # The last row is on the screen, above the legend.
         row_y = table.region.y + 1 + 199 - int(table.scroll_y)  # 1: the header line
         assert table.region.y < row_y < table.region.bottom
         await pilot.press("ctrl+home")
-        await pilot.pause()
-        assert table.cursor_row == 0 and table.scroll_y == 0
+        await wait_for(
+            pilot,
+            lambda: table.cursor_row == 0 and table.scroll_y == 0,
+            what="the first row scrolled to",
+        )
 
 
 # --- the exam sparkline -----------------------------------------------------------------------

@@ -15,10 +15,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, RadioButton, Static
 
+from quiz.domain.answers import response_for, right_indexes
 from quiz.domain.model import Course
 from quiz.domain.pausing import Leaving
 from quiz.domain.records import AttemptStatus, Mode, Response
-from quiz.domain.session import QuizSession, response_for, right_indexes
+from quiz.domain.session import QuizSession
 from quiz.launch import AppOptions
 from quiz.settings import Settings, save_settings
 from quiz.storage.scores import ScoreStore

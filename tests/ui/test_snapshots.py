@@ -12,8 +12,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import RadioButton
 
+from quiz.domain.answers import response_for, right_indexes
 from quiz.domain.records import Mode
-from quiz.domain.session import response_for, right_indexes
 from quiz.settings import Settings, save_settings
 from quiz.ui.app import QuizApp
 from quiz.ui.attempt import new_session

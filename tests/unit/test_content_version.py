@@ -14,7 +14,7 @@ from quiz.domain.kinds import register_kind, unregister_kind
 from quiz.domain.kinds.multiple import MultipleKind
 from quiz.domain.loader import load_course
 from quiz.domain.model import Question, QuestionType, SourceRef
-from quiz.domain.session import _ask
+from quiz.domain.selection import ask_question
 from quiz.domain.versions import content_version
 from tests.support.paths import BUNDLED
 
@@ -44,7 +44,7 @@ def test_every_shuffle_of_every_bundled_question_keeps_its_version() -> None:
     for question in course.questions:
         version = content_version(question)
         for seed in (1, 2, 3):
-            asked = _ask(0, question, seed)
+            asked = ask_question(0, question, seed)
             assert content_version(asked) == version, question.id
 
 
@@ -85,7 +85,7 @@ def test_typed_and_true_false_answers() -> None:
     true = _question(QuestionType.TRUE_FALSE, choices=(), answer=("true",))
     false = replace(true, answer=("false",))
     assert content_version(true) != content_version(false)
-    assert content_version(_ask(3, true, 9)) == content_version(true)
+    assert content_version(ask_question(3, true, 9)) == content_version(true)
 
 
 class _OrderingKind(MultipleKind):

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from quiz.domain.records import Mode
+from quiz.domain.rounds import DRILL_RETRIES
 from quiz.domain.selection import DRILL_COUNT, SelectionError, drill_selection
-from quiz.domain.session import DRILL_RETRIES, QuizSession, SessionError
+from quiz.domain.session import QuizSession, SessionError
 from tests.support.fakes import FixedClock
 from tests.support.made_courses import make_course
 

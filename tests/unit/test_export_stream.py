@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from quiz.domain.records import AttemptStatus
-from quiz.storage import exchange, importing, summaries
+from quiz.storage import importing, summaries
+from quiz.storage.exchange import spill
 from quiz.storage.scores import ScoreStore
 from quiz.tables.render import json_text
 from tests.support.cli import run_cli
@@ -159,7 +160,7 @@ def test_a_large_import_is_idempotent_counts_in_the_summaries_and_reports_a_conf
 ) -> None:
     count = 2000
     monkeypatch.setattr(importing, "IMPORT_BATCH", 900)  # more than one transaction
-    monkeypatch.setattr(exchange, "SPILL_BATCH", 400)
+    monkeypatch.setattr(spill, "SPILL_BATCH", 400)
     file = many_attempts(varied_store, tmp_path / "many.json", count, capsys)
     target = tmp_path / "manager.sqlite3"
 

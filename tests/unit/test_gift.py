@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from quiz.domain.bank_import import plan_import, write_banks
-from quiz.domain.gift import read_gift, write_gift, write_question
+from quiz.domain.gift.reading import read_gift
+from quiz.domain.gift.writing import write_gift, write_question
 from quiz.domain.loader import load_course
 from quiz.domain.model import Course, Question, SourceRef
 from quiz.domain.question_io import Carried

@@ -24,6 +24,7 @@ import pytest
 from quiz.domain.records import AttemptStatus
 from quiz.storage import exchange, importing
 from quiz.storage.codec import format_utc
+from quiz.storage.exchange import json_file, spill
 from quiz.storage.scores import ScoreStore
 from tests.support.cli import run_cli
 from tests.support.report_store import build_store
@@ -37,7 +38,7 @@ COUNT = 1600
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Several transactions, and batches kept in the temporary file that are not theirs."""
     monkeypatch.setattr(importing, "IMPORT_BATCH", 700)
-    monkeypatch.setattr(exchange, "SPILL_BATCH", 300)
+    monkeypatch.setattr(spill, "SPILL_BATCH", 300)
 
 
 def export(path: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
@@ -214,8 +215,8 @@ def test_the_reading_is_the_same_whatever_the_chunks(
     """Attempts, values and characters (one of three bytes) cut by the end of a chunk."""
     with exchange.read_export_file(many) as read:
         whole = [read[index].to_export_dict() for index in range(0, len(read), 7)]
-    monkeypatch.setattr(exchange, "_CHUNK_BYTES", 5)
-    monkeypatch.setattr(exchange, "_AHEAD", 3)
+    monkeypatch.setattr(json_file, "CHUNK_BYTES", 5)
+    monkeypatch.setattr(json_file, "AHEAD", 3)
     with exchange.read_export_file(many) as read:
         assert [read[index].to_export_dict() for index in range(0, len(read), 7)] == whole
 
@@ -223,7 +224,7 @@ def test_the_reading_is_the_same_whatever_the_chunks(
 def test_a_byte_that_is_not_utf8_is_named_by_its_place(
     many: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(exchange, "_CHUNK_BYTES", 1000)
+    monkeypatch.setattr(json_file, "CHUNK_BYTES", 1000)
     data = bytearray(many.read_bytes())
     place = data.rindex(b'"seed"') + 2  # the e, far past the first chunk
     data[place] = 0xFF

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from quiz.domain.answers import response_for, right_indexes
 from quiz.domain.pausing import (
     DEFAULT_PAUSE_LIMIT_SECONDS,
     Leaving,
@@ -20,15 +21,9 @@ from quiz.domain.pausing import (
     superseded_by_new,
 )
 from quiz.domain.records import AttemptStatus, Mode
-from quiz.domain.selection import drill_selection, pick_questions
-from quiz.domain.session import (
-    DRILL_RETRIES,
-    QuizSession,
-    SelectionError,
-    SessionError,
-    response_for,
-    right_indexes,
-)
+from quiz.domain.rounds import DRILL_RETRIES
+from quiz.domain.selection import SelectionError, drill_selection, pick_questions
+from quiz.domain.session import QuizSession, SessionError
 from tests.support.fakes import START, FixedClock
 from tests.support.made_courses import make_course
 from tests.support.paused import paused_from

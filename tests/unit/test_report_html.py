@@ -35,7 +35,8 @@ from quiz.storage.report_model import (
     SectionShare,
 )
 from quiz.tables.heat import STRONG_PERCENT, Heat
-from quiz.tables.html_report import LABEL_GAP, label_positions, page
+from quiz.tables.html_charts import LABEL_GAP, label_positions
+from quiz.tables.html_report import page
 from tests.support.cli import run_cli
 from tests.support.local_time import local_timezone
 from tests.support.report_store import GIVEN, build_store

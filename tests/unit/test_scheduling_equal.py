@@ -16,7 +16,8 @@ import pytest
 from fsrs import Card, Rating, Scheduler, State
 
 from quiz.storage.card_model import DEFAULT_PARAMETERS, SchedulerSettings
-from quiz.storage.cards import CardRow, Review
+from quiz.storage.card_reviews import Review
+from quiz.storage.cards import CardRow
 from quiz.storage.codec import from_ms, to_ms
 from quiz.storage.scheduling import Reviewer, card_id
 

@@ -10,10 +10,11 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from quiz.domain.blueprint import blueprint_issues
 from quiz.domain.loader import load_course
 from quiz.domain.model import Course, CriticalMode, ExamPreset, Question, QuestionType, SourceRef
 from quiz.domain.records import Mode
-from quiz.domain.selection import Selection, blueprint_issues, pick_questions
+from quiz.domain.selection import Selection, pick_questions
 from quiz.paths import bundled_questions_dir
 from tests.support.paths import FIXTURES
 

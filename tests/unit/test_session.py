@@ -7,6 +7,15 @@ from typing import Any
 
 import pytest
 
+from quiz.domain.answers import (
+    describe_answer,
+    describe_response,
+    picked_indexes,
+    response_for,
+    review_items,
+    shown_choices,
+)
+from quiz.domain.grading import grade
 from quiz.domain.loader import load_course
 from quiz.domain.model import (
     Course,
@@ -14,21 +23,8 @@ from quiz.domain.model import (
     Question,
 )
 from quiz.domain.records import AskedQuestion, AttemptStatus, Mode
-from quiz.domain.session import (
-    QuizSession,
-    SelectionError,
-    SessionError,
-    TimeUp,
-    _ask,
-    describe_answer,
-    describe_response,
-    grade,
-    pick_questions,
-    picked_indexes,
-    response_for,
-    review_items,
-    shown_choices,
-)
+from quiz.domain.selection import SelectionError, ask_question, pick_questions
+from quiz.domain.session import QuizSession, SessionError, TimeUp
 from tests.support.fakes import START, FixedClock
 from tests.support.made_courses import made_question, make_course
 from tests.support.paths import BUNDLED, MINI
@@ -154,7 +150,7 @@ def test_grading_each_kind() -> None:
 
 
 def _ask_one(question: Question) -> AskedQuestion:
-    return _ask(0, question, seed=1)
+    return ask_question(0, question, seed=1)
 
 
 def test_responses_and_letters_round_trip() -> None:
@@ -279,7 +275,9 @@ def test_attempt_start_and_review() -> None:
 
 
 def test_an_abandoned_exam_neither_passes_nor_fails() -> None:
-    from quiz.domain.session import QuizSession, SystemClock, pick_questions
+    from quiz.domain.clock import SystemClock
+    from quiz.domain.selection import pick_questions
+    from quiz.domain.session import QuizSession
 
     course = load_course(MINI).course
     assert course is not None

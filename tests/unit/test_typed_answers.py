@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from quiz.domain.grading import confusable_texts, grade, slip_spelling
 from quiz.domain.model import QuestionType
 from quiz.domain.records import AskedQuestion
-from quiz.domain.session import confusable_texts, grade, slip_spelling
 from quiz.domain.text import is_slip, match_typed, typed_form, within_one_edit
 from tests.support.courses import course_load
 from tests.support.paths import BUNDLED

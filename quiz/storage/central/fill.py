@@ -1,4 +1,4 @@
-"""A pull's attempts put in the form the store writes them (exchange.PreparedAttempt)
+"""A pull's attempts put in the form the store writes them (exchange's PreparedAttempt)
 straight from the server's rows (issue 16, the first pull's budget).
 
 The import's reader (quiz.storage.exchange) checks an export file answer by answer: for
@@ -23,18 +23,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from quiz.domain.identity import Identification
-from quiz.domain.records import AttemptStatus, Mode
 from quiz.domain.text import learner_key
-from quiz.storage import exchange
 from quiz.storage.codec import to_ms
+from quiz.storage.exchange.answers import stored_response
+from quiz.storage.exchange.reader import IDENTIFICATIONS, MODES, STATUSES, Reader
+from quiz.storage.exchange.records import (
+    MS_LIMIT,
+    Answers,
+    PreparedAttempt,
+    QuestionVersions,
+    attempt_fields,
+)
+from quiz.storage.exchange.spill import ExportedAttempts, Spill
 
 SOURCE = Path("the central store")
 """How the attempts' source is named in the reader's messages."""
-_MS_LIMIT = 1 << 62  # as exchange's: milliseconds above it are no time a learner took
-_MODES = frozenset(Mode)
-_STATUSES = frozenset(AttemptStatus)
-_IDENTIFICATIONS = frozenset(Identification)
 _KEPT = 100_000
 """Learner keys and stored responses kept per pull, at most (as the reader keeps them)."""
 
@@ -61,8 +64,8 @@ class Filler:
     it must be; `export` makes an attempt's export dict (for the reader)."""
 
     def __init__(self, export: Callable[[Pulled], dict[str, Any]]) -> None:
-        self.versions = exchange.QuestionVersions()
-        self._reader = exchange._Reader(SOURCE, self.versions)
+        self.versions = QuestionVersions()
+        self._reader = Reader(SOURCE, self.versions)
         self._export = export
         self._numbers: dict[int, int] = {}  # asked_question id -> QuestionVersions number
         self._stored: dict[tuple[int, str], int | str | None] = {}
@@ -70,7 +73,7 @@ class Filler:
         self._question_ids: list[str] = []  # of versions.questions, by number
         self.read_by_reader = 0  # attempts read the reader's way (tests look)
 
-    def prepared(self, index: int, pulled: Pulled) -> exchange.PreparedAttempt:
+    def prepared(self, index: int, pulled: Pulled) -> PreparedAttempt:
         """The attempt as the store writes it. Raises exchange.ImportFileError."""
         made = None if pulled.flags else self._direct(pulled)
         if made is not None:
@@ -83,7 +86,7 @@ class Filler:
         self._question_ids.extend(q.question_id for q in questions[len(self._question_ids) :])
         return attempt
 
-    def _direct(self, pulled: Pulled) -> exchange.PreparedAttempt | None:
+    def _direct(self, pulled: Pulled) -> PreparedAttempt | None:
         """The attempt made from its rows, or None: it goes the reader's way."""
         (
             _rowid, uuid, learner, course, course_version, mode, exam, status, started_at,
@@ -92,9 +95,9 @@ class Filler:
         ) = pulled.row  # fmt: skip
         numbers_of = self._numbers
         if (
-            mode not in _MODES
-            or status not in _STATUSES
-            or identified not in _IDENTIFICATIONS
+            mode not in MODES
+            or status not in STATUSES
+            or identified not in IDENTIFICATIONS
             or total != len(pulled.asked)
             or not uuid.strip()
         ):
@@ -115,7 +118,7 @@ class Filler:
         if not key:
             return None
         started_ms = _whole_ms(started_at)
-        answers = exchange._Answers()
+        answers = Answers()
         add_figures = answers.figures.extend
         add_stored = answers.stored.append
         stored_of = self._stored
@@ -136,13 +139,13 @@ class Filler:
                     stored = stored_of[known]
                 else:
                     try:
-                        stored = exchange._stored(questions[known[0]], json.loads(response))
+                        stored = stored_response(questions[known[0]], json.loads(response))
                     except ValueError:
                         return None  # does not fit: the reader says so
                     if len(stored_of) < _KEPT:
                         stored_of[known] = stored
             ms = round(seconds * 1000)
-            if ms > _MS_LIMIT:
+            if ms > MS_LIMIT:
                 return None
             at = answered_s * 1000
             add_stored(stored)
@@ -158,31 +161,14 @@ class Filler:
             )
         if last_right:
             right_positions.append(last)
-        fields = (
-            uuid,
-            learner,
-            key,
-            course,
-            course_version,
-            mode,
-            exam,
-            tuple(sections) if sections else (),
-            seed or 0,
-            status,
-            started_ms,
-            None if finished_at is None else _whole_ms(finished_at),
-            time_limit,
-            None if deadline_at is None else _whole_ms(deadline_at),
-            pass_mark,
-            correct,
-            total,
-            None if percent is None else float(percent),
-            passed,
-            str(identified),
-            verify_code,
-            None,  # clinic and offset: not in an export (pull._place records them)
-            None,
-        )
+        finished_ms = None if finished_at is None else _whole_ms(finished_at)
+        deadline_ms = None if deadline_at is None else _whole_ms(deadline_at)
+        # The clinic and offset: not in an export (pull._place records them).
+        fields = attempt_fields(
+            uuid, learner, key, course, course_version, mode, exam, sections, seed, status,
+            started_ms, finished_ms, time_limit, deadline_ms, pass_mark, correct, total,
+            percent, passed, identified, verify_code, None, None,
+        )  # fmt: skip
         return self._reader.finish(fields, tuple(numbers), answers)
 
 
@@ -191,10 +177,10 @@ def _whole_ms(moment: datetime) -> int:
     return to_ms(moment.replace(microsecond=0))
 
 
-def read(filler: Filler, attempts: Iterable[Pulled]) -> exchange.ExportedAttempts:
+def read(filler: Filler, attempts: Iterable[Pulled]) -> ExportedAttempts:
     """The attempts as the import takes them (kept in a temporary file a batch at a
     time, as an export file's are). Raises exchange.ImportFileError."""
-    spill = exchange._Spill()
+    spill = Spill()
     try:
         for index, pulled in enumerate(attempts, start=1):
             spill.add(filler.prepared(index, pulled))

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, VerticalGroup, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Static
 
-from quiz.domain.session import shown_choices
+from quiz.domain.answers import shown_choices
 from quiz.ui.attempt import AttemptRunner
 from quiz.ui.flagging import FLAG_BINDING, ask_and_flag
 from quiz.ui.literal import literal

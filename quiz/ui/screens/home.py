@@ -2,15 +2,18 @@
 
 The screen shows what it can before the course has loaded, and builds the rest of its
 form when the app's `course` is set (and again when the learner picks another course,
-if `--questions` holds several). What the learner asks for is posted to the app. Once
-the learner's name is known, the app shows their paused rounds here (`show_paused`):
-"Resume practice: 12 of 51 left", first in "What to take", and chosen.
+if `--questions` holds several): quiz.ui.screens.home_form. What the learner asks for is
+posted to the app; Start reads the form first (quiz.ui.screens.home_start). Once the
+learner's name is known, the app shows what it found for them here: their passes under
+the name (`show_passes`), their questions due on the drill's choice (`show_due`) and
+their paused rounds (`show_paused`: "Resume practice: 12 of 51 left", first in "What to
+take", and chosen), both kept by quiz.ui.screens.home_choice.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -20,22 +23,21 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label, Static
 
-from quiz.domain.durations import DurationError, format_duration, parse_duration
 from quiz.settings import clean_name
 from quiz.ui.literal import literal
 from quiz.ui.screens.base import QuizScreen
-from quiz.ui.screens.home_form import compose_course, compose_picker, drill_label, resume_label
+from quiz.ui.screens.home_form import compose_course, compose_picker
 from quiz.ui.widgets.fields import TextField
 
 if TYPE_CHECKING:
     # Built when the course has loaded (imported then, not before the first frame).
     from textual.widget import AwaitMount
-    from textual.widgets import Button, RadioButton, RadioSet, Select
+    from textual.widgets import Button, RadioSet, Select
 
     from quiz.domain.model import Course, ExamPreset
     from quiz.domain.pausing import PausedAttempt
-    from quiz.domain.records import Mode
     from quiz.domain.session import QuizSession
+    from quiz.ui.screens.home_choice import KindChoice
 
 HINT = "Type your name, choose sections and what to take, then press Enter or ctrl+s."
 STILL_LOADING = "The course is still loading: a moment, please."
@@ -60,60 +62,49 @@ class HomeScreen(QuizScreen[None]):
         Binding("a", "all_staff", "All staff"),
     ]
 
+    @dataclass
     class StartRequested(Message):
         """Start was pressed on a valid form: begin `session` for `learner`. `seen`: the
         paused rounds the screen showed them (a new round gives up one of its kind)."""
 
-        def __init__(
-            self,
-            session: QuizSession,
-            learner: str,
-            preset: ExamPreset | None,
-            seen: frozenset[str] = frozenset(),
-        ) -> None:
-            super().__init__()
-            self.session = session
-            self.learner = learner
-            self.preset = preset
-            self.seen = seen
+        session: QuizSession
+        learner: str
+        preset: ExamPreset | None
+        seen: frozenset[str] = frozenset()
 
+    @dataclass
     class ResumeRequested(Message):
         """Start was pressed with a paused round chosen: take it up again."""
 
-        def __init__(self, learner: str, attempt_id: str) -> None:
-            super().__init__()
-            self.learner = learner
-            self.attempt_id = attempt_id
+        learner: str
+        attempt_id: str
 
+    @dataclass
     class CourseChosen(Message):
         """The learner picked another course."""
 
-        def __init__(self, course: Course) -> None:
-            super().__init__()
-            self.course = course
+        course: Course
 
+    @dataclass
     class DrillRequested(Message):
         """Start was pressed with the drill chosen: drill `learner`'s questions due."""
 
-        def __init__(
-            self,
-            learner: str,
-            sections: tuple[str, ...] | None,
-            count: int | None,
-            seen: frozenset[str] = frozenset(),
-        ) -> None:
-            super().__init__()
-            self.learner = learner
-            self.sections = sections
-            self.count = count
-            self.seen = seen
+        learner: str
+        sections: tuple[str, ...] | None
+        count: int | None
+        seen: frozenset[str] = frozenset()
 
+    @dataclass
     class MyScoresRequested(Message):
         """The learner asked for their own scores."""
 
-        def __init__(self, learner: str) -> None:
-            super().__init__()
-            self.learner = learner
+        learner: str
+
+    @dataclass
+    class LearnerNamed(Message):
+        """The learner's name is known (or changed): what is due, what is paused?"""
+
+        learner: str
 
     class AllStaffRequested(Message):
         """Someone asked for every learner's scores."""
@@ -129,12 +120,8 @@ class HomeScreen(QuizScreen[None]):
         """True once the form built from the first course is on the screen."""
         self._loading_since = time.monotonic()
         self._loading_timer: Timer | None = None
-        self._paused: dict[str, PausedAttempt] = {}
-        """The paused rounds shown in "What to take", by their button's id."""
-        self._generation = 0
-        """Counts the times they were cleared: a mount of older ones is stale."""
-        self._retired: set[str] = set()
-        """The ids of their buttons taken away (each id is used once)."""
+        self._choice: KindChoice | None = None
+        """What to take, and the paused rounds shown in it (made when first needed)."""
 
     def compose(self) -> ComposeResult:
         # A light first frame (what can be shown before the course has loaded); the
@@ -205,6 +192,8 @@ class HomeScreen(QuizScreen[None]):
         self.query_one("#home-loading", Static).update(self._loading_text())
         self.call_later(self._add_footer)
 
+    # --- the form: built from the course, again for another one picked -----------------
+
     def show_course(self, course: Course | None) -> None:
         """Show `course` and build the form from it (the app's `course` changed)."""
         if course is None or course is self.course:
@@ -214,8 +203,8 @@ class HomeScreen(QuizScreen[None]):
         self.query_one("#home-title", Static).update(literal(course.title))
         self.query_one("#home-description", Static).update(literal(course.description))
         if not first:
-            self._paused = {}  # shown in the form about to be rebuilt
-            self._generation += 1
+            if self._choice is not None:
+                self._choice.forget_paused()  # shown in the form about to be rebuilt
             self.call_later(self._rebuild_form, course)
             return
         self.query_one("#home-loading").display = False
@@ -249,36 +238,59 @@ class HomeScreen(QuizScreen[None]):
             return  # another course was picked meanwhile
         await self.query(COURSE_PARTS).remove()
         self.query_one("#home-form").mount_compose(compose_course(course))
-        self._problem("")
+        self.say("")
         self._want_due()  # the learner's paused rounds of this course
 
     def _focus_start(self) -> None:
         if self.app.focused is self.query_one("#learner", Input):
             self.query_one("#start").focus()
 
-    # --- the course picker ----------------------------------------------------------
-
     def on_select_changed(self, event: Select.Changed) -> None:
         course = next((c for c in self.quiz_app.courses if c.id == event.value), None)
         if course is not None and course is not self.course:
             self.post_message(self.CourseChosen(course))
 
-    def show_due(self, learner: str, due: int | None) -> None:
-        """Show on the drill's choice how many questions `learner` has due (the app
-        asks the store; a name typed since makes it stale)."""
-        from textual.widgets import RadioButton
+    # --- the learner: the name typed, and what the app found for them ---------------
 
-        buttons = self.query("#kind-drill")
-        field = self.query_one("#learner", Input)
-        if buttons and clean_name(field.value) == learner:
-            buttons.first(RadioButton).label = drill_label(due)
+    def is_named(self, learner: str) -> bool:
+        """Whether `learner` is the name typed (the lookups for another are stale)."""
+        from quiz.domain.text import learner_key
+
+        typed = clean_name(self.query_one("#learner", Input).value)
+        return learner_key(typed) == learner_key(learner)
+
+    def _want_due(self) -> None:
+        learner = clean_name(self.query_one("#learner", Input).value)
+        if learner and self.course is not None:
+            self.post_message(self.LearnerNamed(learner))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "learner":
+            return
+        # Another name: the paused rounds shown are someone else's.
+        if self._choice is not None:
+            self._choice.clear_paused()
+        for passes in self.query("#home-passes"):
+            passes.display = False  # shown again for the name, once known
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        if event.input.id == "learner":
+            self._want_due()
+        # A learner who chose a course before finds it chosen again.
+        remembered = self.quiz_app.settings.course_for(event.value)
+        picker = self.query("#course")
+        known = {course.id for course in self.quiz_app.courses}
+        if event.input.id == "learner" and picker and remembered in known:
+            from textual.widgets import Select
+
+            picker.first(Select).value = remembered  # posts Select.Changed
 
     def show_passes(self, learner: str, lines: list[tuple[str, bool]]) -> None:
         """Show under the name `learner`'s last pass of each preset with a validity and
         until when it holds (quiz.ui.passes: each line, and whether that pass has
         expired); none: nothing. Mounted the first time there is something to show,
         never on the first frame."""
-        if not self._is_named(learner):
+        if not self.is_named(learner):
             return  # a name typed since: the lines are someone else's
         text = literal("\n".join(line for line, _expired in lines))
         found = self.query("#home-passes")
@@ -293,175 +305,38 @@ class HomeScreen(QuizScreen[None]):
         shown.display = bool(lines)
         shown.set_class(any(expired for _line, expired in lines), "expired")
 
-    class LearnerNamed(Message):
-        """The learner's name is known (or changed): what is due, what is paused?"""
+    # --- what to take (quiz.ui.screens.home_choice) -----------------------------------
 
-        def __init__(self, learner: str) -> None:
-            super().__init__()
-            self.learner = learner
+    def _kind_choice(self) -> KindChoice:
+        """What to take (quiz.ui.screens.home_choice), made when first needed: once the
+        form is built."""
+        if self._choice is None:
+            from quiz.ui.screens.home_choice import KindChoice
 
-    def _want_due(self) -> None:
-        learner = clean_name(self.query_one("#learner", Input).value)
-        if learner and self.course is not None:
-            self.post_message(self.LearnerNamed(learner))
+            self._choice = KindChoice(self)
+        return self._choice
 
-    # --- paused rounds ----------------------------------------------------------------
-    # Shown as radio buttons first in "What to take", the first one chosen. The set's
-    # own record of which button is pressed changes a message later than the buttons
-    # do, so `_pressed` takes a button on its way out as the practice choice.
+    def show_due(self, learner: str, due: int | None) -> None:
+        """Show on the drill's choice how many questions `learner` has due (the app
+        asks the store; a name typed since makes it stale)."""
+        self._kind_choice().show_due(learner, due)
 
     def show_paused(self, learner: str, paused: list[PausedAttempt]) -> None:
         """Offer `learner`'s paused rounds first in "What to take", the first chosen
         (the app found them; a name typed since makes them stale)."""
-        if not self.query("#kind") or not self._is_named(learner):
-            return
-        if {o.attempt_id for o in self._paused.values()} == {o.attempt_id for o in paused}:
-            return  # as shown already
-        self._clear_paused()
-        if paused:
-            self.call_later(self._mount_paused, self._generation, learner, paused)
-
-    async def _mount_paused(
-        self, generation: int, learner: str, paused: list[PausedAttempt]
-    ) -> None:
-        from quiz.ui.widgets.marks import MarkedRadioButton
-
-        kinds = self.query("#kind")
-        if generation != self._generation or not kinds or not self._is_named(learner):
-            return  # cleared, or shown again, meanwhile
-        offers = {}
-        for number, offer in enumerate(paused):
-            button = MarkedRadioButton(
-                literal(resume_label(offer)),
-                id=f"kind-resume-{generation}-{number}",
-                classes="resume-offer",
-            )
-            button.can_focus = False  # the set moves between its buttons itself
-            offers[button] = offer
-        await kinds.first().mount(*offers, before=0)
-        if generation != self._generation or not self._is_named(learner):
-            self._retire(button.id or "" for button in offers)
-            return
-        next(iter(offers)).value = True
-        # Counted as seen by the learner (StartRequested.seen) only once chosen here.
-        self._paused = {button.id or "": offer for button, offer in offers.items()}
-
-    def _clear_paused(self) -> None:
-        self._generation += 1  # a mount still to come is stale
-        if not self._paused:
-            return
-        if self._chosen_paused() is not None:
-            from textual.widgets import RadioButton
-
-            self.query_one("#kind-practice", RadioButton).value = True
-        self._retire(self._paused)
-        self._paused = {}
-
-    def _retire(self, button_ids: Iterable[str]) -> None:
-        for button_id in button_ids:
-            self._retired.add(button_id)
-            self.query(f"#{button_id}").remove()
-
-    def _is_named(self, learner: str) -> bool:
-        from quiz.domain.text import learner_key
-
-        typed = clean_name(self.query_one("#learner", Input).value)
-        return learner_key(typed) == learner_key(learner)
-
-    def _pressed(self) -> RadioButton | None:
-        """The choice of "What to take" (a paused round being taken away: practice)."""
-        from textual.widgets import RadioButton
-
-        pressed = self._kind().pressed_button
-        if pressed is not None and pressed.id in self._retired:
-            return self.query_one("#kind-practice", RadioButton)
-        return pressed
-
-    def _offer_ids(self) -> set[str]:
-        """The ids of the paused rounds' buttons, those shown and those on their way in."""
-        return {button.id or "" for button in self.query(".resume-offer")} - self._retired
+        self._kind_choice().show_paused(learner, paused)
 
     def _chosen_paused(self) -> PausedAttempt | None:
-        pressed = self._pressed() if self.query("#kind") else None
-        return self._paused.get(pressed.id or "") if pressed is not None else None
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        # Another name: the paused rounds shown are someone else's.
-        if event.input.id == "learner":
-            self._clear_paused()
-            for passes in self.query("#home-passes"):
-                passes.display = False  # shown again for the name, once known
-
-    def say(self, text: str) -> None:
-        """Tell the learner something about the form (where problems are told)."""
-        self._problem(text)
-
-    def on_input_blurred(self, event: Input.Blurred) -> None:
-        if event.input.id == "learner":
-            self._want_due()
-        # A learner who chose a course before finds it chosen again.
-        remembered = self.quiz_app.settings.course_for(event.value)
-        picker = self.query("#course")
-        known = {course.id for course in self.quiz_app.courses}
-        if event.input.id == "learner" and picker and remembered in known:
-            from textual.widgets import Select
-
-            picker.first(Select).value = remembered  # posts Select.Changed
-
-    # --- reading the form -----------------------------------------------------------
-
-    def _kind(self) -> RadioSet:
-        from textual.widgets import RadioSet
-
-        return self.query_one("#kind", RadioSet)
-
-    def _preset(self) -> ExamPreset | None:
-        pressed = self._pressed()
-        if self.course is None or pressed is None or pressed.name is None or pressed.id:
-            return None
-        return self.course.exams.get(pressed.name)
-
-    def _mode(self) -> Mode:
-        from quiz.domain.records import Mode
-
-        paused = self._chosen_paused()
-        if paused is not None:
-            return paused.mode
-        pressed = self._pressed()
-        if pressed is not None and pressed.id == "kind-drill":
-            return Mode.DRILL
-        if pressed is None or pressed.id == "kind-practice":
-            return Mode.PRACTICE
-        return Mode.EXAM  # the exam, or a preset
+        return self._kind_choice().chosen_paused()
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        from quiz.domain.records import Mode
-        from quiz.domain.selection import DRILL_COUNT
+        self._kind_choice().changed(event)
 
-        if event.index == 0 and event.pressed.id in self._offer_ids():
-            # A paused round put first and chosen: the set's highlight stayed on the
-            # button that was first before (it moves only when its index changes).
-            # Round the set and back, by its own keys' actions, to draw it there.
-            event.radio_set.action_previous_button()
-            event.radio_set.action_next_button()
-        preset = self._preset()
-        count = self.query_one("#count", Input)
-        limit = self.query_one("#time-limit", Input)
-        paused = self._chosen_paused()
-        if paused is not None:
-            count.placeholder = f"{paused.left} left (paused)"
-            limit.placeholder = "none (paused)" if paused.deadline_at is None else "(paused)"
-        elif self._mode() is Mode.DRILL:
-            count.placeholder = f"{DRILL_COUNT} (drill)"
-            limit.placeholder = "none (drill)"
-        elif preset is not None:
-            count.placeholder = f"{preset.questions} (preset)"
-            limit.placeholder = f"{format_duration(preset.time_limit_seconds)} (preset)"
-        elif self.course is not None:
-            count.placeholder = f"all ({len(self.course.questions)})"
-            limit.placeholder = "none, or 90s/10m/1h"
+    # --- asking the app -------------------------------------------------------------
 
-    def _problem(self, text: str, focus: str | None = None) -> None:
+    def say(self, text: str, focus: str | None = None) -> None:
+        """Tell the learner something about the form (where problems are told), and
+        put the focus on `focus` (the field to fix), if given."""
         self.query_one("#home-problem", Static).update(text)
         if focus:
             self.query_one(focus).focus()
@@ -487,71 +362,19 @@ class HomeScreen(QuizScreen[None]):
     def action_start(self) -> None:
         course = self.course
         if course is None or self.quiz_app.store is None or not self.query("#home-columns"):
-            self._problem(STILL_LOADING)
+            self.say(STILL_LOADING)
             return
-        learner = clean_name(self.query_one("#learner", Input).value)
-        if not learner:
-            self._problem("Type your name first: scores are kept under it.", "#learner")
-            return
-        paused = self._chosen_paused()
-        if paused is not None:
-            self._problem("")
-            self._request(self.ResumeRequested(learner, paused.attempt_id))
-            return
-        seen = frozenset(offer.attempt_id for offer in self._paused.values())
-        from textual.widgets import SelectionList
+        from quiz.ui.screens.home_start import start_request
 
-        sections = self.query_one("#sections", SelectionList).selected
-        if not sections:
-            self._problem("Choose at least one section.", "#sections")
-            return
-        count_text = self.query_one("#count", Input).value.strip()
-        count = int(count_text) if count_text.lstrip("-").isdigit() else None
-        if count_text and (count is None or count < 1):
-            self._problem("The number of questions must be a whole number from 1.", "#count")
-            return
-        limit_text = self.query_one("#time-limit", Input).value.strip()
-        try:
-            limit = parse_duration(limit_text) if limit_text else None
-        except DurationError as error:
-            self._problem(f"Time limit: {error}", "#time-limit")
-            return
-        from quiz.domain.records import Mode
-        from quiz.errors import SelectionError
-        from quiz.ui.attempt import new_session
-
-        preset = self._preset()
-        all_sections = [s.id for s in course.source.sections if course.questions_in(s.id)]
-        if self._mode() is Mode.DRILL:
-            if limit is not None:
-                self._problem("A drill is untimed: leave the time limit empty.", "#time-limit")
-                return
-            self._problem("")
-            drilled = None if sections == all_sections else tuple(sections)
-            self._request(self.DrillRequested(learner, drilled, count, seen))
-            return
-        chosen = None if preset is not None and sections == all_sections else sections
-        try:
-            session = new_session(
-                course,
-                self.quiz_app.clock,
-                mode=self._mode(),
-                sections=chosen,
-                count=count,
-                time_limit_seconds=limit,
-                preset=preset,
-            )
-        except SelectionError as error:
-            self._problem(error.message[0].upper() + error.message[1:] + ".")
-            return
-        self._problem("")
-        self._request(self.StartRequested(session, learner, preset, seen))
+        request = start_request(self, course, self._kind_choice())
+        if request is not None:
+            self._request(request)
 
     # --- other screens -----------------------------------------------------------------
 
     def _loaded_course(self) -> Course | None:
         if self.course is None:
-            self._problem(STILL_LOADING)
+            self.say(STILL_LOADING)
         return self.course
 
     def action_reader(self) -> None:
@@ -564,7 +387,7 @@ class HomeScreen(QuizScreen[None]):
     def action_my_scores(self) -> None:
         learner = clean_name(self.query_one("#learner", Input).value)
         if not learner:
-            self._problem("Type your name first to see your scores.", "#learner")
+            self.say("Type your name first to see your scores.", "#learner")
             return
         if self._loaded_course() is not None:
             self._request(self.MyScoresRequested(learner))

@@ -285,7 +285,7 @@ class MyScoresScreen(ScoresScreen):
         if detail is None:
             self.status("That attempt is no longer in the store.", problem=True)
             return
-        from quiz.domain.session import ReviewItem
+        from quiz.domain.answers import ReviewItem
         from quiz.ui.screens.review import ReviewScreen
 
         course = self.course

@@ -8,9 +8,9 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from quiz.domain.answers import ReviewItem, right_indexes, shown_choices
 from quiz.domain.pausing import Leaving
 from quiz.domain.records import AttemptStatus
-from quiz.domain.session import ReviewItem, right_indexes, shown_choices
 from quiz.ui.attempt import AttemptRunner
 from quiz.ui.screens.asking import AskingScreen
 from quiz.ui.textual_seams import expect_vertical_scrollbar, settle_vertical_scrollbar

@@ -11,10 +11,11 @@ from textual.containers import VerticalGroup, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Footer, Static
 
+from quiz.domain.answers import describe_response
 from quiz.domain.durations import format_duration
+from quiz.domain.grading import SectionScore
 from quiz.domain.model import DEFAULT_PASS_MARK
 from quiz.domain.records import AttemptStatus
-from quiz.domain.session import SectionScore, describe_response
 from quiz.domain.text import counted
 from quiz.ui.attempt import AttemptRunner
 from quiz.ui.literal import literal

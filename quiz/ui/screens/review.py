@@ -12,8 +12,8 @@ from textual.containers import Horizontal, VerticalGroup, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Static
 
+from quiz.domain.answers import ReviewItem, right_indexes, shown_choices
 from quiz.domain.model import Course
-from quiz.domain.session import ReviewItem, right_indexes, shown_choices
 from quiz.ui.flagging import FLAG_ACTION, FLAG_BINDING, FlagSaver, ask_and_flag
 from quiz.ui.literal import literal
 from quiz.ui.screens.base import QuizScreen
