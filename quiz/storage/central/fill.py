@@ -43,13 +43,13 @@ _KEPT = 100_000
 
 
 Given = tuple[int, int, str | None, bool, float, str, int]
-"""One answer row (pull._ANSWERS'): its attempt, item, response as JSON text (None: no
+"""One answer row (pull_reading._ANSWERS'): its attempt, item, response as JSON text (None: no
 response), right, seconds, when (as format_utc writes it) and when (whole seconds since
 the epoch)."""
 
 
 class Pulled(NamedTuple):
-    """One attempt's rows: the attempt's (pull._ATTEMPTS' columns but the last two), the
+    """One attempt's rows: the attempt's (pull_reading._ATTEMPTS' columns but the last two), the
     asked_question ids of its items in order, its answers (by item, then rev) and its
     learners' flags as an export carries them."""
 
