@@ -58,7 +58,8 @@ def settings_path() -> Path:
 
 def cache_dir() -> Path:
     """The per-user cache folder (platformdirs), e.g. ~/.cache/quiz: loaded courses kept
-    between openings (quiz.domain.course_cache). Deleting it loses nothing."""
+    between openings (quiz.domain.course_cache), parsed stylesheets (quiz.ui.textual_seams.
+    keep_parsed_css). Deleting it loses nothing."""
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir(APP_NAME, appauthor=False))

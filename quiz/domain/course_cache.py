@@ -121,22 +121,30 @@ def keep_course(cache_dir: Path, folder: Path, load: CourseLoad, inputs: Inputs)
     recent = time.time_ns() - RACY_SECONDS * 1_000_000_000
     if any(known[3] > recent for _path, known in inputs):
         return  # changed just now: keep it at a later opening (see RACY_SECONDS)
-    target = cache_file(cache_dir, folder)
+    keep_pickled(cache_file(cache_dir, folder), (code_stamp(), inputs), load)
+
+
+def keep_pickled(target: Path, *values: object) -> bool:
+    """Pickle `values`, one after another, to `target` in a cache folder (made if need
+    be, for this user only): written to a temporary file beside it and renamed into
+    place, so a reader never sees half a file. False, and nothing written, if that
+    fails: a cache that cannot be written only costs the next run some time."""
     try:
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed before the rename)
-            "wb", dir=target.parent, prefix=".course-", delete=False
+            "wb", dir=target.parent, prefix=".keep-", delete=False
         )
         try:
             with handle:
-                pickle.dump((code_stamp(), inputs), handle, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(load, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                for value in values:
+                    pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(handle.name, target)
         except BaseException:
             os.unlink(handle.name)
             raise
-    except (OSError, pickle.PicklingError, RecursionError):
-        return
+    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return False
+    return True
 
 
 def load_courses_cached(questions_dir: Path, cache_dir: Path) -> list[CourseLoad]:

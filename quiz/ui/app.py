@@ -208,9 +208,12 @@ class QuizApp(App[None]):
         loaded = self.services.courses.loaded
         if loaded is not None:
             self.courses_loaded(list(loaded))
+
+    def on_ready(self) -> None:
         # Slow work (loading the course, then opening the store) starts once the home
-        # screen is painted, in threads, so the first frame does not wait for it.
-        self.call_after_refresh(lambda: self.start_up.after_first_frame())
+        # screen is painted (Textual's Ready: its first frame is displayed), in threads,
+        # so the first frame does not wait for it.
+        self.start_up.after_first_frame()
 
     def on_resize(self, event: events.Resize) -> None:
         window_resized(self, event.size)

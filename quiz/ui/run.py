@@ -87,6 +87,9 @@ def run_app(options: AppOptions, *, clock: Clock | None = None) -> int:
 
     process = TerminalProcess()
     process.tune_for_start_up()
+    from quiz.ui.textual_seams import keep_parsed_css
+
+    keep_parsed_css(paths.cache_dir() / "css")
     from quiz.settings import central_config
 
     app = make_app(

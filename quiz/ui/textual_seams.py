@@ -12,6 +12,11 @@ says which.
   arrangement caches (`_clear_arrangement_cache`).
 - `FocusScroll`: a `VerticalScroll` whose focus restyles itself only, where Textual
   restyles every descendant (its `watch_has_focus`).
+- `keep_parsed_css`: Textual parses each widget class's CSS (and the app's) the first
+  time the class is used, in every run: a fifth of the time from the home screen's
+  first frame to its form. The rules it parses are kept in the cache folder, by a
+  digest of all they are parsed from, through its parse cache (`Stylesheet.
+  _parse_rules`, the one place it parses a source).
 - `ErrorOutput`: Textual prints an unexpected error's traceback on the terminal as the
   app closes, on `App.error_console` (public, but undocumented). The app keeps it
   for the log file instead; the terminal gets one line (see quiz.ui.run).
@@ -19,7 +24,11 @@ says which.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import pickle
+import sys
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -93,6 +102,74 @@ def expect_vertical_scrollbar(widget: Widget, shown: bool) -> None:
     if widget.show_vertical_scrollbar != shown and widget.styles.overflow_y == "auto":
         widget.show_vertical_scrollbar = shown
         widget.vertical_scrollbar.display = shown
+
+
+CSS_FORMAT = 1
+"""Bump when what `keep_parsed_css` pickles changes shape in a way its key would not show."""
+
+
+def keep_parsed_css(folder: Path) -> None:
+    """From now on, in this process, keep the rules Textual parses from CSS in `folder`,
+    and use them instead of parsing the same CSS again (in a later run).
+
+    A source's rules are kept in a file named by a digest of everything they are parsed
+    from: the CSS text, where it was read from, its place in the cascade, the theme's
+    variables, the versions of Textual and Python. CSS that changes (an upgrade, an edited
+    stylesheet, another theme) is parsed and kept anew; rules with errors are never
+    kept (Textual reports them as before). A file that cannot be read or unpickled means
+    parsing the CSS, as without it; one that cannot be written is not kept. Deleting
+    the folder loses nothing."""
+    from textual import __version__ as textual_version
+    from textual.css.model import RuleSet
+    from textual.css.stylesheet import Stylesheet
+
+    parse = _ORIGINAL_PARSE.setdefault("parse", Stylesheet._parse_rules)
+    stamp = repr((CSS_FORMAT, textual_version, sys.version_info[:2]))
+    theme: list[Any] = [None, ""]  # the variables last seen, and their text
+
+    def _parse_rules(
+        self: Stylesheet,
+        css: str,
+        read_from: Any,
+        is_default_rules: bool = False,
+        tie_breaker: int = 0,
+        scope: str = "",
+    ) -> Any:
+        key = (css, read_from, is_default_rules, tie_breaker, scope)
+        rules = self._parse_cache.get(key)
+        if rules is not None:
+            return rules
+        if theme[0] is not self._variables:
+            theme[:] = [self._variables, repr(sorted(self._variables.items()))]
+        digest = hashlib.blake2b(repr((stamp, key, theme[1])).encode(), digest_size=16).hexdigest()
+        path = folder / f"{digest}.pickle"
+        try:
+            rules = pickle.loads(path.read_bytes())
+        except Exception:  # missing, unreadable, not ours: parse it
+            rules = None
+        if isinstance(rules, list) and all(isinstance(rule, RuleSet) for rule in rules):
+            self._parse_cache[key] = rules
+            return rules
+        rules = parse(self, css, read_from, is_default_rules, tie_breaker, scope)
+        if not any(rule.errors for rule in rules):
+            from quiz.domain.course_cache import keep_pickled
+
+            keep_pickled(path, rules)
+        return rules
+
+    Stylesheet._parse_rules = _parse_rules  # type: ignore[method-assign]
+
+
+def parse_css_again() -> None:
+    """Undo `keep_parsed_css` (for tests)."""
+    from textual.css.stylesheet import Stylesheet
+
+    parse = _ORIGINAL_PARSE.pop("parse", None)
+    if parse is not None:
+        Stylesheet._parse_rules = parse  # type: ignore[method-assign]
+
+
+_ORIGINAL_PARSE: dict[str, Any] = {}
 
 
 class ErrorOutput:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from textual.app import App, ComposeResult
@@ -26,9 +26,12 @@ from quiz.ui.textual_seams import (
     FocusScroll,
     dim_footer_key,
     expect_vertical_scrollbar,
+    keep_parsed_css,
+    parse_css_again,
     settle_vertical_scrollbar,
 )
 from tests.support.app import build_app, start
+from tests.support.paths import BUNDLED
 from tests.support.waiting import laid_out, shown, wait_for
 
 PACKAGE = Path(quiz.__file__).resolve().parent
@@ -233,3 +236,95 @@ async def test_a_wrong_expectation_of_the_scrollbar_is_corrected_by_textual() ->
             await wait_for(pilot, corrected, what="Textual's correction")
             assert settled.vertical_scrollbar.display is overflows
             assert twin.show_vertical_scrollbar is overflows
+
+
+# --- the rules parsed from CSS, kept between runs (keep_parsed_css) ---
+
+
+async def home_screen_drawn() -> str:
+    """The bundled course's home screen, its form built, as an SVG."""
+    app = build_app(BUNDLED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.home.form_shown, what="the home form shown")
+        return app.export_screenshot()
+
+
+def counting_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The CSS sources Textual parses from now on (its parser, as its stylesheet calls it)."""
+    from textual.css import parse as parsing
+    from textual.css import stylesheet
+
+    parsed: list[str] = []
+    parse = parsing.parse
+
+    def counted(scope: str, css: str, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(css)
+        return parse(scope, css, *args, **kwargs)
+
+    assert getattr(stylesheet, "parse") is parse  # what the stylesheet calls  # noqa: B009
+    monkeypatch.setattr(stylesheet, "parse", counted)
+    return parsed
+
+
+async def test_css_parsed_in_one_run_is_not_parsed_again_and_draws_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed = counting_parses(monkeypatch)
+    plain = await home_screen_drawn()
+    assert parsed, "Textual parses the app's CSS"
+    folder = tmp_path / "css"
+    keep_parsed_css(folder)
+    try:
+        parsed.clear()
+        first = await home_screen_drawn()
+        assert parsed, "the first run with the cache parses, and keeps what it parsed"
+        assert len(list(folder.glob("*.pickle"))) == len(parsed)
+        parsed.clear()
+        again = await home_screen_drawn()
+        assert parsed == [], "a later run parses nothing"
+        for kept in folder.iterdir():  # damaged files: parsed again, and kept anew
+            kept.write_bytes(b"not a pickle")
+        damaged = await home_screen_drawn()
+        assert parsed, "what could not be read was parsed"
+        parsed.clear()
+        mended = await home_screen_drawn()
+        assert parsed == []
+    finally:
+        parse_css_again()
+    assert first == plain and again == plain and damaged == plain and mended == plain
+
+
+async def test_css_with_errors_is_not_kept(tmp_path: Path) -> None:
+    from textual.css.stylesheet import Stylesheet, StylesheetParseError
+
+    folder = tmp_path / "css"
+    keep_parsed_css(folder)
+    try:
+        for _ in range(2):  # reported both times: nothing kept in between
+            sheet = Stylesheet()
+            sheet.add_source("Static { colour: red; }", read_from=("test", ""))
+            with pytest.raises(StylesheetParseError):
+                sheet.parse()
+        assert not folder.exists() or not list(folder.iterdir())
+    finally:
+        parse_css_again()
+
+
+async def test_another_theme_is_parsed_and_kept_apart(tmp_path: Path) -> None:
+    from textual.css.stylesheet import Stylesheet
+
+    folder = tmp_path / "css"
+    keep_parsed_css(folder)
+    try:
+        css = "Static { background: $primary; }"
+        colours = []
+        for primary in ("#ff0000", "#00ff00", "#ff0000"):
+            sheet = Stylesheet(variables={"primary": primary})
+            sheet.add_source(css, read_from=("test", ""))
+            (rule,) = sheet.rules
+            colours.append(rule.styles.background)
+        red, green = Color.parse("#ff0000"), Color.parse("#00ff00")
+        assert colours == [red, green, red]
+        assert len(list(folder.glob("*.pickle"))) == 2
+    finally:
+        parse_css_again()
