@@ -87,9 +87,6 @@ def run_app(options: AppOptions, *, clock: Clock | None = None) -> int:
 
     process = TerminalProcess()
     process.tune_for_start_up()
-    from quiz.ui.textual_seams import keep_parsed_css
-
-    keep_parsed_css(paths.cache_dir() / "css")
     from quiz.settings import central_config
 
     app = make_app(
@@ -100,12 +97,16 @@ def run_app(options: AppOptions, *, clock: Clock | None = None) -> int:
         process=process,
         clock=clock,
     )
+    from quiz.ui.textual_seams import keep_parsed_css, parse_css_again
+
+    keep_parsed_css(paths.cache_dir() / "css")  # for this run only
     try:
         app.run()
     except Exception:  # an error outside the app's own handling
         app.internal_error = app.internal_error or traceback.format_exc()
     finally:
         process.end_start_up()
+        parse_css_again()
     app.shutdown.cancel_watchdog()
     return _after(app)
 

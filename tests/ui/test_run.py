@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import quiz.ui.run
+from quiz import paths
 from quiz.launch import AppOptions
 from quiz.ui.app import QuizApp, make_app
 from quiz.ui.peek import peek_title
@@ -131,3 +132,31 @@ def test_threads_switch_sooner_only_until_the_course_is_shown(
         gc.set_threshold(*thresholds)
     assert seen == [STARTUP_SWITCH_INTERVAL, before]
     assert sys.getswitchinterval() == before
+
+
+def test_textual_parses_through_the_css_cache_while_the_app_runs_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """quiz.ui.textual_seams.keep_parsed_css, in the user's cache folder, for the run."""
+    from textual.css.stylesheet import Stylesheet
+
+    parse = Stylesheet._parse_rules
+    during: list[bool] = []
+
+    def make_app_that_only_starts(options: AppOptions, **kwargs: Any) -> QuizApp:
+        app = make_app(options, **kwargs)
+
+        def run() -> None:  # instead of a terminal
+            during.append(Stylesheet._parse_rules is parse)
+            sheet = Stylesheet()
+            sheet.add_source("Static { color: red; }", read_from=("test", ""))
+            sheet.parse()
+
+        monkeypatch.setattr(app, "run", run)
+        return app
+
+    monkeypatch.setattr(quiz.ui.run, "make_app", make_app_that_only_starts)
+    assert run_app(AppOptions(questions_dir=MINI, db_path=tmp_path / "scores.sqlite3")) == 0
+    assert during == [False], "the cache is in use while the app runs"
+    assert Stylesheet._parse_rules is parse, "and only then"
+    assert list((paths.cache_dir() / "css").glob("*.pickle")), "in the user's cache folder"

@@ -269,6 +269,7 @@ def counting_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 async def test_css_parsed_in_one_run_is_not_parsed_again_and_draws_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    parse_css_again()  # as Textual parses without the cache
     parsed = counting_parses(monkeypatch)
     plain = await home_screen_drawn()
     assert parsed, "Textual parses the app's CSS"
