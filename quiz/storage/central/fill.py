@@ -42,10 +42,9 @@ _KEPT = 100_000
 """Learner keys and stored responses kept per pull, at most (as the reader keeps them)."""
 
 
-Given = tuple[int, int, str | None, bool, float, str, int]
+Given = tuple[int, int, str | None, bool, float, int]
 """One answer row (pull_reading._ANSWERS'): its attempt, item, response as JSON text (None: no
-response), right, seconds, when (as format_utc writes it) and when (whole seconds since
-the epoch)."""
+response), right, seconds and when (whole seconds since the epoch)."""
 
 
 class Pulled(NamedTuple):
@@ -124,7 +123,7 @@ class Filler:
         stored_of = self._stored
         right_positions = answers.right
         last, last_right, rev = -1, False, 0
-        for _attempt, item, response, right, seconds, _text, answered_s in pulled.answers:
+        for _attempt, item, response, right, seconds, answered_s in pulled.answers:
             if item == last:
                 rev += 1
             else:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from quiz.storage.central.errors import CentralError
-from quiz.storage.codec import format_utc
+from quiz.storage.codec import format_utc, from_ms
 
 if TYPE_CHECKING:
     import psycopg
@@ -99,15 +99,15 @@ _ASKED = "SELECT q.id, q.body FROM quiz.asked_question q WHERE q.id = ANY (%s)"
 """The questions as asked, each version read once a pull (many attempts share them)."""
 _ANSWERS = """
 SELECT w.attempt, w.item, w.response::text, w.correct, w.seconds,
-       to_char(w.answered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
        floor(extract(epoch FROM w.answered_at))::bigint
   FROM quiz.answer w
  WHERE w.attempt = ANY (%s) ORDER BY w.attempt, w.item, w.rev
 """
-"""Answers, their times written by the server as codec.format_utc writes them (whole
-seconds, UTC): formatting 2M times in Python was a tenth of a first pull; and as whole
-seconds since the epoch (fill.Given). Responses come as JSON text, parsed only where an
-export is made (`Responses`: each text once; most are alike)."""
+"""Answers, their times as whole seconds since the epoch (fill.Given): made into datetimes
+(or formatted in Python) for 2M answers, they were a tenth of a first pull; only an
+attempt that goes the reader's way has its times written out (`attempt_export`).
+Responses come as JSON text, parsed only where an export is made (`Responses`: each text
+once; most are alike)."""
 _RESPONSES_KEPT = 100_000
 """Parsed responses kept per pull, at most."""
 
@@ -209,13 +209,13 @@ def attempt_export(
         deadline_at, pass_mark, identified, verify_code,
     ) = pulled.row  # fmt: skip
     by_item: dict[int, list[dict[str, Any]]] = {}
-    for _attempt, item, response, right, seconds, answered_at, _epoch in pulled.answers:
+    for _attempt, item, response, right, seconds, answered_s in pulled.answers:
         by_item.setdefault(item, []).append(
             {
                 "response": None if response is None else responses[response],
                 "correct": right,
                 "seconds": seconds,
-                "answered_at": answered_at,
+                "answered_at": format_utc(from_ms(answered_s * 1000)),
             }
         )
     exported_items = []
