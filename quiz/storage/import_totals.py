@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import compress
+from operator import itemgetter, not_
+from typing import cast
 
 from quiz.storage.summary_totals import (
     CountedAttempt,
@@ -25,6 +28,14 @@ from quiz.storage.summary_totals import (
 _Slot = tuple[QuestionSums, tuple[int, int], int, Version]
 """Where an asked question's figures go in one month and mode: its question sums, its
 key in `Totals.versions`, its section, and the question as asked."""
+_VERSION_KEY = itemgetter(1)
+
+
+def wrong_pick(stored: int | str | None, right: int) -> int | None:
+    """An answer's last field as `AnswerRow` holds it (summaries._answer_rows reads it
+    so): its response as stored when it is wrong and stored as an integer (the choices
+    picked, where its kind stores them as a mask), else None."""
+    return stored if not right and type(stored) is int else None
 
 
 class ImportTotals(Totals):
@@ -60,12 +71,17 @@ class ImportTotals(Totals):
         answered: Iterable[int],
         rights: Sequence[int],
         mss: Iterable[int],
-        masks: Iterable[int | None],
+        stored: Sequence[int | str | None],
         versions: dict[int, Version],
     ) -> None:
         """`add(attempt, latest, versions)` of an attempt with one answer to each of its
-        items, given as columns in item order: answered (1/0), right (1/0), ms, and the
-        mask of a wrong pick (as `AnswerRow`'s last field)."""
+        items, given as columns in item order (each as long as its items): answered
+        (1/0), right (1/0), ms, and the response as stored (a wrong pick's mask is
+        `wrong_pick` of it, as `AnswerRow`'s last field).
+
+        What can be done for all the items at once is (in C: where each item's figures
+        go, the versions counted, the wrong picks found), so the loop over the items
+        does only what `count_answer` does."""
         month, exam, order = self.count_attempt(attempt)
         total = len(attempt.items)
         right_total = sum(rights)
@@ -73,21 +89,31 @@ class ImportTotals(Totals):
         slots = self._slots.get((month, exam))
         if slots is None:
             slots = self._slots[(month, exam)] = {}
-        counted_versions = self.versions
+        items: Iterable[int] = attempt.items
+        found = list(map(slots.get, attempt.items))
+        if None in found:
+            for index, asked in enumerate(attempt.items):
+                if found[index] is None:
+                    found[index] = slots[asked] = self._slot(asked, month, exam, versions)
+            if None in found:  # a damaged list of items: questions that cannot be counted
+                counted = [slot is not None for slot in found]
+                found = list(compress(found, counted))
+                items = compress(items, counted)
+                answered = compress(answered, counted)
+                rights = list(compress(rights, counted))
+                mss = compress(mss, counted)
+                stored = list(compress(stored, counted))
+        counting = cast(list[_Slot], found)  # each found
+        self.versions.update(map(_VERSION_KEY, counting))
+        wrong = map(not_, rights)
+        for asked, slot, response in compress(zip(items, counting, stored, strict=False), wrong):
+            if type(response) is int and response:  # wrong_pick of a wrong one, written out
+                self._add_picks(asked, slot[3], response, month, exam)
         by_section: dict[int, list[int]] = {}  # section -> [asked, answered, right, ms]
-        for asked, answered_one, right, ms, mask in zip(
-            attempt.items, answered, rights, mss, masks, strict=False
+        for (sums, _, section, _), answered_one, right, ms in zip(
+            counting, answered, rights, mss, strict=False
         ):
-            slot = slots.get(asked)
-            if slot is None:
-                slot = slots[asked] = self._slot(asked, month, exam, versions)
-                if slot is None:
-                    continue  # a damaged list of items: not a question that can be counted
-            sums, version_key, section, version = slot
-            if mask:
-                self._add_picks(asked, version, mask, month, exam)
             count_answer(sums, by_section, section, answered_one, right, ms, rests)
-            counted_versions[version_key] += 1
         self.add_sections(attempt, month, exam, order, by_section)
 
     def _slot(

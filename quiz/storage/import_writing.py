@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from quiz.storage import cards, summaries
 from quiz.storage.attempt_rows import INSERT_ANSWER
 from quiz.storage.codec import pack_ints
-from quiz.storage.import_totals import ImportTotals
+from quiz.storage.import_totals import ImportTotals, wrong_pick
 from quiz.storage.interning import Ids
 
 if TYPE_CHECKING:  # read by the import only: the app never loads it
@@ -91,12 +91,8 @@ def write_new(
         if summaries.counts(attempt.status, attempt.mode):
             # The answer that counts to each item (its last), as summaries._answer_rows
             # reads it: answered, right, ms, and a wrong answer's response stored as an
-            # integer.
+            # integer (wrong_pick).
             answered = repeat(1) if None not in stored else [int(v is not None) for v in stored]
-            masks = [
-                v if not good and type(v) is int else None
-                for v, good in zip(stored, right, strict=True)
-            ]
             counted_attempt = summaries.CountedAttempt(
                 rowid,
                 learner,
@@ -108,8 +104,9 @@ def write_new(
             )
             if len(positions) == len(items) and positions == _in_order(len(items)):
                 # One answer to each item (most attempts): summed from the columns.
-                counted.append((counted_attempt, None, (answered, right, ms, masks)))
+                counted.append((counted_attempt, None, (answered, right, ms, stored)))
             else:
+                masks = map(wrong_pick, stored, right)
                 latest = zip(repeat(rowid), positions, answered, right, ms, masks)
                 counted.append((counted_attempt, dict(zip(positions, latest, strict=True)), None))
         tally.imported.append(attempt.id)
@@ -133,11 +130,11 @@ def write_new(
 _Counted = tuple[
     summaries.CountedAttempt,
     dict[int, summaries.AnswerRow] | None,
-    tuple[Iterable[int], Sequence[int], Iterable[int], Iterable[int | None]] | None,
+    tuple[Iterable[int], Sequence[int], Iterable[int], Sequence[int | str | None]] | None,
 ]
 """An attempt `write_new` adds to the summaries: with its answers that count by item
 (`Totals.add`), or, when it has one answer to each item, its answers' columns
-(`ImportTotals.add_plain`): answered, right, ms, a wrong pick's mask."""
+(`ImportTotals.add_plain`): answered, right, ms, the responses as stored."""
 
 _IN_ORDER: list[array[int]] = []
 

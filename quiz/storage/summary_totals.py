@@ -72,9 +72,10 @@ class SectionSums:
             self.best_asked, self.best_right = asked, right
 
 
-@dataclass(frozen=True)
-class SectionLatest:
-    """A learner's latest counted attempt at a section, and its result there."""
+class SectionLatest(NamedTuple):
+    """A learner's latest counted attempt at a section, and its result there (a named
+    tuple: one is made for nearly every section of every attempt an import adds, and a
+    frozen dataclass takes several times as long to make)."""
 
     started_at: int
     attempt: int  # id

@@ -11,7 +11,7 @@ from itertools import repeat
 from typing import Any
 
 from quiz.storage.codec import content_key
-from quiz.storage.import_totals import ImportTotals
+from quiz.storage.import_totals import ImportTotals, wrong_pick
 from quiz.storage.summary_totals import AnswerRow, CountedAttempt, Totals, Version
 
 _KINDS = ("single", "multiple", "true_false", "short")
@@ -36,7 +36,9 @@ def _versions(rng: random.Random) -> dict[int, Version]:
 
 def _attempts(
     rng: random.Random,
-) -> list[tuple[CountedAttempt, list[int], list[int], list[int], list[int | None]]]:
+) -> list[
+    tuple[CountedAttempt, list[int], list[int], list[int], list[int | None], list[int | str | None]]
+]:
     found = []
     for rowid in range(1, 400):
         items = rng.sample(range(1, 43), rng.randint(1, 12))  # 41, 42: no version
@@ -47,6 +49,19 @@ def _attempts(
             None if r or not a else rng.choice((None, 1, 2, 5, 6, 12))
             for a, r in zip(answered, right, strict=True)
         ]
+        # The responses as stored that give these masks: a wrong pick's mask, a typed
+        # answer, no answer; a right answer stored as an integer or as text.
+        stored: list[int | str | None] = [
+            mask
+            if mask is not None
+            else None
+            if not a
+            else "typed"
+            if not r
+            else rng.choice((3, "x"))
+            for a, r, mask in zip(answered, right, masks, strict=True)
+        ]
+        assert [wrong_pick(v, r) for v, r in zip(stored, right, strict=True)] == masks
         attempt = CountedAttempt(
             rowid=rowid,
             learner=rng.randint(1, 6),
@@ -56,7 +71,7 @@ def _attempts(
             pass_mark=rng.choice((None, 70, 80)),
             items=items,
         )
-        found.append((attempt, answered, right, ms, masks))
+        found.append((attempt, answered, right, ms, masks, stored))
     return found
 
 
@@ -86,7 +101,7 @@ def test_plain_attempts_sum_exactly_as_totals_add_sums_them() -> None:
     attempts = _attempts(rng)
     reference, faster = Totals(), ImportTotals()
     plain = 0
-    for index, (attempt, answered, right, ms, masks) in enumerate(attempts):
+    for index, (attempt, answered, right, ms, masks, stored) in enumerate(attempts):
         latest = _latest(attempt, answered, right, ms, masks)
         reference.add(attempt, latest, versions)
         if index % 5 == 4:  # some by Totals.add, in turn
@@ -94,7 +109,7 @@ def test_plain_attempts_sum_exactly_as_totals_add_sums_them() -> None:
         else:
             plain += 1
             column: list[int] | repeat[int] = repeat(1) if all(answered) else answered
-            faster.add_plain(attempt, column, right, ms, masks, versions)
+            faster.add_plain(attempt, column, right, ms, stored, versions)
     assert plain > 300
     mine, theirs = _state(faster), _state(reference)
     assert mine == theirs  # floats compared exactly
