@@ -228,7 +228,9 @@ class QuizApp(App[None]):
 
     # --- sending to the central store ----------------------------------------------------
 
-    @dataclass
+    # Messages: no __eq__ or __repr__ made for them (never compared or printed; each
+    # method a dataclass makes is compiled as the module is imported, before the first frame).
+    @dataclass(eq=False, repr=False)
     class SendStateChanged(Message):
         """The background sender's state (posted from its thread)."""
 
@@ -292,7 +294,7 @@ class QuizApp(App[None]):
         """Look again at what the home screen's learner has due, passed and paused."""
         self.lookups.look_up()
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class DueCounted(Message):
         """How many questions `learner` has due now (posted from the store thread)."""
 
@@ -303,7 +305,7 @@ class QuizApp(App[None]):
         if self.screen_stack:  # else the app is closing: the count came too late
             self.home.show_due(message.learner, message.due)
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class PassesFound(Message):
         """The named learner's passes of the course's presets with a validity, as lines
         (quiz.ui.passes; posted from the store thread)."""

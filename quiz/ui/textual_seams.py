@@ -16,7 +16,9 @@ says which.
   time the class is used, in every run: a fifth of the time from the home screen's
   first frame to its form. The rules it parses are kept in the cache folder, by a
   digest of all they are parsed from, through its parse cache (`Stylesheet.
-  _parse_rules`, the one place it parses a source).
+  _parse_rules`, the one place it parses a source). Textual's version, part of that
+  digest, is read from the name of its dist-info folder (`textual_version`), not
+  from `textual.__version__`, which imports importlib.metadata.
 - `ErrorOutput`: Textual prints an unexpected error's traceback on the terminal as the
   app closes, on `App.error_console` (public, but undocumented). The app keeps it
   for the log file instead; the terminal gets one line (see quiz.ui.run).
@@ -24,10 +26,15 @@ says which.
 
 from __future__ import annotations
 
-import hashlib
 import io
+import os
 import pickle
 import sys
+
+try:  # hashlib imports OpenSSL's hashes (~1 ms before the first frame); blake2b is built in
+    from _blake2 import blake2b
+except ImportError:  # a Python built without its own hashes
+    from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +115,26 @@ CSS_FORMAT = 1
 """Bump when what `keep_parsed_css` pickles changes shape in a way its key would not show."""
 
 
+def textual_version() -> str:
+    """The installed Textual's version, from the name of its dist-info folder beside
+    it. (`textual.__version__` asks importlib.metadata, which imports some thirty
+    modules and reads every installed package's metadata: ~20 ms before the first
+    frame.) importlib.metadata's answer where there is not exactly one such folder."""
+    import textual
+
+    site = Path(textual.__file__).parent.parent
+    prefix, suffix = "textual-", ".dist-info"
+    try:
+        names = [n for n in os.listdir(site) if n.startswith(prefix) and n.endswith(suffix)]
+    except OSError:
+        names = []
+    if len(names) == 1:
+        return names[0][len(prefix) : -len(suffix)]
+    from textual import __version__
+
+    return str(__version__)
+
+
 def keep_parsed_css(folder: Path) -> None:
     """From now on, in this process, keep the rules Textual parses from CSS in `folder`,
     and use them instead of parsing the same CSS again (in a later run).
@@ -119,12 +146,11 @@ def keep_parsed_css(folder: Path) -> None:
     kept (Textual reports them as before). A file that cannot be read or unpickled means
     parsing the CSS, as without it; one that cannot be written is not kept. Deleting
     the folder loses nothing."""
-    from textual import __version__ as textual_version
     from textual.css.model import RuleSet
     from textual.css.stylesheet import Stylesheet
 
     parse = _ORIGINAL_PARSE.setdefault("parse", Stylesheet._parse_rules)
-    stamp = repr((CSS_FORMAT, textual_version, sys.version_info[:2]))
+    stamp = repr((CSS_FORMAT, textual_version(), sys.version_info[:2]))
     theme: list[Any] = [None, ""]  # the variables last seen, and their text
 
     def _parse_rules(
@@ -141,7 +167,7 @@ def keep_parsed_css(folder: Path) -> None:
             return rules
         if theme[0] is not self._variables:
             theme[:] = [self._variables, repr(sorted(self._variables.items()))]
-        digest = hashlib.blake2b(repr((stamp, key, theme[1])).encode(), digest_size=16).hexdigest()
+        digest = blake2b(repr((stamp, key, theme[1])).encode(), digest_size=16).hexdigest()
         path = folder / f"{digest}.pickle"
         try:
             rules = pickle.loads(path.read_bytes())

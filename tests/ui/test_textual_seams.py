@@ -5,7 +5,10 @@ Textual's public API only."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, ClassVar
 
 import pytest
@@ -29,6 +32,7 @@ from quiz.ui.textual_seams import (
     keep_parsed_css,
     parse_css_again,
     settle_vertical_scrollbar,
+    textual_version,
 )
 from tests.support.app import build_app, start
 from tests.support.paths import BUNDLED
@@ -36,6 +40,7 @@ from tests.support.waiting import laid_out, shown, wait_for
 
 PACKAGE = Path(quiz.__file__).resolve().parent
 SEAMS = PACKAGE / "ui" / "textual_seams.py"
+ROOT = PACKAGE.parent
 
 
 class Keys(App[None]):
@@ -329,3 +334,46 @@ async def test_another_theme_is_parsed_and_kept_apart(tmp_path: Path) -> None:
         assert len(list(folder.glob("*.pickle"))) == 2
     finally:
         parse_css_again()
+
+
+def test_textual_version_is_read_from_its_dist_info_folder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from importlib.metadata import version
+
+    import quiz.ui.textual_seams as seams
+
+    assert textual_version() == version("textual")
+    # It is the folder's name that is read: one folder of another version says so.
+    listing = ["textual-9.9.9.dist-info", "rich"]
+    monkeypatch.setattr(seams, "os", SimpleNamespace(listdir=lambda path: listing))
+    assert textual_version() == "9.9.9"
+
+
+@pytest.mark.parametrize("names", [[], ["textual-1.0.dist-info", "textual-2.0.dist-info"]])
+def test_textual_version_without_one_dist_info_folder_asks_importlib_metadata(
+    monkeypatch: pytest.MonkeyPatch, names: list[str]
+) -> None:
+    from importlib.metadata import version
+
+    import quiz.ui.textual_seams as seams
+
+    installed = version("textual")
+    monkeypatch.setattr(seams, "os", SimpleNamespace(listdir=lambda path: names))
+    assert textual_version() == installed
+
+
+def test_keeping_parsed_css_does_not_import_importlib_metadata(tmp_path: Path) -> None:
+    # importlib.metadata (some thirty modules) cost the first frame ~20 ms.
+    code = (
+        "import sys; from pathlib import Path; "
+        "from quiz.ui.textual_seams import keep_parsed_css; "
+        f"keep_parsed_css(Path({str(tmp_path)!r})); "
+        "from textual.css.stylesheet import Stylesheet; s = Stylesheet(); "
+        "s.add_source('Static { color: red; }'); s.parse(); "
+        "print('importlib.metadata' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.strip() == "False"

@@ -62,7 +62,9 @@ class HomeScreen(QuizScreen[None]):
         Binding("a", "all_staff", "All staff"),
     ]
 
-    @dataclass
+    # Messages: no __eq__ or __repr__ made for them (never compared or printed; each
+    # method a dataclass makes is compiled as the module is imported, before the first frame).
+    @dataclass(eq=False, repr=False)
     class StartRequested(Message):
         """Start was pressed on a valid form: begin `session` for `learner`. `seen`: the
         paused rounds the screen showed them (a new round gives up one of its kind)."""
@@ -72,20 +74,20 @@ class HomeScreen(QuizScreen[None]):
         preset: ExamPreset | None
         seen: frozenset[str] = frozenset()
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class ResumeRequested(Message):
         """Start was pressed with a paused round chosen: take it up again."""
 
         learner: str
         attempt_id: str
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class CourseChosen(Message):
         """The learner picked another course."""
 
         course: Course
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class DrillRequested(Message):
         """Start was pressed with the drill chosen: drill `learner`'s questions due."""
 
@@ -94,13 +96,13 @@ class HomeScreen(QuizScreen[None]):
         count: int | None
         seen: frozenset[str] = frozenset()
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class MyScoresRequested(Message):
         """The learner asked for their own scores."""
 
         learner: str
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class LearnerNamed(Message):
         """The learner's name is known (or changed): what is due, what is paused?"""
 
