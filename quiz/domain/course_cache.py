@@ -28,7 +28,6 @@ none unless a test gives one.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
@@ -37,6 +36,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from quiz.domain.blake import blake2b
 from quiz.domain.folders import find_course_folders
 from quiz.domain.gc_pause import gc_paused
 
@@ -77,7 +77,7 @@ def code_stamp() -> tuple[object, ...]:
 
 def cache_file(cache_dir: Path, folder: Path) -> Path:
     """The cache file of the course in `folder` (one per course folder)."""
-    key = hashlib.blake2b(str(folder.resolve()).encode(), digest_size=16).hexdigest()
+    key = blake2b(str(folder.resolve()).encode(), digest_size=16).hexdigest()
     return cache_dir / "courses" / f"{key}.pickle"
 
 

@@ -30,11 +30,6 @@ import io
 import os
 import pickle
 import sys
-
-try:  # hashlib imports OpenSSL's hashes (~1 ms before the first frame); blake2b is built in
-    from _blake2 import blake2b
-except ImportError:  # a Python built without its own hashes
-    from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +37,8 @@ from rich.console import Console
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
+
+from quiz.domain.blake import blake2b
 
 FOOTER_KEY = "FooterKey"
 """The CSS type of the Footer's keys."""
