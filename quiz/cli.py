@@ -7,20 +7,21 @@ store (the message says which and what to do), 2 a usage error.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import importlib
 import signal
 import sys
-from collections.abc import Sequence
-from types import ModuleType
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Callable, Sequence
+from functools import cache
+from types import ModuleType, SimpleNamespace
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from quiz import __version__
-from quiz.commands import add_common_options
 from quiz.errors import ExitCode
 
 if TYPE_CHECKING:
+    import argparse
+
     from quiz.domain.clock import Clock
 
 # name -> module under quiz.commands; each has configure(parser) and run(args) -> int
@@ -52,7 +53,7 @@ def build_parser(
     configure: Sequence[str] | None = None,
     *,
     commands: bool = True,
-    parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser,
+    parser_class: type[argparse.ArgumentParser] | None = None,
 ) -> argparse.ArgumentParser:
     """The parser; only the commands in `configure` get their own options (None: all).
 
@@ -60,7 +61,11 @@ def build_parser(
     Without `commands`, the commands' parsers are left out (the usage line is the same):
     for opening the app, when no command is named.
     """
-    parser = parser_class(
+    import argparse
+
+    from quiz.commands import add_common_options
+
+    parser = (parser_class or argparse.ArgumentParser)(
         prog="quiz",
         description="A terminal training quiz for aesthetic clinics. With no command, "
         "opens the app on its home screen.",
@@ -101,6 +106,8 @@ def build_parser(
 
 
 def _positive_int(text: str) -> int:
+    import argparse
+
     try:
         value = int(text)
     except ValueError:
@@ -127,6 +134,9 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     """Run the command line (`argv`: the arguments after `quiz`). `clock`: where the app
     reads the time (the system's unless given: tests give their own)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    plain = _plain_app_options(arguments)
+    if plain is not None:
+        return _open_app(_app_option_error, plain, clock)
     parser, args = _parse(arguments)
     if args.command is not None:
         given = [f"--{f.replace('_', '-')}" for f in _APP_FLAGS if getattr(args, f) is not None]
@@ -143,25 +153,67 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
             return ExitCode.OK
         except Exception as error:  # a bug of ours: a short message, the details in the log
             return report_internal_error(error)
-    return _open_app(parser, args, clock)
+    return _open_app(parser.error, args, clock)
+
+
+_PLAIN_OPTIONS = ("--questions", "--db")
+"""The options the app is nearly always opened with, if any (the common ones)."""
+
+
+def _plain_app_options(arguments: list[str]) -> SimpleNamespace | None:
+    """What argparse reads from `arguments` when they are only `--questions DIR` and
+    `--db PATH` (or `--db=PATH`), each at most once, with values not starting with
+    '-'; None for anything else (argparse reads it). Opening the app this way imports
+    no argparse (~2% of the first screen's time)."""
+    given: dict[str, str] = {}
+    words = iter(arguments)
+    for word in words:
+        name, equals, value = word.partition("=")
+        if name not in _PLAIN_OPTIONS or name in given:
+            return None
+        if not equals:
+            value = next(words, "")
+        if not value or value.startswith("-"):
+            return None
+        given[name] = value
+    return SimpleNamespace(
+        command=None,
+        questions=given.get("--questions"),
+        db=given.get("--db"),
+        **dict.fromkeys(_APP_FLAGS),
+    )
+
+
+def _app_option_error(message: str) -> NoReturn:
+    """A usage error in options read without argparse: reported as the parser reports it."""
+    quick = build_parser((), commands=False, parser_class=quick_parser_class())
+    quick.error(message)
 
 
 class _ParseFailed(Exception):
     """The quick parser met something it leaves to the full one."""
 
 
-class _QuickParser(argparse.ArgumentParser):
-    reading = True
-    """While it reads the arguments: what it cannot read is left to the full parser.
-    After, its errors (the app's option checks) are reported as the full parser's are."""
+@cache
+def quick_parser_class() -> type[argparse.ArgumentParser]:
+    """The app's parser's class: what it cannot read it leaves to the full parser, while
+    it reads (`reading`); after, its errors (the app's option checks) are reported as
+    the full parser's are. Made when first needed: argparse is not imported to open
+    the app with plain options."""
+    import argparse
 
-    def error(self, message: str) -> NoReturn:
-        if self.reading:
-            raise _ParseFailed(message)
-        super().error(message)
+    class QuickParser(argparse.ArgumentParser):
+        reading = False
+
+        def error(self, message: str) -> NoReturn:
+            if self.reading:
+                raise _ParseFailed(message)
+            super().error(message)
+
+    return QuickParser
 
 
-def _parse(arguments: list[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+def _parse(arguments: list[str]) -> tuple[argparse.ArgumentParser, Any]:
     """The parser for `arguments`, and what it read from them (exits on a usage error)."""
     named = [word for word in arguments if word in COMMANDS]
     wants_help = any(word in ("-h", "--help") for word in arguments)
@@ -170,14 +222,14 @@ def _parse(arguments: list[str]) -> tuple[argparse.ArgumentParser, argparse.Name
         # (building them was ~7 ms of the first screen). Anything it cannot read (a
         # mistyped command, a bad value) is read again by the full parser, whose
         # message names the commands.
-        quick = build_parser((), commands=False, parser_class=_QuickParser)
-        assert isinstance(quick, _QuickParser)
+        quick = build_parser((), commands=False, parser_class=quick_parser_class())
+        quick.reading = True  # type: ignore[attr-defined]
         try:
             args = quick.parse_args(arguments)
         except _ParseFailed:
             pass
         else:
-            quick.reading = False
+            quick.reading = False  # type: ignore[attr-defined]
             return quick, args
     parser = build_parser(named if named or not wants_help else None)
     return parser, parser.parse_args(arguments)
@@ -201,9 +253,8 @@ def report_internal_error(error: BaseException) -> int:
     return ExitCode.PROBLEM
 
 
-def _open_app(
-    parser: argparse.ArgumentParser, args: argparse.Namespace, clock: Clock | None
-) -> int:
+def _open_app(fail: Callable[[str], NoReturn], args: Any, clock: Clock | None) -> int:
+    """Open the app with the options read (`fail`: reports a usage error and exits)."""
     from quiz import paths
     from quiz.domain.durations import DurationError, parse_duration
     from quiz.launch import AppOptions
@@ -222,36 +273,36 @@ def _open_app(
             if value is not None
         ]
         if starting:
-            parser.error(
+            fail(
                 f"--resume takes up a paused attempt as it was: it cannot be used with "
                 f"{', '.join(starting)}"
             )
     if args.mode in ("practice", "drill") and args.exam:
-        parser.error(f"--exam PRESET is an exam: it cannot be used with --mode {args.mode}")
+        fail(f"--exam PRESET is an exam: it cannot be used with --mode {args.mode}")
     if args.mode == "drill" and args.time_limit is not None:
-        parser.error("a drill is untimed: --time-limit cannot be used with --mode drill")
+        fail("a drill is untimed: --time-limit cannot be used with --mode drill")
     time_limit = None
     if args.time_limit is not None:
         try:
             time_limit = parse_duration(args.time_limit)
         except DurationError as error:
-            parser.error(f"--time-limit: {error}")
+            fail(f"--time-limit: {error}")
     quiz_flags = [args.sections, args.count, time_limit, args.seed]
     if args.mode is None and args.exam is None and any(f is not None for f in quiz_flags):
-        parser.error("--sections, --count, --time-limit and --seed need --mode or --exam")
+        fail("--sections, --count, --time-limit and --seed need --mode or --exam")
     sections = None
     if args.sections is not None:
         sections = tuple(s.strip() for s in args.sections.split(",") if s.strip())
         if not sections:
-            parser.error("--sections: give at least one section id")
+            fail("--sections: give at least one section id")
     course = args.course.strip() if args.course is not None else None
     if course == "":
-        parser.error("--course: give a course id")
+        fail("--course: give a course id")
     learner = args.learner
     if learner is not None:
         learner = learner.strip()
         if not learner:
-            parser.error("--learner: the name is empty")
+            fail("--learner: the name is empty")
     options = AppOptions(
         questions_dir=paths.questions_dir(args.questions),
         db_path=paths.db_path(args.db),
