@@ -319,16 +319,26 @@ def _open_app(fail: Callable[[str], NoReturn], args: Any, clock: Clock | None) -
     if not _is_terminal():
         print(NO_TERMINAL, file=sys.stderr)
         return ExitCode.USAGE
+    run_app = _import_app()
+    return int(run_app(options, clock=clock))
+
+
+def _import_app() -> Callable[..., int]:
+    """quiz.ui.run.run_app, imported (Textual and the app with it)."""
     # Importing Textual and the app makes ~30,000 objects the collector tracks, all of
     # them kept: its passes over them meanwhile free nothing and were ~5% of the
-    # import's instructions (counted with callgrind). Once the app runs, it tunes the
-    # collector itself (quiz.ui.run.TerminalProcess).
+    # import's instructions (counted with callgrind). They are kept for the process's
+    # life, so they are frozen (gc.freeze) before the collector is on again: else its
+    # first pass after the import went over all of them (~20 ms before the first
+    # frame, freeing a few hundred objects). Once the app runs, it tunes the collector
+    # itself (quiz.ui.run.TerminalProcess).
     gc.disable()
     try:
         from quiz.ui.run import run_app
     finally:
+        gc.freeze()
         gc.enable()
-    return int(run_app(options, clock=clock))
+    return run_app
 
 
 NO_TERMINAL = """\

@@ -160,3 +160,21 @@ def test_textual_parses_through_the_css_cache_while_the_app_runs_only(
     assert during == [False], "the cache is in use while the app runs"
     assert Stylesheet._parse_rules is parse, "and only then"
     assert list((paths.cache_dir() / "css").glob("*.pickle")), "in the user's cache folder"
+
+
+def test_what_importing_the_app_made_is_frozen_before_the_collector_runs_again() -> None:
+    # Else the collector's first pass after the import went over all of it (~20 ms
+    # before the first frame). Run in a process of its own: the import is the app's.
+    import subprocess
+
+    code = (
+        "import gc; from quiz import cli; run_app = cli._import_app(); "
+        "print(run_app.__module__, gc.isenabled(), gc.get_freeze_count(), gc.get_count()[0])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    module, enabled, frozen, young = result.stdout.split()
+    assert (module, enabled) == ("quiz.ui.run", "True")
+    assert int(frozen) > 20_000  # Textual's and the app's objects
+    assert int(young) < 1_000  # what the collector would look at next: next to nothing
