@@ -208,13 +208,18 @@ class QuizApp(App[None]):
         loaded = self.services.courses.loaded
         if loaded is not None:
             self.courses_loaded(list(loaded))
+
+    def on_ready(self) -> None:
         # Slow work (loading the course, then opening the store) starts once the home
-        # screen is painted, in threads, so the first frame does not wait for it.
-        # (Started on Textual's Ready instead, as soon as the frame is laid out, the
-        # loader's thread competed with the one writing the frame to the terminal: in
-        # single benchmark runs the first screen took 1.29x the trivial app's time, and
-        # 1.16x back on this, the course ready 1.67x and 1.59x.)
-        self.call_after_refresh(lambda: self.start_up.after_first_frame())
+        # screen's first frame is written (Textual's Ready), in threads, so that frame
+        # waits for none of it. Started after the next refresh instead, it waited
+        # ~20 ms for Textual's next frame to come round (the focus shown in the name
+        # field) with nothing else to do: over 29 runs each in tmux, the sections were
+        # listed a median 4 ms sooner this way (156 against 160 ms after the first
+        # frame; quartiles 142-160 against 151-170), with the form's widgets imported
+        # by the loader's thread too. (One benchmark run had once seemed to say the
+        # loader then slowed the writing of the first frame; it is written before this.)
+        self.start_up.after_first_frame()
 
     def on_resize(self, event: events.Resize) -> None:
         window_resized(self, event.size)

@@ -40,6 +40,12 @@ class StartUp:
 
     def _load_courses(self) -> None:  # in a worker thread
         loads = self._app.services.courses.load()
+        # What the main thread imports next to show the course, imported here, where
+        # it costs the main thread nothing.
+        import quiz.ui.launching  # noqa: F401
+        from quiz.ui.screens.home_form import import_form_widgets
+
+        import_form_widgets()
         self._app.call_from_thread(self.courses_loaded, loads)
 
     def courses_loaded(self, loads: list[CourseLoad]) -> None:

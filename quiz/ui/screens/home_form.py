@@ -42,6 +42,14 @@ def preset_label(preset: ExamPreset) -> str:
     )
 
 
+def import_form_widgets() -> None:
+    """Import the modules of the widgets `compose_course` makes (the loader's thread
+    does, so that the main thread does not when it shows the course)."""
+    from textual.widgets import Button, RadioSet  # noqa: F401
+
+    from quiz.ui.widgets.marks import MarkedRadioButton, MarkedSelectionList  # noqa: F401
+
+
 def compose_picker(courses: list[Course], course: Course) -> ComposeResult:
     """The course picker (when `--questions` holds several courses), on `course`."""
     from textual.widgets import Select
