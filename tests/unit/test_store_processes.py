@@ -36,21 +36,38 @@ def _spawn(*args: str) -> subprocess.Popen[str]:
     )
 
 
+_UNREAD: dict[int, bytearray] = {}
+"""What each child (by pid) wrote that no `_read_line` has returned yet."""
+
+
 def _read_line(process: subprocess.Popen[str]) -> str:
-    """The child's next line, waiting at most LINE_TIMEOUT (a bounded poll, no sleep)."""
+    """The child's next line, waiting at most LINE_TIMEOUT (a bounded poll, no sleep).
+
+    Read from the pipe itself, keeping what follows the line here: read through the
+    stream, a line that came in the same write as the one before it waited in the
+    stream's buffer, where `select` does not see it (under load, "the child said
+    nothing for a minute" though it had).
+    """
     assert process.stdout is not None
+    pipe = process.stdout.fileno()
+    unread = _UNREAD.setdefault(process.pid, bytearray())
+    deadline = time.monotonic() + LINE_TIMEOUT
     with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        deadline = time.monotonic() + LINE_TIMEOUT
-        while time.monotonic() < deadline:
-            if selector.select(timeout=deadline - time.monotonic()):
-                line = process.stdout.readline()
-                if not line:
+        selector.register(pipe, selectors.EVENT_READ)
+        while b"\n" not in unread:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                process.kill()
+                raise AssertionError("the child said nothing for a minute")
+            if selector.select(timeout=left):
+                chunk = os.read(pipe, 65536)
+                if not chunk:
                     stderr = process.stderr.read() if process.stderr else ""
                     raise AssertionError(f"the child ended early:\n{stderr}")
-                return line.strip()
-    process.kill()
-    raise AssertionError("the child said nothing for a minute")
+                unread += chunk
+    line, _, rest = unread.partition(b"\n")
+    unread[:] = rest
+    return line.decode().strip()
 
 
 def _kill(process: subprocess.Popen[str]) -> None:
