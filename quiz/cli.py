@@ -325,7 +325,7 @@ def _open_app(fail: Callable[[str], NoReturn], args: Any, clock: Clock | None) -
 
 def _import_app() -> Callable[..., int]:
     """quiz.ui.run.run_app, imported (Textual and the app with it)."""
-    # Importing Textual and the app makes ~30,000 objects the collector tracks, all of
+    # Importing Textual and the app makes ~60,000 objects the collector tracks, all of
     # them kept: its passes over them meanwhile free nothing and were ~5% of the
     # import's instructions (counted with callgrind). They are kept for the process's
     # life, so they are frozen (gc.freeze) before the collector is on again: else its
