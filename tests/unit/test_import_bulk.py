@@ -15,7 +15,6 @@ import codecs
 import json
 import sqlite3
 import uuid
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +22,10 @@ import pytest
 
 from quiz.domain.records import AttemptStatus
 from quiz.storage import exchange, importing
-from quiz.storage.codec import format_utc
-from quiz.storage.exchange import json_file, spill
+from quiz.storage.exchange import halves, json_file, spill
 from quiz.storage.scores import ScoreStore
 from tests.support.cli import run_cli
-from tests.support.report_store import build_store
-from tests.support.store_records import T0, answer, completed, fill_store, make_start
+from tests.support.import_files import export, many_attempts_file
 from tests.support.summaries import assert_summaries_are_rebuilt_ones
 
 COUNT = 1600
@@ -41,61 +38,17 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(spill, "SPILL_BATCH", 300)
 
 
-def export(path: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
-    code, out, err = run_cli(["scores", "--db", str(path), "--format", "json"], capsys)
-    assert code == 0, err
-    exported: list[dict[str, Any]] = json.loads(out)
-    return exported
-
-
-def shifted(entry: dict[str, Any], days: int) -> dict[str, Any]:
-    """The attempt `days` later (every time in it), so the file spans several months."""
-
-    def later(text: str | None) -> str | None:
-        if text is None:
-            return None
-        return format_utc(datetime.fromisoformat(text) + timedelta(days=days))
-
-    moved: dict[str, Any] = json.loads(json.dumps(entry))
-    for name in ("started_at", "finished_at", "deadline_at"):
-        moved[name] = later(moved[name])
-    for item in moved["answers"]:
-        item["answered_at"] = later(item["answered_at"])
-        for earlier in item.get("history", []):
-            earlier["answered_at"] = later(earlier["answered_at"])
-    return moved
+@pytest.fixture(params=["one way", "in two"])
+def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The file read the one way, or checked in two parts at once (quiz.storage.exchange.
+    halves: any file of at least SPLIT_BYTES)."""
+    monkeypatch.setattr(halves, "SPLIT_BYTES", 1 << 62 if request.param == "one way" else 0)
+    return str(request.param)
 
 
 @pytest.fixture
 def many(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    """An export of COUNT attempts of every kind of question, with changed answers,
-    unanswered questions, timed out, abandoned and unfinished ones, and learners under
-    several spellings (one in another script): a small store's, again and again under
-    new ids, names and days."""
-    source = tmp_path / "source.sqlite3"
-    build_store(source)
-    fill_store(source)
-    with ScoreStore.open(source) as store:
-        at = T0 + timedelta(days=3)
-        attempt_id = store.start_attempt(make_start('李小龍 "Bruce"', started_at=at))
-        store.record_answer(attempt_id, answer(0, right=False, at=at + timedelta(seconds=3)))
-        store.record_answer(attempt_id, answer(0, at=at + timedelta(seconds=9)))
-        store.finish_attempt(attempt_id, completed(1, passed=False))
-        unfinished = store.start_attempt(make_start("Ana Ruiz", started_at=at))
-        store.record_answer(unfinished, answer(1, at=at + timedelta(seconds=5)))
-    entries = export(source, capsys)
-    assert any(e["status"] == AttemptStatus.IN_PROGRESS for e in entries)
-    attempts = []
-    for index in range(COUNT):
-        attempt = shifted(entries[index % len(entries)], days=(index // 40) % 400)
-        attempt["id"] = uuid.UUID(int=index + 1).hex
-        attempt["verify_code"] = None  # a copy under another id: the code is not its own
-        if attempt["learner"] != '李小龍 "Bruce"':
-            attempt["learner"] = ("Trainee", "trainee", "TRAINEE")[index % 3] + f" {index % 37}"
-        attempts.append(attempt)
-    path = tmp_path / "many.json"
-    path.write_text(json.dumps(attempts, ensure_ascii=False, indent=2), encoding="utf-8")
-    return path
+    return many_attempts_file(tmp_path, capsys, COUNT)
 
 
 def every_row(path: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -123,7 +76,11 @@ def outcome_line(file: Path, imported: int, present: int, conflicting: int) -> s
 
 
 def test_a_large_import_in_many_batches_is_idempotent_and_its_summaries_a_rebuilds(
-    many: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], small_batches: None
+    many: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    small_batches: None,
+    reading: str,
 ) -> None:
     entries = json.loads(many.read_text(encoding="utf-8"))
     finished = [e for e in entries if e["status"] != AttemptStatus.IN_PROGRESS]
@@ -151,7 +108,11 @@ def test_a_large_import_in_many_batches_is_idempotent_and_its_summaries_a_rebuil
 
 
 def test_a_conflict_in_a_later_batch_is_reported_and_the_stores_attempt_kept(
-    many: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], small_batches: None
+    many: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    small_batches: None,
+    reading: str,
 ) -> None:
     target = tmp_path / "manager.sqlite3"
     assert run_cli(["import", "--db", str(target), str(many)], capsys)[0] == 0
@@ -178,7 +139,11 @@ def test_a_conflict_in_a_later_batch_is_reported_and_the_stores_attempt_kept(
 
 
 def test_the_file_writes_the_rows_that_attempt_details_one_by_one_write(
-    many: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], small_batches: None
+    many: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    small_batches: None,
+    reading: str,
 ) -> None:
     """The attempts of the file, as the file's reading gives them, and the same as plain
     AttemptDetails (put in the form the store writes one by one: exchange.prepare): the
@@ -269,7 +234,11 @@ def test_json_that_breaks_after_a_bad_attempt_is_said_as_for_the_whole_document(
 
 
 def test_a_bad_attempt_in_the_last_batch_imports_nothing(
-    many: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], small_batches: None
+    many: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    small_batches: None,
+    reading: str,
 ) -> None:
     entries = json.loads(many.read_text(encoding="utf-8"))
     last = entries[-1]

@@ -8,8 +8,9 @@ problem adds nothing), in one pass and in bounded memory: the text is read a chu
 a time and its list parsed an attempt at a time; each attempt is kept in the form the
 store writes it (`PreparedAttempt`: stored responses, times in milliseconds, questions
 as asked numbered once per file), and the attempts go to a temporary file a batch at a
-time. What it returns is a sequence of AttemptDetails whose slices (`PreparedBatch`)
-are read back from there, a batch at a time, for quiz.storage.importing to write; an
+time (a big file is checked in two parts at once, where a second processor is free).
+What it returns is a sequence of AttemptDetails whose slices (`PreparedBatch`) are read
+back from there, a batch at a time, for quiz.storage.importing to write; an
 AttemptDetail is only made when one is asked for.
 
 A file's `correct`, `percent` and `passed` are not taken on trust: `recompute` gives
@@ -17,6 +18,7 @@ the verdict of a finished attempt from its answers, which the import stores.
 
 The parts, each the one home of its concept:
 - `json_file`: the file read as JSON a chunk at a time (`read_export_file`);
+- `halves`: a big file checked in two parts at once, on two processors;
 - `reader`: an attempt's own fields checked (`Reader`), and every attempt of a file
   (`read_export_entries`); `answers`: its answers checked (`AnswerReader`); `fields`:
   one value checked, and `ImportFileError`;

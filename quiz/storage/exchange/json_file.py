@@ -4,21 +4,25 @@ The text is read a chunk at a time and its list parsed an attempt at a time (jso
 raw_decode), each attempt checked as it comes (quiz.storage.exchange.reader). A file
 that is not JSON, or not a list, is read again the plain way, so its message is json's
 own for the whole document whatever the size; a problem with an attempt is said once
-the rest of the file is known to be JSON (as that plain reading would).
+the rest of the file is known to be JSON (as that plain reading would). A big file is
+checked in two parts at once where it can be (quiz.storage.exchange.halves).
 """
 
 from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import Protocol
 
 from quiz.storage.exchange.fields import ImportFileError, value_kind
-from quiz.storage.exchange.reader import read_export_entries
-from quiz.storage.exchange.spill import ExportedAttempts
+from quiz.storage.exchange.halves import CheckPart, read_in_two
+from quiz.storage.exchange.reader import check_entries, read_export_entries
+from quiz.storage.exchange.records import QuestionVersions
+from quiz.storage.exchange.spill import ExportedAttempts, Spill
 
 CHUNK_BYTES = 1 << 22
 """Bytes of the file read at a time."""
@@ -33,6 +37,9 @@ def read_export_file(path: Path) -> ExportedAttempts:
     except OSError as error:
         raise _unreadable(path, error) from None
     with handle:
+        halves = read_in_two(path, handle.fileno(), _part_checker(path, handle.fileno()))
+        if halves is not None:
+            return halves
         try:
             return read_export_entries(path, _Entries(_Source(path, handle)))
         except ValueError:
@@ -78,10 +85,47 @@ def _whole_document(path: Path) -> list[object]:
     return document
 
 
+def _part_checker(path: Path, fd: int) -> CheckPart:
+    """How halves.read_in_two checks a part of the file `fd`."""
+
+    def check(
+        start: int, stop: int, before: bytes, after: bytes, spill: Spill
+    ) -> tuple[QuestionVersions, set[str]]:
+        source = _Source(path, _Part(fd, start, stop, before, after))
+        return check_entries(path, _Entries(source), spill)
+
+    return check
+
+
+class _Readable(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+
+class _Part:
+    """The bytes of the file `fd` from `start` to `stop`, `before` ahead of them and `after`
+    behind, to read as a file (os.pread: the file's own position is left alone)."""
+
+    def __init__(self, fd: int, start: int, stop: int, before: bytes, after: bytes) -> None:
+        self.fd, self.start, self.stop = fd, start, stop
+        self.before, self.after = before, after
+
+    def read(self, size: int, /) -> bytes:
+        if self.before:
+            data, self.before = self.before, b""
+            return data
+        if self.start < self.stop:
+            data = os.pread(self.fd, min(size, self.stop - self.start), self.start)
+            self.start = self.start + len(data) if data else self.stop  # (shorter than it was)
+            if data:
+                return data
+        data, self.after = self.after, b""
+        return data
+
+
 class _Source:
     """The file's text, a chunk at a time (a byte-order mark at the start is skipped)."""
 
-    def __init__(self, path: Path, handle: IO[bytes]) -> None:
+    def __init__(self, path: Path, handle: _Readable) -> None:
         self.path = path
         self.handle = handle
         self.pending = b""  # the start of a character cut by the end of a chunk

@@ -1,5 +1,6 @@
 """The attempts of an export checked (`Reader`), each into a PreparedAttempt, and
-`read_export_entries`, which checks them all and keeps them in a temporary file.
+`read_export_entries`, which checks them all (`check_entries`) and keeps them in a
+temporary file.
 
 An attempt's own fields are checked quickly where they are all there with the right
 types (`Reader.quick`); any other attempt has every check, in order, so the first
@@ -51,39 +52,49 @@ def read_export_entries(path: Path, entries: Iterable[object]) -> ExportedAttemp
     from the central store, quiz.storage.central.pull, which saves writing them out as
     JSON and parsing it again), checked; `path` names them in messages. Raises
     ImportFileError for the first problem, once all of `entries` is read."""
-    reader = Reader(path, QuestionVersions())
     spill = Spill()
     try:
-        seen: set[str] = set()
-        problem: ImportFileError | None = None
-        numbered = enumerate(entries, start=1)
-        more = True
-        while more:
-            more = False
-            # The collector paused a batch at a time: reading makes millions of objects
-            # (no cycles), and its passes over them find nothing to free.
-            with gc_paused():
-                for index, entry in islice(numbered, SPILL_BATCH):
-                    more = True
-                    if problem is not None:
-                        continue  # the rest is only read through, to be sure it is JSON
-                    try:
-                        attempt = reader.attempt(index, entry)
-                        if attempt.id in seen:
-                            raise ImportFileError(
-                                f"{path}: attempt {index}: id {attempt.id} appears twice."
-                            )
-                    except ImportFileError as error:
-                        problem = error
-                        continue
-                    seen.add(attempt.id)
-                    spill.add(attempt)
-        if problem is not None:
-            raise problem
-        return spill.done(reader.versions)
+        versions, _ = check_entries(path, entries, spill)
+        return spill.done(versions)
     except BaseException:
         spill.file.close()
         raise
+
+
+def check_entries(
+    path: Path, entries: Iterable[object], spill: Spill
+) -> tuple[QuestionVersions, set[str]]:
+    """Every attempt of `entries` checked and added to `spill`: the questions they asked
+    (numbered in their order), and their ids. Raises ImportFileError for the first
+    problem, once all of `entries` is read."""
+    reader = Reader(path, QuestionVersions())
+    seen: set[str] = set()
+    problem: ImportFileError | None = None
+    numbered = enumerate(entries, start=1)
+    more = True
+    while more:
+        more = False
+        # The collector paused a batch at a time: reading makes millions of objects
+        # (no cycles), and its passes over them find nothing to free.
+        with gc_paused():
+            for index, entry in islice(numbered, SPILL_BATCH):
+                more = True
+                if problem is not None:
+                    continue  # the rest is only read through, to be sure it is JSON
+                try:
+                    attempt = reader.attempt(index, entry)
+                    if attempt.id in seen:
+                        raise ImportFileError(
+                            f"{path}: attempt {index}: id {attempt.id} appears twice."
+                        )
+                except ImportFileError as error:
+                    problem = error
+                    continue
+                seen.add(attempt.id)
+                spill.add(attempt)
+    if problem is not None:
+        raise problem
+    return reader.versions, seen
 
 
 class Reader(AnswerReader):
