@@ -32,6 +32,12 @@ from quiz.ui.services import ProcessHooks
 
 STARTUP_SWITCH_INTERVAL = 0.0005
 """Seconds (`sys.setswitchinterval`) while the app starts, until the course is shown."""
+GC_THRESHOLDS = (20_000, 20, 20)
+"""The cyclic collector's thresholds while the app runs (see `tune_for_start_up`)."""
+STARTUP_GC_THRESHOLDS = (100_000, 20, 20)
+"""The same until the course is shown: from the import to the form on the screen the app
+makes some 32,000 objects that outlive a pass, and at 20,000 the collector's pass in
+the middle of it (3-5 ms, to free about a thousand) held up the course's being shown."""
 
 
 def _error(line: str) -> None:
@@ -51,7 +57,7 @@ class TerminalProcess(ProcessHooks):
         # default thresholds the cyclic collector runs hundreds of times per answer and
         # its full passes stall the screen for up to ~100 ms. Collect far less often;
         # what start-up built is frozen once the course is shown, so passes stay short.
-        gc.set_threshold(20_000, 20, 20)
+        gc.set_threshold(*STARTUP_GC_THRESHOLDS)
         # Textual writes every frame from its own output thread, which has to take the
         # GIL from the event loop: by default it waits up to 5 ms for it. Right after
         # the first frame the loop is busy (the footer's keys, the loader thread
@@ -69,6 +75,7 @@ class TerminalProcess(ProcessHooks):
         self.end_start_up()
 
     def end_start_up(self) -> None:
+        gc.set_threshold(*GC_THRESHOLDS)
         sys.setswitchinterval(self.switch_interval)
 
 

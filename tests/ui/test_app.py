@@ -53,6 +53,38 @@ async def test_home_shows_the_course_and_starts_a_practice_round(tmp_path: Path)
     assert load_settings(settings).last_learner == "Bea"
 
 
+async def test_a_widget_is_styled_when_mounted_not_each_time_its_classes_are_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """QuizApp.update_styles: a widget made with classes (a button's variant, style and
+    compact look) is matched against the stylesheet once, as it is mounted, and then has
+    every style it would have had; a class changed once mounted restyles it."""
+    from textual.widgets import Button
+
+    app = build_app()
+    async with app.run_test() as pilot:
+        await settle(pilot, app)
+        applied: list[object] = []
+        apply = app.stylesheet.apply
+
+        def counting(node: Any, **kwargs: Any) -> None:
+            applied.append(node)
+            apply(node, **kwargs)
+
+        monkeypatch.setattr(app.stylesheet, "apply", counting)
+        button = Button("Go", variant="primary", compact=True)
+        button.add_class("extra")
+        assert button not in applied
+        await app.screen.mount(button)
+        assert applied.count(button) == 1
+        mounted = button.styles.get_render_rules()
+        assert mounted["background"] != app.screen.styles.background  # the -primary look
+        apply(button)  # matched again, from nothing: nothing was missed
+        assert button.styles.get_render_rules() == mounted
+        button.add_class("-active")
+        assert applied.count(button) == 2
+
+
 async def test_home_remembers_the_last_name_and_starts_an_exam_preset(tmp_path: Path) -> None:
     settings = tmp_path / "settings.json"
     settings.write_text('{"last_learner": "Cy"}', encoding="utf-8")

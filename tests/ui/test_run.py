@@ -17,7 +17,13 @@ from quiz import paths
 from quiz.launch import AppOptions
 from quiz.ui.app import QuizApp, make_app
 from quiz.ui.peek import peek_title
-from quiz.ui.run import STARTUP_SWITCH_INTERVAL, _after, run_app
+from quiz.ui.run import (
+    GC_THRESHOLDS,
+    STARTUP_GC_THRESHOLDS,
+    STARTUP_SWITCH_INTERVAL,
+    _after,
+    run_app,
+)
 from quiz.ui.saving import ScoreStoreLike, StoreThread
 from quiz.ui.screens.dialogs import ConfirmDialog
 from tests.support.app import build_app
@@ -107,19 +113,20 @@ def test_the_title_is_read_before_loading(tmp_path: Path) -> None:
     assert peek_title(tmp_path) is None, "several courses: no single title"
 
 
-def test_threads_switch_sooner_only_until_the_course_is_shown(
+def test_threads_switch_sooner_and_the_collector_waits_longer_until_the_course_is_shown(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Textual's output thread gets the GIL sooner while the first frames are written."""
-    seen: list[float] = []
+    """Textual's output thread gets the GIL sooner while the first frames are written, and
+    the collector makes no pass while the form is built."""
+    seen: list[tuple[float, tuple[int, ...]]] = []
 
     def make_app_that_only_starts(options: AppOptions, **kwargs: Any) -> QuizApp:
         app = make_app(options, **kwargs)
 
         def run() -> None:  # instead of a terminal: the start and its end
-            seen.append(sys.getswitchinterval())
+            seen.append((sys.getswitchinterval(), gc.get_threshold()))
             kwargs["process"].course_shown()
-            seen.append(sys.getswitchinterval())
+            seen.append((sys.getswitchinterval(), gc.get_threshold()))
 
         monkeypatch.setattr(app, "run", run)
         return app
@@ -130,7 +137,10 @@ def test_threads_switch_sooner_only_until_the_course_is_shown(
         assert run_app(AppOptions(questions_dir=MINI, db_path=tmp_path / "scores.sqlite3")) == 0
     finally:
         gc.set_threshold(*thresholds)
-    assert seen == [STARTUP_SWITCH_INTERVAL, before]
+    assert seen == [
+        (STARTUP_SWITCH_INTERVAL, STARTUP_GC_THRESHOLDS),
+        (before, GC_THRESHOLDS),
+    ]
     assert sys.getswitchinterval() == before
 
 
