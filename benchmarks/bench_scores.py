@@ -17,8 +17,9 @@
   attempts against at 10,000 (a store made the same way): the export streams, so at
   most 1.5x.
 - import (`--only scores-import`): `quiz import` of that export into an empty store, a
-  whole process, against the floor: what any import of that file must do, in one
-  process: read and parse the file with the stdlib (json's raw_decode, an attempt at a
+  whole process (which checks the file in two parts at once where a second processor
+  is free), against the floor: what any import of that file must do, in one process:
+  read and parse the file with the stdlib (json's raw_decode, an attempt at a
   time off large chunks of text: the fastest stdlib reading, faster than one json.load)
   and insert the same attempt and answer rows (read beforehand from the store it was
   exported from) with `executemany` in one transaction into an empty store, and commit;
@@ -554,7 +555,9 @@ def rows_scores_import(quick: bool = False) -> list[Row]:
             median(base),
             "s",
             at_most=IMPORT_BUDGET,
-            note=f"whole process, median of {runs}; baseline: the export file read and parsed "
+            note=f"whole process (it checks a big file in two parts at once, on two "
+            f"processors: quiz.storage.exchange.halves), median of {runs}; baseline: the "
+            "export file read and parsed "
             "with the stdlib (json raw_decode, an attempt at a time) and the same attempt "
             "and answer rows inserted with executemany in one transaction and committed "
             "(parse, inserts and commit timed)",

@@ -402,10 +402,14 @@ def answer_questions(tmux: Tmux, name: str, pid: int, count: int, runs: KeyRuns)
     time.sleep(0.5)
     cpu_start = cpu_seconds(pid)
     for number in range(1, count + 1):
+        time.sleep(SETTLE)
+        # Read after the pause: the wait that saw the question's number may have caught
+        # the frame half drawn by tmux (its top lines only), and a typed question then
+        # looked like one with choices (its letter went into the answer box, and no
+        # choice was ever marked: 2 of 4 benchmark runs in a row failed so).
         screen = tmux.capture(name)
         if f"Question {number} of" not in screen:
             raise TmuxError(f"expected question {number}; screen:\n{screen}")
-        time.sleep(SETTLE)
         if "Type your answer" in screen:
             tmux.send(name, "tender", literal=True)
             tmux.wait_for(name, ["tender"])
