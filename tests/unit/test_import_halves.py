@@ -183,6 +183,21 @@ def test_a_child_that_fails_leaves_the_file_to_the_one_way(
         assert everything(read) == everything(expected)
 
 
+def test_a_message_cut_short_leaves_the_file_to_the_one_way(
+    many: Path, in_two: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(The child killed as it wrote what it found.)"""
+    dumps = pickle.dumps
+
+    def cut_short(value: object, protocol: int | None = None) -> bytes:
+        return dumps(value, protocol=protocol)[:-100]
+
+    monkeypatch.setattr(pickle, "dumps", cut_short)
+    with one_way(many) as expected, exchange.read_export_file(many) as read:
+        assert parts(read) == 1
+        assert everything(read) == everything(expected)
+
+
 def test_no_fork_while_another_thread_runs(many: Path, in_two: None) -> None:
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)

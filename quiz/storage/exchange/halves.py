@@ -181,7 +181,10 @@ def _receive(receiving: int) -> _PartRead | None:
         chunks.append(chunk)
     if not chunks:
         return None
-    second = pickle.loads(b"".join(chunks))
+    try:
+        second = pickle.loads(b"".join(chunks))
+    except Exception:  # cut short (the child killed as it wrote): read the one way
+        return None
     return second if isinstance(second, _PartRead) else None
 
 
