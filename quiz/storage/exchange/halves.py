@@ -132,11 +132,16 @@ def find_cut(fd: int, size: int) -> tuple[int, int] | None:
 def _can_fork() -> bool:
     """A fork is safe (no other thread may hold a lock the child would need) and worth it
     (a second processor to run it)."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
+    if not hasattr(os, "fork") or _other_threads():
         return False
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0)) > 1
     return (os.cpu_count() or 1) > 1
+
+
+def _other_threads() -> bool:
+    """Whether a thread other than this one runs in the process."""
+    return threading.active_count() > 1
 
 
 class _ChildSpill(Spill):
