@@ -64,6 +64,13 @@ def parts(read: ExportedAttempts) -> int:
     return len(read._parts)
 
 
+def assert_read_one_way(path: Path) -> None:
+    """The file read the one way (one part), and so just as the one way reads it."""
+    with one_way(path) as expected, exchange.read_export_file(path) as read:
+        assert parts(read) == 1
+        assert everything(read) == everything(expected)
+
+
 def problem(path: Path) -> str:
     with pytest.raises(exchange.ImportFileError) as raised:
         exchange.read_export_file(path)
@@ -135,9 +142,7 @@ def test_a_cut_inside_an_attempt_is_not_taken(
     first_stop = deep + len(b"\n      }")
     second_start = data.index(b"{", first_stop)
     monkeypatch.setattr(halves, "find_cut", lambda fd, size: (first_stop, second_start))
-    with one_way(many) as expected, exchange.read_export_file(many) as read:
-        assert parts(read) == 1
-        assert everything(read) == everything(expected)
+    assert_read_one_way(many)
 
 
 @pytest.mark.parametrize("where", ["first", "second"])
@@ -174,31 +179,23 @@ def test_a_byte_that_is_not_utf8_in_the_second_part_is_named_by_its_place(
     assert f"is not UTF-8 text (byte {place})" in problem(many)
 
 
+def _nothing(value: object, protocol: int | None = None) -> bytes:
+    raise MemoryError  # nothing is sent
+
+
+_DUMPS = pickle.dumps
+
+
+def _cut_short(value: object, protocol: int | None = None) -> bytes:
+    return _DUMPS(value, protocol=protocol)[:-100]  # the child killed as it wrote
+
+
+@pytest.mark.parametrize("sent", [_nothing, _cut_short], ids=["nothing", "cut short"])
 def test_a_child_that_fails_leaves_the_file_to_the_one_way(
-    many: Path, in_two: None, monkeypatch: pytest.MonkeyPatch
+    many: Path, in_two: None, monkeypatch: pytest.MonkeyPatch, sent: object
 ) -> None:
-    def broken(*args: object, **kwargs: object) -> bytes:
-        raise MemoryError
-
-    monkeypatch.setattr(pickle, "dumps", broken)  # in the child: nothing is sent
-    with one_way(many) as expected, exchange.read_export_file(many) as read:
-        assert parts(read) == 1
-        assert everything(read) == everything(expected)
-
-
-def test_a_message_cut_short_leaves_the_file_to_the_one_way(
-    many: Path, in_two: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """(The child killed as it wrote what it found.)"""
-    dumps = pickle.dumps
-
-    def cut_short(value: object, protocol: int | None = None) -> bytes:
-        return dumps(value, protocol=protocol)[:-100]
-
-    monkeypatch.setattr(pickle, "dumps", cut_short)
-    with one_way(many) as expected, exchange.read_export_file(many) as read:
-        assert parts(read) == 1
-        assert everything(read) == everything(expected)
+    monkeypatch.setattr(pickle, "dumps", sent)  # what the child sends back
+    assert_read_one_way(many)
 
 
 def test_no_fork_while_another_thread_runs(
